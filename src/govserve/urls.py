@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("GovServe 政务服务平台管理")
+admin.site.site_title = _("GovServe 管理")
+admin.site.index_title = _("目录与机构管理")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("govserve.api.urls")),
+    path("", include("govserve.portal.urls")),
+] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

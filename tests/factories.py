@@ -1,0 +1,93 @@
+"""Factories shared by every test package: real-looking regions, bodies and items."""
+
+import datetime as dt
+
+import factory
+from stdnum.cn import uscc as stdnum_uscc
+
+from govserve.catalog import models as catalog
+from govserve.regions import models as regions
+from govserve.regions.validators import org_code_check_digit
+
+
+def make_uscc(n: int) -> str:
+    """A valid unified social credit code for a government body (机关, 11), numbered n."""
+    org = f"{n:08d}"
+    body = "11" + "511602" + org + org_code_check_digit(org)
+    return body + stdnum_uscc.calc_check_digit(body)
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = regions.Region
+        django_get_or_create = ("code",)
+
+    code = "510000000000"
+    name = "四川省"
+    full_name = "四川省"
+    level = regions.RegionLevel.PROVINCE
+    parent = None
+
+
+def sichuan_tree():
+    """四川省 — 广安市 — 广安区 — 北辰街道: four real levels."""
+    province = RegionFactory()
+    city = RegionFactory(code="511600000000", name="广安市", full_name="四川省广安市", level=2, parent=province)
+    county = RegionFactory(code="511602000000", name="广安区", full_name="四川省广安市广安区", level=3, parent=city)
+    town = RegionFactory(code="511602001000", name="北辰街道", full_name="四川省广安市广安区北辰街道", level=4, parent=county)
+    return province, city, county, town
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = regions.Department
+
+    name = factory.Sequence(lambda n: f"广安市广安区市场监督管理局{n}")
+    uscc = factory.Sequence(lambda n: make_uscc(70000000 + n))
+    region = factory.LazyFunction(lambda: sichuan_tree()[2])
+    level = factory.LazyAttribute(lambda o: regions.level_for_region(o.region))
+
+
+class BasicItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalog.BasicItem
+
+    code = factory.Sequence(lambda n: f"0001{21001 + n:05d}000")
+    name = "食品经营许可"
+    item_type = "01"
+
+
+class ImplementationItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalog.ImplementationItem
+
+    basic_item = factory.SubFactory(BasicItemFactory)
+    name = factory.LazyAttribute(lambda o: o.basic_item.name)
+    item_type = factory.LazyAttribute(lambda o: o.basic_item.item_type)
+    department = factory.SubFactory(DepartmentFactory)
+    region = factory.LazyAttribute(lambda o: o.department.region)
+    exercise_level = factory.LazyAttribute(lambda o: regions.level_for_region(o.region))
+    statutory_limit_days = 20
+    promised_limit_days = 10
+    case_type = "2"
+    acceptance_conditions = "申请人应当具有与经营的食品品种、数量相适应的经营场所。"
+    procedure = factory.LazyFunction(lambda: [{"name": "受理"}, {"name": "审查"}, {"name": "决定"}])
+    service_objects = factory.LazyFunction(lambda: ["1", "2"])
+    handling_forms = factory.LazyFunction(lambda: ["1", "2"])
+    online = True
+    online_depth = factory.LazyFunction(lambda: ["1", "2", "3", "4"])
+    visits_required = 1
+    visit_reason = "需核验原件并现场核查经营场所"
+    consult_phone = "0826-2222111"
+    complaint_phone = "0826-12345"
+    state = catalog.ItemState.PUBLISHED
+    effective_date = dt.date(2024, 1, 1)
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalog.Material
+
+    item = factory.SubFactory(ImplementationItemFactory)
+    name = "申请人身份证明"
+    originals = 1
