@@ -118,9 +118,9 @@ class ImplementationItem(models.Model):
     handling_unit = models.CharField(_("办理处（科）室"), max_length=200, blank=True)
     exercise_level = models.PositiveSmallIntegerField(_("行使层级"), choices=AdministrativeLevel.choices, db_index=True)
 
-    statutory_limit_days = models.PositiveIntegerField(_("法定办结时限（工作日）"))
+    statutory_limit_days = models.PositiveIntegerField(_("法定办结时限（工作日）"), null=True, blank=True)
     statutory_limit_note = models.CharField(_("法定时限说明"), max_length=500, blank=True)
-    promised_limit_days = models.PositiveIntegerField(_("承诺办结时限（工作日）"))
+    promised_limit_days = models.PositiveIntegerField(_("承诺办结时限（工作日）"), null=True, blank=True)
     promised_limit_note = models.CharField(_("承诺时限说明"), max_length=500, blank=True)
     case_type = models.CharField(_("办件类型"), max_length=1, choices=CaseType.choices, default=CaseType.PROMISED)
 
@@ -137,8 +137,8 @@ class ImplementationItem(models.Model):
     fee_basis = models.TextField(_("收费依据"), blank=True)
 
     tongban_scope = models.CharField(_("通办范围"), max_length=10, choices=TongbanScope.choices, blank=True, default="")
-    service_objects = MultiChoiceField(_("服务对象"), choices=ServiceObject.choices, blank=False)
-    handling_forms = MultiChoiceField(_("办理形式"), choices=HandlingForm.choices, blank=False)
+    service_objects = MultiChoiceField(_("服务对象"), choices=ServiceObject.choices)
+    handling_forms = MultiChoiceField(_("办理形式"), choices=HandlingForm.choices)
     supports_appointment = models.BooleanField(_("支持预约办理"), default=False)
     supports_online_payment = models.BooleanField(_("支持网上支付"), default=False)
     supports_delivery = models.BooleanField(_("支持物流快递"), default=False)
@@ -156,6 +156,12 @@ class ImplementationItem(models.Model):
     litigation_body = models.CharField(_("行政诉讼机关"), max_length=200, blank=True)
     keywords = models.CharField(_("检索关键词"), max_length=300, blank=True, help_text=_("群众常用说法，空格分隔"))
 
+    elements_complete = models.BooleanField(
+        _("要素完整"),
+        default=True,
+        help_text=_("从公开清单导入、尚缺时限等要素的事项为否：可公示检索，补齐要素前不能受理申请"),
+    )
+    source = models.CharField(_("数据来源"), max_length=300, blank=True)
     state = models.CharField(_("状态"), max_length=12, choices=ItemState.choices, default=ItemState.DRAFT, db_index=True)
     effective_date = models.DateField(_("生效日期"), null=True, blank=True)
     end_date = models.DateField(_("取消（终止）日期"), null=True, blank=True)
@@ -189,8 +195,8 @@ class ImplementationItem(models.Model):
 
     @property
     def is_actionable(self) -> bool:
-        """清单之外无权力: later parts may act only on a published item."""
-        return self.state == ItemState.PUBLISHED
+        """清单之外无权力: later parts may act only on a published item with all its elements."""
+        return self.state == ItemState.PUBLISHED and self.elements_complete
 
     @property
     def steps_count(self) -> int:

@@ -21,13 +21,17 @@ def check_item(data: Mapping, fees: Sequence[Mapping] | None = None) -> dict[str
     statutory = data.get("statutory_limit_days")
     promised = data.get("promised_limit_days")
     case_type = data.get("case_type")
+    # Items imported from public lists may lack elements; they are shown but not actionable.
+    complete = data.get("elements_complete", True)
 
     if statutory is None:
-        errors["statutory_limit_days"].append(_("请填写法定办结时限（工作日）"))
+        if complete:
+            errors["statutory_limit_days"].append(_("请填写法定办结时限（工作日）"))
     elif statutory < 0:
         errors["statutory_limit_days"].append(_("法定办结时限不能为负数"))
     if promised is None:
-        errors["promised_limit_days"].append(_("请填写承诺办结时限（工作日）"))
+        if complete:
+            errors["promised_limit_days"].append(_("请填写承诺办结时限（工作日）"))
     elif promised < 0:
         errors["promised_limit_days"].append(_("承诺办结时限不能为负数"))
     elif statutory is not None and statutory >= 0 and promised > statutory:
@@ -41,6 +45,11 @@ def check_item(data: Mapping, fees: Sequence[Mapping] | None = None) -> dict[str
         if promised > 0 and case_type == CaseType.IMMEDIATE:
             errors["case_type"].append(_("即办件的承诺办结时限应为0个工作日（当场办结）"))
 
+    if complete and not data.get("service_objects"):
+        errors["service_objects"].append(_("请至少选择一个服务对象"))
+    if complete and not data.get("handling_forms"):
+        errors["handling_forms"].append(_("请至少选择一种办理形式"))
+
     visits = data.get("visits_required") or 0
     if visits < 0:
         errors["visits_required"].append(_("到办事现场次数不能为负数"))
@@ -51,7 +60,7 @@ def check_item(data: Mapping, fees: Sequence[Mapping] | None = None) -> dict[str
     if data.get("fully_online") and not data.get("online"):
         errors["online"].append(_("全程网办事项必须网上可办"))
     forms = set(data.get("handling_forms") or [])
-    if visits == 0 and not data.get("online"):
+    if complete and visits == 0 and not data.get("online"):
         if HandlingForm.POST not in forms or not data.get("supports_delivery"):
             errors["handling_forms"].append(_("零跑动且不能网上办理的事项，必须提供快递申请（办理形式含“快递申请”并支持物流快递）"))
 

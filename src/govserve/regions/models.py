@@ -92,7 +92,10 @@ class Department(models.Model):
 
     name = models.CharField(_("部门名称"), max_length=200)
     short_name = models.CharField(_("简称"), max_length=100, blank=True)
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc])
+    # Null only for bodies imported from public lists that do not publish the code.
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True, validators=[validate_uscc]
+    )
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments")
     level = models.PositiveSmallIntegerField(_("层级"), choices=AdministrativeLevel.choices)
     consult_phone = models.CharField(_("咨询电话"), max_length=50, blank=True)
