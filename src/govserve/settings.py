@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "govserve.regions",
     "govserve.catalog",
     "govserve.catalog.search",
@@ -109,6 +110,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "一体化政务服务平台 REST API: catalog, regions, bundles, search.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed sidecar package, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {
