@@ -2,10 +2,25 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from govserve.catalog import api as catalog_api
+from govserve.regions.api import DepartmentViewSet, RegionViewSet, ServiceHallViewSet
+
 router = DefaultRouter()
+router.register("items", catalog_api.ItemViewSet, basename="item")
+router.register("basic-items", catalog_api.BasicItemViewSet, basename="basic-item")
+router.register("bundles", catalog_api.BundleViewSet, basename="bundle")
+router.register("negative-list", catalog_api.NegativeListViewSet, basename="negative-list")
+router.register("synonyms", catalog_api.SynonymViewSet, basename="synonym")
+router.register("regions", RegionViewSet, basename="region")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("halls", ServiceHallViewSet, basename="hall")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("catalog/import/", catalog_api.ImportView.as_view(), name="catalog-import"),
+    path("catalog/export/", catalog_api.ExportView.as_view(), name="catalog-export"),
+    path("lists/power/", catalog_api.PowerListView.as_view(), name="power-list"),
+    path("lists/ledger/", catalog_api.LedgerView.as_view(), name="reform-ledger"),
     path("", include(router.urls)),
 ]

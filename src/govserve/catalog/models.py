@@ -392,6 +392,9 @@ class BundleItem(models.Model):
         ordering = ["bundle", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["bundle", "item"], name="bundle_item_once")]
 
+    def __str__(self) -> str:
+        return f"{self.bundle} · {self.item}"
+
 
 class NegativeListEntry(models.Model):
     """市场准入负面清单 entry: an activity that is prohibited or allowed only with approval."""

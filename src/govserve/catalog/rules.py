@@ -60,9 +60,9 @@ def check_item(data: Mapping, fees: Sequence[Mapping] | None = None) -> dict[str
     if data.get("fully_online") and not data.get("online"):
         errors["online"].append(_("全程网办事项必须网上可办"))
     forms = set(data.get("handling_forms") or [])
-    if complete and visits == 0 and not data.get("online"):
-        if HandlingForm.POST not in forms or not data.get("supports_delivery"):
-            errors["handling_forms"].append(_("零跑动且不能网上办理的事项，必须提供快递申请（办理形式含“快递申请”并支持物流快递）"))
+    no_post = HandlingForm.POST not in forms or not data.get("supports_delivery")
+    if complete and visits == 0 and not data.get("online") and no_post:
+        errors["handling_forms"].append(_("零跑动且不能网上办理的事项，必须提供快递申请（办理形式含“快递申请”并支持物流快递）"))
 
     if data.get("fee_charged"):
         if not (data.get("fee_basis") or "").strip():

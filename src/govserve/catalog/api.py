@@ -1,0 +1,475 @@
+"""Catalog REST API: items and their lifecycle, bundles, lists, dictionary, import/export.
+
+Thin: reads go through selectors, writes through services and the importer, so the API
+gives exactly the messages the admin and the import give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAdminUser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from govserve.regions.models import Department, Region
+
+from . import importer, services
+from .fields import has_code
+from .models import (
+    BasicItem,
+    Bundle,
+    ImplementationItem,
+    ItemEvent,
+    ItemState,
+    Material,
+    NegativeListEntry,
+    SearchSynonym,
+)
+
+
+# -- read serializers -----------------------------------------------------------------
+class MaterialSerializer(serializers.ModelSerializer):
+    common = serializers.CharField(source="common.name", default="", read_only=True)
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+
+    class Meta:
+        model = Material
+        fields = ["id", "name", "common", "issuing_body", "originals", "copies", "required", "required_note",
+                  "form", "source", "source_label", "requirements", "blank_form", "sample"]
+
+
+class ItemListSerializer(serializers.ModelSerializer):
+    item_type_label = serializers.CharField(source="get_item_type_display", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    region_code = serializers.CharField(source="region.code", read_only=True)
+    region_name = serializers.CharField(source="region.full_name", read_only=True)
+    basic_code = serializers.CharField(source="basic_item.code", default="", read_only=True)
+
+    class Meta:
+        model = ImplementationItem
+        fields = ["id", "name", "item_type", "item_type_label", "basic_code", "implementation_code", "local_code",
+                  "region_code", "region_name", "department", "department_name", "exercise_level",
+                  "statutory_limit_days", "promised_limit_days", "case_type", "fully_online", "online",
+                  "visits_required", "state", "elements_complete", "effective_date", "end_date", "version"]
+
+
+class ItemDetailSerializer(ItemListSerializer):
+    materials = MaterialSerializer(many=True, read_only=True)
+    fees = serializers.SerializerMethodField()
+    legal_bases = serializers.SerializerMethodField()
+    responsibilities = serializers.SerializerMethodField()
+    co_departments = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta(ItemListSerializer.Meta):
+        fields = ItemListSerializer.Meta.fields + [
+            "body_nature", "co_departments", "handling_unit", "statutory_limit_note", "promised_limit_note",
+            "acceptance_conditions", "procedure", "intermediary_services", "quantity_limit", "result_name",
+            "result_type", "result_sample", "fee_charged", "fee_basis", "fees", "tongban_scope", "service_objects",
+            "handling_forms", "supports_appointment", "supports_online_payment", "supports_delivery",
+            "online_depth", "visit_reason", "place", "hours", "consult_phone", "complaint_phone", "review_body",
+            "litigation_body", "keywords", "legal_bases", "materials", "responsibilities", "source",
+            "delegated_from", "merged_into",
+        ]
+
+    def get_fees(self, item) -> list[dict]:
+        return [{"name": f.name, "standard": f.standard, "basis": f.basis, "waivable": f.waivable} for f in item.fees.all()]
+
+    def get_legal_bases(self, item) -> list[dict]:
+        return [{"law": b.law, "article": b.article, "text": b.text} for b in item.basic_item.legal_bases.all()]
+
+    def get_responsibilities(self, item) -> list[dict]:
+        return [{"stage": r.stage, "stage_label": r.get_stage_display(), "duty": r.duty,
+                 "accountability": r.accountability, "basis": r.basis} for r in item.responsibilities.all()]
+
+
+class ItemEventSerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    related_items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = ItemEvent
+        fields = ["id", "action", "action_label", "from_state", "to_state", "effective_date", "reason",
+                  "document_no", "version", "related_items", "created_at"]
+
+
+class StateChangeSerializer(serializers.Serializer):
+    effective_date = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    document_no = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class DelegateTarget(serializers.Serializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+
+
+class DelegateSerializer(StateChangeSerializer):
+    targets = DelegateTarget(many=True)
+
+
+class MergeSerializer(StateChangeSerializer):
+    items = serializers.PrimaryKeyRelatedField(many=True, queryset=ImplementationItem.objects.all())
+
+
+# -- items ------------------------------------------------------------------------------
+class ItemFilter(filters.FilterSet):
+    region = filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
+    service_object = filters.CharFilter(method="filter_service_object", label=_("服务对象代码"))
+    level = filters.NumberFilter(field_name="exercise_level")
+
+    class Meta:
+        model = ImplementationItem
+        fields = ["department", "state", "item_type", "fully_online", "case_type", "elements_complete"]
+
+    def filter_region(self, queryset, name, value):
+        region = Region.objects.filter(code=value.ljust(12, "0")).first()
+        return queryset.in_subtree(region) if region else queryset.none()
+
+    def filter_service_object(self, queryset, name, value):
+        return queryset.filter(has_code("service_objects", value))
+
+
+def _public_queryset(request):
+    qs = ImplementationItem.objects.select_related("region", "department", "basic_item")
+    user = request.user
+    if not (user.is_authenticated and user.is_staff):
+        qs = qs.filter(state=ItemState.PUBLISHED)
+    return qs
+
+
+@extend_schema(tags=["catalog"])
+class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """实施清单事项: the public reads published items; catalog staff see all and write."""
+
+    queryset = ImplementationItem.objects.all()
+    filterset_class = ItemFilter
+
+    def get_queryset(self):
+        qs = _public_queryset(self.request)
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("materials__common", "fees", "basic_item__legal_bases", "responsibilities", "co_departments")
+        return qs
+
+    def get_serializer_class(self):
+        return ItemDetailSerializer if self.action == "retrieve" else ItemListSerializer
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: ItemDetailSerializer},
+                   description=_("按交换格式新增一个事项（字段见 docs/catalog-format.md）"))
+    def create(self, request):
+        report = importer.import_rows([(1, request.data)], actor=request.user)
+        if not report.ok:
+            return Response(_errors_by_field(report), status=status.HTTP_400_BAD_REQUEST)
+        item = self.get_queryset().get(pk=report.item_ids[0])
+        return Response(ItemDetailSerializer(item, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: ItemDetailSerializer},
+                   description=_("修订事项要素（版本号加一，旧版本保留在变更记录中）"))
+    def partial_update(self, request, pk=None):
+        item = self.get_object()
+        allowed = {f.name for f in ImplementationItem._meta.concrete_fields if not f.is_relation} - {
+            "id", "state", "version", "created_at", "updated_at", "implementation_code", "end_date", "result_sample"}
+        unknown = sorted(set(request.data) - allowed - {"reason"})
+        if unknown:
+            return Response({f: [_("该字段不能通过修订修改")] for f in unknown}, status=status.HTTP_400_BAD_REQUEST)
+        changes = {}
+        for name in set(request.data) & allowed:
+            field = ImplementationItem._meta.get_field(name)
+            try:
+                changes[name] = field.to_python(request.data[name])
+            except Exception as exc:  # django ValidationError with its own message
+                return Response({name: list(getattr(exc, "messages", [str(exc)]))}, status=status.HTTP_400_BAD_REQUEST)
+        item = services.revise_item(item, changes, reason=request.data.get("reason", ""), actor=request.user)
+        return Response(ItemDetailSerializer(item, context={"request": request}).data)
+
+    def _change(self, request, action_name):
+        item = self.get_object()
+        ser = StateChangeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        item = services.change_state(item, action_name, actor=request.user, **ser.validated_data)
+        return Response(ItemDetailSerializer(item, context={"request": request}).data)
+
+    @extend_schema(request=StateChangeSerializer, responses={200: ItemDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._change(request, ItemEvent.Action.PUBLISH)
+
+    @extend_schema(request=StateChangeSerializer, responses={200: ItemDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        return self._change(request, ItemEvent.Action.SUSPEND)
+
+    @extend_schema(request=StateChangeSerializer, responses={200: ItemDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._change(request, ItemEvent.Action.RESUME)
+
+    @extend_schema(request=StateChangeSerializer, responses={200: ItemDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._change(request, ItemEvent.Action.CANCEL)
+
+    @extend_schema(request=DelegateSerializer, responses={201: ItemListSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def delegate(self, request, pk=None):
+        item = self.get_object()
+        ser = DelegateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        targets = [(t["region"], t["department"]) for t in data.pop("targets")]
+        created = services.delegate_item(item, targets, actor=request.user, **data)
+        return Response(ItemListSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MergeSerializer, responses={200: ItemDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """Merge the posted `items` into this item."""
+        into = self.get_object()
+        ser = MergeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        items = data.pop("items")
+        services.merge_items(items, into, actor=request.user, **data)
+        return Response(ItemDetailSerializer(into, context={"request": request}).data)
+
+    @extend_schema(responses={200: ItemEventSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        item = self.get_object()
+        return Response(ItemEventSerializer(item.events.prefetch_related("related_items"), many=True).data)
+
+
+def _errors_by_field(report: importer.ImportReport) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for err in report.errors:
+        out.setdefault(err.field, []).append(err.reason)
+    return out
+
+
+# -- import and export -----------------------------------------------------------------
+class ImportView(APIView):
+    """导入事项目录: a JSON or CSV file; all rows or none, with a report per rejected row."""
+
+    permission_classes = [IsAdminUser]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request=inline_serializer("CatalogImport", {
+            "file": serializers.FileField(), "format": serializers.ChoiceField(choices=["json", "csv"], required=False),
+            "dry_run": serializers.BooleanField(required=False)}),
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        tags=["catalog"],
+    )
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": [_("请上传JSON或CSV文件")]}, status=status.HTTP_400_BAD_REQUEST)
+        fmt = request.data.get("format") or upload.name.rsplit(".", 1)[-1].lower()
+        dry_run = str(request.data.get("dry_run", "")).lower() in ("1", "true", "yes")
+        report = importer.import_file(upload.read(), fmt, actor=request.user, dry_run=dry_run)
+        return Response(report.as_dict(), status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST)
+
+
+class ExportView(APIView):
+    """导出事项目录 in the exchange format (JSON or CSV), with the same filters as /api/items/."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["json", "csv"]), OpenApiParameter("region", str),
+                    OpenApiParameter("department", int), OpenApiParameter("state", str)],
+        responses={200: OpenApiTypes.OBJECT}, tags=["catalog"],
+    )
+    def get(self, request):
+        params = request.query_params.copy()
+        fmt = params.pop("format", ["json"])[0]
+        qs = ItemFilter(params, queryset=_public_queryset(request)).qs
+        rows = importer.export_rows(qs)
+        if fmt == "csv":
+            resp = HttpResponse(("\ufeff" + importer.export_csv(rows)).encode("utf-8"), content_type="text/csv; charset=utf-8")
+            resp["Content-Disposition"] = f'attachment; filename="catalog-{dt.date.today():%Y%m%d}.csv"'
+            return resp
+        return Response({"items": rows})
+
+
+# -- basic items, bundles, lists, dictionary ------------------------------------------
+class BasicItemSerializer(serializers.ModelSerializer):
+    legal_bases = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BasicItem
+        fields = ["id", "code", "local_code", "name", "item_type", "parent", "guiding_department", "legal_bases"]
+
+    def get_legal_bases(self, basic) -> list[dict]:
+        return [{"law": b.law, "article": b.article, "text": b.text} for b in basic.legal_bases.all()]
+
+
+@extend_schema(tags=["catalog"])
+class BasicItemViewSet(viewsets.ReadOnlyModelViewSet):
+    """基本目录事项."""
+
+    queryset = BasicItem.objects.prefetch_related("legal_bases")
+    serializer_class = BasicItemSerializer
+    filterset_fields = ["item_type", "code"]
+
+
+class BundleSerializer(serializers.ModelSerializer):
+    items = ItemListSerializer(many=True, read_only=True)
+    lead_department_name = serializers.CharField(source="lead_department.name", read_only=True)
+    region_name = serializers.CharField(source="region.full_name", read_only=True)
+
+    class Meta:
+        model = Bundle
+        fields = ["id", "code", "name", "kind", "description", "region_name", "lead_department_name",
+                  "promised_limit_days", "keywords", "published", "items"]
+
+
+@extend_schema(tags=["catalog"])
+class BundleViewSet(viewsets.ReadOnlyModelViewSet):
+    """一件事: bundles and their merged material list."""
+
+    serializer_class = BundleSerializer
+    lookup_field = "code"
+    queryset = Bundle.objects.all()
+
+    def get_queryset(self):
+        qs = Bundle.objects.select_related("region", "lead_department").prefetch_related("items__region", "items__department")
+        if not (self.request.user.is_authenticated and self.request.user.is_staff):
+            qs = qs.filter(published=True)
+        return qs
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def materials(self, request, code=None):
+        from .selectors import merged_materials
+
+        bundle = self.get_object()
+        merged = merged_materials(bundle)
+        total = sum(item.materials.count() for item in bundle.items.all())
+        return Response({
+            "bundle": bundle.code,
+            "materials_before_merge": total,
+            "materials": [_merged_as_dict(m) for m in merged],
+        })
+
+
+def _merged_as_dict(m) -> dict:
+    get = m.get if isinstance(m, dict) else (lambda k, d=None: getattr(m, k, d))
+    items = get("items", []) or []
+    return {
+        "name": get("name"),
+        "source": get("source"),
+        "required": get("required"),
+        "originals": get("originals"),
+        "copies": get("copies"),
+        "items": [getattr(i, "name", i) for i in items],
+    }
+
+
+class NegativeListSerializer(serializers.ModelSerializer):
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+
+    class Meta:
+        model = NegativeListEntry
+        fields = ["id", "code", "category", "category_label", "industry", "activity", "measures", "legal_basis", "related_items"]
+
+
+@extend_schema(tags=["lists"])
+class NegativeListViewSet(viewsets.ReadOnlyModelViewSet):
+    """市场准入负面清单."""
+
+    queryset = NegativeListEntry.objects.prefetch_related("related_items")
+    serializer_class = NegativeListSerializer
+    filterset_fields = ["category", "industry"]
+
+
+class SynonymSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SearchSynonym
+        fields = ["id", "term", "expansions", "kind", "enabled"]
+
+
+@extend_schema(tags=["catalog"])
+class SynonymViewSet(viewsets.ModelViewSet):
+    """检索词典: what citizens type and the catalog words it means; administrators extend it."""
+
+    queryset = SearchSynonym.objects.all()
+    serializer_class = SynonymSerializer
+    filterset_fields = ["kind", "enabled"]
+
+
+class PowerListView(APIView):
+    """权力清单: published 行政权力 items grouped by type."""
+
+    @extend_schema(parameters=[OpenApiParameter("region", str)], responses={200: OpenApiTypes.OBJECT}, tags=["lists"])
+    def get(self, request):
+        from .selectors import power_list
+
+        region = _region_param(request)
+        groups = power_list(region=region)
+        return Response([_group_as_dict(g) for g in groups])
+
+
+def _group_as_dict(group) -> dict:
+    if isinstance(group, dict):
+        items = group.get("items", [])
+        return {"item_type": group.get("item_type"), "label": str(group.get("label", "")),
+                "count": group.get("count", len(items)), "items": ItemListSerializer(items, many=True).data}
+    item_type, items = group
+    return {"item_type": item_type, "count": len(items), "items": ItemListSerializer(items, many=True).data}
+
+
+def _region_param(request) -> Region | None:
+    code = request.query_params.get("region")
+    if not code:
+        return None
+    return get_object_or_404(Region, code=code.ljust(12, "0"))
+
+
+class LedgerView(APIView):
+    """改革台账: which items were cancelled, delegated or merged between two dates, and how much the list shrank."""
+
+    @extend_schema(parameters=[OpenApiParameter("start", OpenApiTypes.DATE, required=True),
+                               OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+                               OpenApiParameter("region", str), OpenApiParameter("level", int)],
+                   responses={200: OpenApiTypes.OBJECT}, tags=["lists"])
+    def get(self, request):
+        from .selectors import reform_ledger
+
+        errors = {}
+        dates = {}
+        for name in ("start", "end"):
+            try:
+                dates[name] = dt.date.fromisoformat(request.query_params.get(name, ""))
+            except ValueError:
+                errors[name] = [_("请填写日期，格式为YYYY-MM-DD")]
+        if not errors and dates["start"] > dates["end"]:
+            errors["end"] = [_("结束日期不能早于开始日期")]
+        if errors:
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        level = request.query_params.get("level")
+        ledger = reform_ledger(dates["start"], dates["end"], region=_region_param(request), level=int(level) if level and level.isdigit() else None)
+        return Response(_ledger_as_dict(ledger))
+
+
+def _ledger_as_dict(ledger) -> dict:
+    data = ledger if isinstance(ledger, dict) else vars(ledger)
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, list | tuple) and value and isinstance(value[0], ImplementationItem | ItemEvent):
+            out[key] = [{"id": getattr(v, "item_id", None) or v.pk, "name": getattr(v, "name", None) or v.item.name,
+                         **({"action": v.action, "effective_date": v.effective_date} if isinstance(v, ItemEvent) else {})}
+                        for v in value]
+        elif isinstance(value, dt.date):
+            out[key] = value.isoformat()
+        else:
+            out[key] = value
+    return out
+

@@ -1,0 +1,36 @@
+"""`govserve load_demo`: regions, bodies, halls, items, bundles, lists and the demo admin."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from govserve.catalog import demo
+
+
+class Command(BaseCommand):
+    help = "加载演示数据（四川省—广安市—广安区）及公开事项清单；已加载时跳过"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-real-items", action="store_true", help="不导入 shared/data/real-items.jsonl")
+
+    def handle(self, *args, no_real_items=False, **options):
+        if demo.is_loaded():
+            self.stdout.write("演示数据已加载，跳过")
+            demo.ensure_admin()
+            return
+        for province in demo.DEMO_PROVINCES + ([] if no_real_items else demo.REAL_ITEM_PROVINCES):
+            call_command("import_regions", province=province, verbosity=0)
+        try:
+            depts, halls = demo.load_organisations()
+            report = demo.load_items()
+            bundles, entries, synonyms = demo.load_bundles_and_lists()
+            changed = demo.record_reform_history()
+            real = None if no_real_items else demo.load_real_items()
+        except demo.DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
+        demo.ensure_admin()
+        self.stdout.write(self.style.SUCCESS(
+            f"部门 {depts} 个，大厅 {halls} 个，事项 {report.created} 个，一件事 {bundles} 个，"
+            f"负面清单 {entries} 条，检索词 {synonyms} 条，改革记录 {changed} 条"
+            + (f"，公开清单事项 {real.created} 个" if real else "")
+        ))
+        self.stdout.write("管理后台：/admin/  用户名 admin  密码 govserve-demo")
