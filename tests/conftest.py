@@ -7,3 +7,9 @@ def _chinese_by_default():
     """Messages are asserted in Chinese, the platform's first language."""
     with translation.override("zh-hans"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded and generated files (result samples) go to a throwaway folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

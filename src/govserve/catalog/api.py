@@ -283,13 +283,14 @@ class ExportView(APIView):
     """导出事项目录 in the exchange format (JSON or CSV), with the same filters as /api/items/."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["json", "csv"]), OpenApiParameter("region", str),
+        parameters=[OpenApiParameter("file_format", str, enum=["json", "csv"]), OpenApiParameter("region", str),
                     OpenApiParameter("department", int), OpenApiParameter("state", str)],
         responses={200: OpenApiTypes.OBJECT}, tags=["catalog"],
     )
     def get(self, request):
         params = request.query_params.copy()
-        fmt = params.pop("format", ["json"])[0]
+        # Not `format`: DRF reserves that query parameter for choosing a renderer.
+        fmt = params.pop("file_format", ["json"])[0]
         qs = ItemFilter(params, queryset=_public_queryset(request)).qs
         rows = importer.export_rows(qs)
         if fmt == "csv":

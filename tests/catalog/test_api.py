@@ -1,0 +1,112 @@
+import io
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from govserve.catalog.models import ImplementationItem, ItemState
+from tests.factories import ImplementationItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client():
+    user = get_user_model().objects.create_superuser("catalog-admin", "a@example.invalid", "pw-Str0ng!")
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def public():
+    return APIClient()
+
+
+def test_public_sees_published_items_only(public, market_bureau):
+    ImplementationItemFactory(department=market_bureau, name="食品经营许可")
+    ImplementationItemFactory(department=market_bureau, name="草稿事项", state=ItemState.DRAFT, effective_date=None)
+    names = [i["name"] for i in public.get("/api/items/").json()["results"]]
+    assert names == ["食品经营许可"]
+    draft = ImplementationItem.objects.get(name="草稿事项")
+    assert public.get(f"/api/items/{draft.pk}/").status_code == 404
+
+
+def test_filters_by_region_subtree_and_service_object(public, regions, market_bureau):
+    ImplementationItemFactory(department=market_bureau, name="个体工商户设立登记", service_objects=["1"])
+    ImplementationItemFactory(department=market_bureau, name="企业设立登记", service_objects=["2"])
+    assert public.get("/api/items/", {"region": "5116"}).json()["count"] == 2
+    assert public.get("/api/items/", {"region": "310000"}).json()["count"] == 0
+    names = [i["name"] for i in public.get("/api/items/", {"service_object": "1"}).json()["results"]]
+    assert names == ["个体工商户设立登记"]
+
+
+def test_public_cannot_write(public, item_row):
+    assert public.post("/api/items/", item_row, format="json").status_code in (401, 403)
+
+
+def test_create_with_field_errors_in_chinese_and_english(admin_client, item_row):
+    bad = {**item_row, "promised_limit_days": 30}
+    resp = admin_client.post("/api/items/", bad, format="json")
+    assert resp.status_code == 400
+    assert "不能超过法定办结时限" in resp.json()["promised_limit_days"][0]
+    resp = admin_client.post("/api/items/", bad, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert "statutory" in resp.json()["promised_limit_days"][0]
+    assert ImplementationItem.objects.count() == 0
+
+
+def test_create_publish_and_history(admin_client, item_row):
+    resp = admin_client.post("/api/items/", {**item_row, "state": "draft"}, format="json")
+    assert resp.status_code == 201, resp.json()
+    pk = resp.json()["id"]
+    assert resp.json()["materials"][1]["common"] == "营业执照"
+    resp = admin_client.post(f"/api/items/{pk}/publish/", {"effective_date": "2025-01-01"}, format="json")
+    assert resp.json()["state"] == "published"
+    resp = admin_client.post(f"/api/items/{pk}/suspend/", {}, format="json")
+    assert resp.json()["state"] == "suspended"
+    resp = admin_client.post(f"/api/items/{pk}/suspend/", {}, format="json")
+    assert resp.status_code == 400 and "不能执行" in resp.json()["state"][0]
+    history = admin_client.get(f"/api/items/{pk}/history/").json()
+    assert [h["action"] for h in history] == ["create", "publish", "suspend"]
+
+
+def test_revise_via_patch(admin_client, market_bureau):
+    item = ImplementationItemFactory(department=market_bureau)
+    resp = admin_client.patch(f"/api/items/{item.pk}/", {"promised_limit_days": 3, "reason": "压缩时限"}, format="json")
+    assert resp.status_code == 200 and resp.json()["version"] == 2
+    resp = admin_client.patch(f"/api/items/{item.pk}/", {"promised_limit_days": 99}, format="json")
+    assert resp.status_code == 400 and "promised_limit_days" in resp.json()
+    resp = admin_client.patch(f"/api/items/{item.pk}/", {"state": "cancelled"}, format="json")
+    assert resp.status_code == 400
+
+
+def test_import_endpoint_all_or_nothing(admin_client, item_row):
+    bad = {**item_row, "name": "第二个事项", "region": "999999"}
+    upload = io.BytesIO(json.dumps([item_row, bad], ensure_ascii=False).encode())
+    upload.name = "catalog.json"
+    resp = admin_client.post("/api/catalog/import/", {"file": upload}, format="multipart")
+    assert resp.status_code == 400
+    assert resp.json()["errors"] == [{"line": 2, "field": "region", "reason": resp.json()["errors"][0]["reason"]}]
+    assert ImplementationItem.objects.count() == 0
+    upload = io.BytesIO(json.dumps([item_row], ensure_ascii=False).encode())
+    upload.name = "catalog.json"
+    resp = admin_client.post("/api/catalog/import/", {"file": upload}, format="multipart")
+    assert resp.status_code == 200 and resp.json()["created"] == 1
+
+
+def test_export_csv_and_json(public, market_bureau):
+    ImplementationItemFactory(department=market_bureau, name="食品经营许可")
+    resp = public.get("/api/catalog/export/", {"file_format": "csv"})
+    assert resp.status_code == 200 and "食品经营许可" in resp.content.decode("utf-8-sig")
+    assert public.get("/api/catalog/export/").json()["items"][0]["name"] == "食品经营许可"
+
+
+def test_openapi_schema(public):
+    resp = public.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert resp.status_code == 200
+    paths = json.loads(resp.content)["paths"] if resp["Content-Type"].startswith("application/json") else None
+    text = resp.content.decode()
+    assert "/api/items/" in text and "/api/catalog/import/" in text
+    assert paths is None or "/api/items/{id}/publish/" in paths
+    assert public.get("/api/docs/").status_code == 200
