@@ -34,7 +34,7 @@ class Region(models.Model):
         "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     prefix = models.CharField(_("代码前缀"), max_length=12, db_index=True, editable=False)
-    full_name = models.CharField(_("全称"), max_length=300, blank=True)
+    full_name = models.CharField(_("全称"), max_length=300, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("行政区划")
@@ -43,11 +43,6 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.full_name or self.name
-
-    @property
-    def gb2260(self) -> str:
-        """The 6-digit GB/T 2260 code (province, city, county part)."""
-        return self.code[:6]
 
     def save(self, *args, **kwargs):
         self.prefix = self.code[: PREFIX_LENGTH[self.level]]
@@ -58,6 +53,11 @@ class Region(models.Model):
             raise ValidationError({"parent": _("上级区划的层级必须高于本级")})
         if self.parent_id and not self.code.startswith(self.parent.prefix):
             raise ValidationError({"code": _("区划代码必须以上级区划代码前缀开头")})
+
+    @property
+    def gb2260(self) -> str:
+        """The 6-digit GB/T 2260 code (province, city, county part)."""
+        return self.code[:6]
 
     def subtree(self) -> models.QuerySet["Region"]:
         return Region.objects.filter(code__startswith=self.prefix)
