@@ -34,7 +34,7 @@ def sichuan_tree():
     province = RegionFactory()
     city = RegionFactory(code="511600000000", name="广安市", full_name="四川省广安市", level=2, parent=province)
     county = RegionFactory(code="511602000000", name="广安区", full_name="四川省广安市广安区", level=3, parent=city)
-    town = RegionFactory(code="511602001000", name="北辰街道", full_name="四川省广安市广安区北辰街道", level=4, parent=county)
+    town = RegionFactory(code="511602002000", name="北辰街道", full_name="四川省广安市广安区北辰街道", level=4, parent=county)
     return province, city, county, town
 
 
