@@ -116,6 +116,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AdministrativeLevelEnum": "govserve.regions.models.AdministrativeLevel",
+        "RegionLevelEnum": "govserve.regions.models.RegionLevel",
+        "ItemStateEnum": "govserve.catalog.models.ItemState",
+        "ItemTypeEnum": "govserve.catalog.codetables.ItemType",
+    },
 }
 
 LOGGING = {

@@ -21,6 +21,8 @@ urlpatterns = [
     path("catalog/import/", catalog_api.ImportView.as_view(), name="catalog-import"),
     path("catalog/export/", catalog_api.ExportView.as_view(), name="catalog-export"),
     path("lists/power/", catalog_api.PowerListView.as_view(), name="power-list"),
+    path("lists/responsibility/", catalog_api.ResponsibilityListView.as_view(), name="responsibility-list"),
     path("lists/ledger/", catalog_api.LedgerView.as_view(), name="reform-ledger"),
+    path("statistics/catalog/", catalog_api.StatisticsView.as_view(), name="catalog-statistics"),
     path("", include(router.urls)),
 ]

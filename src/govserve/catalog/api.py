@@ -11,6 +11,7 @@ import datetime as dt
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -332,6 +333,28 @@ class BundleSerializer(serializers.ModelSerializer):
                   "promised_limit_days", "keywords", "published", "items"]
 
 
+class MergedMaterialSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    issuing_body = serializers.CharField()
+    source = serializers.CharField()
+    source_label = serializers.CharField()
+    form = serializers.CharField()
+    originals = serializers.IntegerField()
+    copies = serializers.IntegerField()
+    required = serializers.BooleanField()
+    government_held = serializers.BooleanField(help_text=gettext_lazy("政府已持有（免提交候选）"))
+    items = serializers.SerializerMethodField(help_text=gettext_lazy("需要该材料的事项"))
+
+    def get_items(self, merged) -> list[str]:
+        return [item.name for item in merged.items]
+
+
+class BundleMaterialsSerializer(serializers.Serializer):
+    bundle = serializers.CharField(source="bundle.code")
+    materials_before_merge = serializers.IntegerField()
+    materials = MergedMaterialSerializer(many=True)
+
+
 @extend_schema(tags=["catalog"])
 class BundleViewSet(viewsets.ReadOnlyModelViewSet):
     """一件事: bundles and their merged material list."""
@@ -346,32 +369,14 @@ class BundleViewSet(viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(published=True)
         return qs
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: BundleMaterialsSerializer})
     @action(detail=True, methods=["get"])
     def materials(self, request, code=None):
-        from .selectors import merged_materials
+        """One merged list: a material two items need is asked once."""
+        from .selectors import bundle_detail
 
-        bundle = self.get_object()
-        merged = merged_materials(bundle)
-        total = sum(item.materials.count() for item in bundle.items.all())
-        return Response({
-            "bundle": bundle.code,
-            "materials_before_merge": total,
-            "materials": [_merged_as_dict(m) for m in merged],
-        })
-
-
-def _merged_as_dict(m) -> dict:
-    get = m.get if isinstance(m, dict) else (lambda k, d=None: getattr(m, k, d))
-    items = get("items", []) or []
-    return {
-        "name": get("name"),
-        "source": get("source"),
-        "required": get("required"),
-        "originals": get("originals"),
-        "copies": get("copies"),
-        "items": [getattr(i, "name", i) for i in items],
-    }
+        detail = bundle_detail(self.get_object(), include_unpublished=True)
+        return Response(BundleMaterialsSerializer(detail).data)
 
 
 class NegativeListSerializer(serializers.ModelSerializer):
@@ -406,25 +411,45 @@ class SynonymViewSet(viewsets.ModelViewSet):
     filterset_fields = ["kind", "enabled"]
 
 
+class PowerGroupSerializer(serializers.Serializer):
+    item_type = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    items = ItemListSerializer(many=True)
+
+
 class PowerListView(APIView):
     """权力清单: published 行政权力 items grouped by type."""
 
-    @extend_schema(parameters=[OpenApiParameter("region", str)], responses={200: OpenApiTypes.OBJECT}, tags=["lists"])
+    @extend_schema(parameters=[OpenApiParameter("region", str)], responses={200: PowerGroupSerializer(many=True)}, tags=["lists"])
     def get(self, request):
         from .selectors import power_list
 
-        region = _region_param(request)
-        groups = power_list(region=region)
-        return Response([_group_as_dict(g) for g in groups])
+        return Response(PowerGroupSerializer(power_list(region=_region_param(request)), many=True).data)
 
 
-def _group_as_dict(group) -> dict:
-    if isinstance(group, dict):
-        items = group.get("items", [])
-        return {"item_type": group.get("item_type"), "label": str(group.get("label", "")),
-                "count": group.get("count", len(items)), "items": ItemListSerializer(items, many=True).data}
-    item_type, items = group
-    return {"item_type": item_type, "count": len(items), "items": ItemListSerializer(items, many=True).data}
+class ResponsibilityItemSerializer(ItemListSerializer):
+    responsibilities = serializers.SerializerMethodField()
+
+    class Meta(ItemListSerializer.Meta):
+        fields = ItemListSerializer.Meta.fields + ["responsibilities"]
+
+    def get_responsibilities(self, item) -> list[dict]:
+        return ItemDetailSerializer.get_responsibilities(self, item)
+
+
+class ResponsibilityListView(APIView):
+    """责任清单: each published item's duties per stage and when one is held to account."""
+
+    @extend_schema(parameters=[OpenApiParameter("region", str), OpenApiParameter("department", int)],
+                   responses={200: ResponsibilityItemSerializer(many=True)}, tags=["lists"])
+    def get(self, request):
+        from .selectors import responsibility_list
+
+        dept_id = request.query_params.get("department")
+        department = get_object_or_404(Department, pk=dept_id) if dept_id and dept_id.isdigit() else None
+        items = responsibility_list(region=_region_param(request), department=department)
+        return Response(ResponsibilityItemSerializer(items, many=True).data)
 
 
 def _region_param(request) -> Region | None:
@@ -434,13 +459,43 @@ def _region_param(request) -> Region | None:
     return get_object_or_404(Region, code=code.ljust(12, "0"))
 
 
+class LedgerEventSerializer(serializers.Serializer):
+    item = serializers.IntegerField(source="item_id")
+    name = serializers.CharField(source="item.name")
+    department = serializers.CharField(source="item.department.name")
+    region = serializers.CharField(source="item.region.full_name")
+    action = serializers.CharField()
+    action_label = serializers.CharField(source="get_action_display")
+    effective_date = serializers.DateField()
+    reason = serializers.CharField()
+    document_no = serializers.CharField()
+
+
+class LedgerSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    region_code = serializers.CharField(allow_null=True)
+    region_name = serializers.CharField()
+    level = serializers.IntegerField(allow_null=True)
+    in_force_start = serializers.IntegerField()
+    in_force_end = serializers.IntegerField()
+    added = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    delegated = serializers.IntegerField()
+    merged = serializers.IntegerField()
+    removed = serializers.IntegerField()
+    shrink_percent = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
+    removed_percent = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
+    events = LedgerEventSerializer(many=True)
+
+
 class LedgerView(APIView):
     """改革台账: which items were cancelled, delegated or merged between two dates, and how much the list shrank."""
 
     @extend_schema(parameters=[OpenApiParameter("start", OpenApiTypes.DATE, required=True),
                                OpenApiParameter("end", OpenApiTypes.DATE, required=True),
                                OpenApiParameter("region", str), OpenApiParameter("level", int)],
-                   responses={200: OpenApiTypes.OBJECT}, tags=["lists"])
+                   responses={200: LedgerSerializer}, tags=["lists"])
     def get(self, request):
         from .selectors import reform_ledger
 
@@ -453,24 +508,52 @@ class LedgerView(APIView):
                 errors[name] = [_("请填写日期，格式为YYYY-MM-DD")]
         if not errors and dates["start"] > dates["end"]:
             errors["end"] = [_("结束日期不能早于开始日期")]
+        level = request.query_params.get("level")
+        if level and not level.isdigit():
+            errors["level"] = [_("行使层级应为1–7的数字")]
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        level = request.query_params.get("level")
-        ledger = reform_ledger(dates["start"], dates["end"], region=_region_param(request), level=int(level) if level and level.isdigit() else None)
-        return Response(_ledger_as_dict(ledger))
+        ledger = reform_ledger(dates["start"], dates["end"], region=_region_param(request), level=int(level) if level else None)
+        return Response(LedgerSerializer(ledger).data)
 
 
-def _ledger_as_dict(ledger) -> dict:
-    data = ledger if isinstance(ledger, dict) else vars(ledger)
-    out = {}
-    for key, value in data.items():
-        if isinstance(value, list | tuple) and value and isinstance(value[0], ImplementationItem | ItemEvent):
-            out[key] = [{"id": getattr(v, "item_id", None) or v.pk, "name": getattr(v, "name", None) or v.item.name,
-                         **({"action": v.action, "effective_date": v.effective_date} if isinstance(v, ItemEvent) else {})}
-                        for v in value]
-        elif isinstance(value, dt.date):
-            out[key] = value.isoformat()
-        else:
-            out[key] = value
-    return out
+class CountRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    percent = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
 
+
+def _rate():
+    return serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+
+
+class StatisticsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    measured = serializers.IntegerField()
+    incomplete = serializers.IntegerField()
+    by_level = CountRowSerializer(many=True)
+    by_type = CountRowSerializer(many=True)
+    online_rate = _rate()
+    fully_online_rate = _rate()
+    zero_visit_rate = _rate()
+    at_most_one_visit_rate = _rate()
+    average_visits = _rate()
+    average_materials = _rate()
+    average_steps = _rate()
+    average_statutory_days = _rate()
+    average_promised_days = _rate()
+    promised_to_statutory = _rate()
+    compression_rate = _rate()
+    immediate_rate = _rate()
+    timed_items = serializers.IntegerField()
+
+
+class StatisticsView(APIView):
+    """事项统计: online rate, fully-online rate, average visits, materials, steps and days."""
+
+    @extend_schema(parameters=[OpenApiParameter("region", str)], responses={200: StatisticsSerializer}, tags=["lists"])
+    def get(self, request):
+        from .selectors import catalog_statistics
+
+        return Response(StatisticsSerializer(catalog_statistics(region=_region_param(request))).data)
