@@ -42,7 +42,9 @@ LEDGER_ACTIONS = (ItemEvent.Action.CANCEL, ItemEvent.Action.DELEGATE, ItemEvent.
 
 def published_items() -> QuerySet[ImplementationItem]:
     """Every published item with the rows a list needs (region, body, basic item)."""
-    return ImplementationItem.objects.published().select_related("region", "department", "basic_item")
+    return ImplementationItem.objects.published().select_related(
+        "region", "department", "basic_item"
+    )
 
 
 def _in_region(qs: QuerySet, region: Region | None, prefix: str = "") -> QuerySet:
@@ -88,10 +90,10 @@ class PowerGroup:
     item_type: str
     label: str
     items: list[ImplementationItem]
+    count: int = field(init=False)
 
-    @property
-    def count(self) -> int:
-        return len(self.items)
+    def __post_init__(self) -> None:
+        self.count = len(self.items)
 
 
 def power_list(region: Region | None = None) -> list[PowerGroup]:
@@ -171,7 +173,10 @@ def bundle_items(bundle: Bundle) -> list[ImplementationItem]:
         BundleItem.objects.filter(bundle=bundle, item__state=ItemState.PUBLISHED)
         .select_related("item", "item__department", "item__region", "item__basic_item")
         .prefetch_related(
-            Prefetch("item__materials", queryset=Material.objects.select_related("common").order_by("order", "id"))
+            Prefetch(
+                "item__materials",
+                queryset=Material.objects.select_related("common").order_by("order", "id"),
+            )
         )
         .order_by("order", "id")
     )
@@ -191,7 +196,8 @@ def _merge(items: Iterable[ImplementationItem]) -> tuple[list[MergedMaterial], i
                 entry = merged[key] = MergedMaterial(
                     key=key,
                     name=name,
-                    issuing_body=material.issuing_body or (material.common.issuing_body if material.common_id else ""),
+                    issuing_body=material.issuing_body
+                    or (material.common.issuing_body if material.common_id else ""),
                     source=material.source,
                     source_label=material.get_source_display(),
                     form=material.form,
@@ -285,8 +291,12 @@ def _percent(part: float, whole: float) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _in_force(day: dt.date, region: Region | None, level: int | None) -> QuerySet[ImplementationItem]:
-    qs = _in_region(ImplementationItem.objects.in_force_on(day).exclude(state=ItemState.DRAFT), region)
+def _in_force(
+    day: dt.date, region: Region | None, level: int | None
+) -> QuerySet[ImplementationItem]:
+    qs = _in_region(
+        ImplementationItem.objects.in_force_on(day).exclude(state=ItemState.DRAFT), region
+    )
     if level:
         qs = qs.filter(exercise_level=level)
     return qs
@@ -298,45 +308,56 @@ class ReformLedger:
 
     `in_force_start` is the list as it stood when the window opened (in force the day
     before `start`, so a reform taking effect on `start` counts as removed *and* in the
-    list at the start); `in_force_end` the list at the end of `end`.
+    list at the start); `in_force_end` the list at the end of `end`. The counts and
+    percentages are plain fields so `vars(ledger)` / `as_dict()` serialise them.
     """
 
     start: dt.date
     end: dt.date
-    region: Region | None
+    region_code: str | None
+    region_name: str
     level: int | None
     events: list[ItemEvent]
     in_force_start: int
     in_force_end: int
-    added: int
-    by_action: dict[str, int]
+    added: int  # items that came into force in the window (new, or taken over by delegation)
+    cancelled: int = field(init=False)
+    delegated: int = field(init=False)
+    merged: int = field(init=False)
+    removed: int = field(init=False)  # items cancelled, delegated or merged in the window
+    shrink_percent: Decimal | None = field(init=False)  # 精简幅度: (start − end) / start
+    removed_percent: Decimal | None = field(init=False)  # removed / start
 
-    @property
-    def removed(self) -> int:
-        """Items cancelled, delegated or merged in the window."""
-        return len({e.item_id for e in self.events})
+    def __post_init__(self) -> None:
+        actions = [e.action for e in self.events]
+        self.cancelled = actions.count(ItemEvent.Action.CANCEL)
+        self.delegated = actions.count(ItemEvent.Action.DELEGATE)
+        self.merged = actions.count(ItemEvent.Action.MERGE)
+        self.removed = len({e.item_id for e in self.events})
+        self.shrink_percent = _percent(self.in_force_start - self.in_force_end, self.in_force_start)
+        self.removed_percent = _percent(self.removed, self.in_force_start)
 
-    @property
-    def cancelled(self) -> int:
-        return self.by_action.get(ItemEvent.Action.CANCEL, 0)
-
-    @property
-    def delegated(self) -> int:
-        return self.by_action.get(ItemEvent.Action.DELEGATE, 0)
-
-    @property
-    def merged(self) -> int:
-        return self.by_action.get(ItemEvent.Action.MERGE, 0)
-
-    @property
-    def shrink_percent(self) -> Decimal | None:
-        """精简幅度: by how much the list is shorter at the end than at the start (%)."""
-        return _percent(self.in_force_start - self.in_force_end, self.in_force_start)
-
-    @property
-    def removed_percent(self) -> Decimal | None:
-        """Items removed as a share of the list at the start (%)."""
-        return _percent(self.removed, self.in_force_start)
+    def as_dict(self) -> dict:
+        """JSON-ready (dates as ISO text, percentages as strings, events as small dicts)."""
+        out = {k: v for k, v in vars(self).items() if k != "events"}
+        out["start"], out["end"] = self.start.isoformat(), self.end.isoformat()
+        for key in ("shrink_percent", "removed_percent"):
+            out[key] = str(out[key]) if out[key] is not None else None
+        out["events"] = [
+            {
+                "item": e.item_id,
+                "name": e.item.name,
+                "region": e.item.region.code,
+                "department": e.item.department.name,
+                "action": e.action,
+                "effective_date": e.effective_date.isoformat(),
+                "reason": e.reason,
+                "document_no": e.document_no,
+                "related_items": [r.pk for r in e.related_items.all()],
+            }
+            for e in self.events
+        ]
+        return out
 
 
 def reform_ledger(
@@ -354,7 +375,8 @@ def reform_ledger(
         .select_related("item", "item__region", "item__department")
         .prefetch_related(
             Prefetch(
-                "related_items", queryset=ImplementationItem.objects.select_related("region", "department")
+                "related_items",
+                queryset=ImplementationItem.objects.select_related("region", "department"),
             )
         )
         .order_by("effective_date", "item__region__code", "item__name", "id")
@@ -363,21 +385,18 @@ def reform_ledger(
     if level:
         events_qs = events_qs.filter(item__exercise_level=level)
     events = list(events_qs)
-    by_action: dict[str, int] = {}
-    for e in events:
-        by_action[e.action] = by_action.get(e.action, 0) + 1
     before = start - dt.timedelta(days=1)
     added = _in_force(end, region, level).filter(effective_date__gte=start).count()
     return ReformLedger(
         start=start,
         end=end,
-        region=region,
+        region_code=region.code if region else None,
+        region_name=str(region) if region else "",
         level=level,
         events=events,
         in_force_start=_in_force(before, region, level).count(),
         in_force_end=_in_force(end, region, level).count(),
         added=added,
-        by_action=by_action,
     )
 
 
@@ -439,7 +458,12 @@ def catalog_statistics(region: Region | None = None) -> CatalogStatistics:
 
     level_counts = dict(items.values_list("exercise_level").annotate(n=Count("id")))
     by_level = [
-        CountRow(str(lv.value), str(lv.label), level_counts[lv.value], _percent(level_counts[lv.value], total))
+        CountRow(
+            str(lv.value),
+            str(lv.label),
+            level_counts[lv.value],
+            _percent(level_counts[lv.value], total),
+        )
         for lv in AdministrativeLevel
         if level_counts.get(lv.value)
     ]
@@ -519,13 +543,17 @@ def search_filter_options() -> SearchFilterOptions:
         Region.objects.filter(code__in=candidates, level__lte=RegionLevel.COUNTY).order_by("code")
     )
     departments = list(
-        Department.objects.filter(items__state=ItemState.PUBLISHED).distinct().order_by("region__code", "name")
+        Department.objects.filter(items__state=ItemState.PUBLISHED)
+        .distinct()
+        .order_by("region__code", "name")
     )
     levels_present = set(items.values_list("exercise_level", flat=True).distinct())
     types_present = set(items.values_list("item_type", flat=True).distinct())
     return SearchFilterOptions(
         regions=regions,
         departments=departments,
-        levels=[(lv.value, str(lv.label)) for lv in AdministrativeLevel if lv.value in levels_present],
+        levels=[
+            (lv.value, str(lv.label)) for lv in AdministrativeLevel if lv.value in levels_present
+        ],
         item_types=[(t.value, str(t.label)) for t in ItemType if t.value in types_present],
     )
