@@ -110,3 +110,46 @@ def test_openapi_schema(public):
     assert "/api/items/" in text and "/api/catalog/import/" in text
     assert paths is None or "/api/items/{id}/publish/" in paths
     assert public.get("/api/docs/").status_code == 200
+
+
+def test_power_list_groups_by_type(public, market_bureau):
+    ImplementationItemFactory(department=market_bureau, name="食品经营许可")
+    ImplementationItemFactory(department=market_bureau, name="个体工商户登记信息查询",
+                              basic_item__name="个体工商户登记信息查询", basic_item__item_type="20")
+    groups = public.get("/api/lists/power/").json()
+    assert [(g["label"], g["count"]) for g in groups] == [("行政许可", 1)]
+
+
+def test_ledger_counts_cancelled_items(public, admin_client, market_bureau):
+    import datetime as dt
+
+    items = [ImplementationItemFactory(department=market_bureau, name=f"事项{i}", effective_date=dt.date(2024, 1, 1))
+             for i in range(4)]
+    resp = admin_client.post(f"/api/items/{items[0].pk}/cancel/", {"effective_date": "2025-03-01", "reason": "取消"}, format="json")
+    assert resp.status_code == 200
+    ledger = public.get("/api/lists/ledger/", {"start": "2025-01-01", "end": "2025-12-31"}).json()
+    assert (ledger["in_force_start"], ledger["in_force_end"], ledger["cancelled"]) == (4, 3, 1)
+    assert ledger["events"][0]["name"] == "事项0"
+    bad = public.get("/api/lists/ledger/", {"start": "2025-13-01", "end": "2025-01-01"})
+    assert bad.status_code == 400 and "start" in bad.json()
+
+
+def test_bundle_materials_asked_once(public, market_bureau, health_bureau):
+    from govserve.catalog.models import Bundle, BundleItem, CommonMaterial
+    from tests.factories import MaterialFactory
+
+    id_card = CommonMaterial.objects.create(name="居民身份证", source="issued")
+    food = ImplementationItemFactory(department=market_bureau, name="食品经营许可")
+    hygiene = ImplementationItemFactory(department=health_bureau, name="公共场所卫生许可",
+                                        basic_item__name="公共场所卫生许可")
+    for item in (food, hygiene):
+        MaterialFactory(item=item, name="经营者身份证", common=id_card)
+    MaterialFactory(item=hygiene, name="卫生管理制度")
+    bundle = Bundle.objects.create(code="KBCYD", name="开办餐饮店一件事", kind="business", region=market_bureau.region,
+                                   lead_department=market_bureau, promised_limit_days=5, published=True)
+    BundleItem.objects.create(bundle=bundle, item=food, order=0)
+    BundleItem.objects.create(bundle=bundle, item=hygiene, order=1)
+    data = public.get("/api/bundles/KBCYD/materials/").json()
+    assert data["materials_before_merge"] == 3
+    assert [(m["name"], sorted(m["items"])) for m in data["materials"]][0] == ("居民身份证", ["公共场所卫生许可", "食品经营许可"])
+    assert len(data["materials"]) == 2
