@@ -418,3 +418,11 @@ def test_search_filter_options_only_offer_what_the_catalog_has(tree, county_body
     assert [d.name for d in options.departments] == ["广安区市场监督管理局"]
     assert options.levels == [(4, "县级")]
     assert options.item_types == [("01", "行政许可"), ("02", "行政处罚")]
+
+
+def test_ledger_span(provincial_history):
+    assert selectors.ledger_span() == (D(2015, 3, 1), D(2016, 1, 1))
+
+
+def test_ledger_span_without_history():
+    assert selectors.ledger_span() is None

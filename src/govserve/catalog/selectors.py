@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 
 from govserve.regions.models import AdministrativeLevel, Department, Region, RegionLevel
 
@@ -358,6 +358,14 @@ class ReformLedger:
             for e in self.events
         ]
         return out
+
+
+def ledger_span() -> tuple[dt.date, dt.date] | None:
+    """First and last effective dates of any cancel, delegate or merge event (None: no reform yet)."""
+    dates = ItemEvent.objects.filter(action__in=LEDGER_ACTIONS).aggregate(
+        first=Min("effective_date"), last=Max("effective_date")
+    )
+    return (dates["first"], dates["last"]) if dates["first"] else None
 
 
 def reform_ledger(
