@@ -1,9 +1,12 @@
 """Public pages render the catalog in Chinese, without logging in."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
+
+from govserve.catalog.services import change_state
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +16,10 @@ def text_of(response) -> str:
     html = response.content.decode()
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def result_names(response) -> list[str]:
+    return re.findall(r'class="result-title"><a [^>]+>([^<]+)</a>', response.content.decode())
 
 
 def test_home_has_search_box_and_entries(client, portal_catalog):
@@ -205,3 +212,121 @@ def test_language_switch_to_english_keeps_page_working(client, portal_catalog):
     response = client.get("/")
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_ledger_page_shows_the_reform_history(client, portal_catalog):
+    change_state(
+        portal_catalog.penalty,
+        "cancel",
+        effective_date=dt.date(2025, 3, 1),
+        reason="无法律法规依据",
+        document_no="广安府发〔2025〕3号",
+    )
+    page = text_of(client.get(reverse("portal:ledger")))  # default window: the whole history
+    assert "2025-01-01 至" in page
+    assert "对未取得食品经营许可从事食品经营活动的行政处罚" in page
+    assert "广安府发〔2025〕3号" in page and "无法律法规依据" in page
+
+    response = client.get(
+        reverse("portal:ledger"),
+        {"start": "2025-01-01", "end": "2025-12-31", "region": "511602000000"},
+    )
+    page = text_of(response)
+    assert "期初事项 5 取消 1 下放 0 合并 0" in page
+    assert "期末事项 4 精简幅度 20.0%" in page
+    assert "累计取消、下放和合并事项 1 项，占期初清单的 20.0%。" in page
+
+
+@pytest.fixture
+def indexed(portal_catalog):
+    """Every item in the search index (update_items: rebuild() TRUNCATEs, not inside a test's transaction)."""
+    from govserve.catalog.models import ImplementationItem
+    from govserve.catalog.search import index
+
+    index.update_items(list(ImplementationItem.objects.values_list("id", flat=True)))
+    return portal_catalog
+
+
+def test_search_finds_the_item_first_with_its_badges(client, indexed):
+    response = client.get(reverse("portal:search"), {"q": "营业执照"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert result_names(response)[0] == "企业设立登记（营业执照）"
+    assert f'<a href="/items/{indexed.licence.pk}/">企业设立登记（营业执照）</a>' in html
+    page = text_of(response)
+    assert "与“营业执照”相关的事项" in page
+    assert "全程网办" in page and "零跑动" in page and "承诺 3 个工作日" in page
+    assert "广安市广安区市场监督管理局" in page and "四川省广安市广安区" in page
+
+
+def test_search_filters_and_bundles(client, indexed):
+    response = client.get(reverse("portal:search"), {"q": "开饭店"})
+    assert "我要开饭店" in text_of(response)  # the bundle is offered with the items
+
+    response = client.get(
+        reverse("portal:search"),
+        {"q": "许可", "department": indexed.health.pk, "fully_online": "on"},
+    )
+    assert response.status_code == 200
+    assert result_names(response) == []  # 公共场所卫生许可 is not fully online
+    response = client.get(reverse("portal:search"), {"q": "许可", "department": indexed.health.pk})
+    assert result_names(response) == ["公共场所卫生许可"]
+
+
+def test_search_page_filters_offer_only_what_the_catalog_has(client, indexed):
+    html = client.get(reverse("portal:search")).content.decode()
+    assert '<option value="511602000000">' in html  # 广安区
+    assert '<option value="511602002000">' not in html  # a township without items
+    assert "广安市广安区卫生健康局</option>" in html
+    assert '<label for="id_region">区划</label>' in html
+    assert '<label for="id_fully_online">只看全程网办</label>' in html
+
+
+def test_browse_by_service_object_without_words(client, indexed):
+    response = client.get(reverse("portal:search"), {"service_object": "1"})
+    assert response.status_code == 200
+    assert "共 5 个事项" in text_of(response)
+
+
+def test_empty_result_shows_suggestions_and_expanded_terms(client, portal_catalog, monkeypatch):
+    from govserve.catalog.search import selectors as search_selectors
+
+    def fake_search(query, **kwargs):
+        return search_selectors.SearchResult(
+            items=[],
+            total=0,
+            suggestions=["食品经营许可"],
+            expanded_terms=["食品经营许可", "营业执照"],
+        )
+
+    monkeypatch.setattr(search_selectors, "search_items", fake_search)
+    monkeypatch.setattr(search_selectors, "search_bundles", lambda query: [])
+    response = client.get(reverse("portal:search"), {"q": "开个小饭馆"})
+    page = text_of(response)
+    assert "没有找到相关事项" in page
+    assert "您是不是要找： 食品经营许可" in page
+    assert "已同时搜索： 食品经营许可 营业执照" in page
+    assert (
+        'href="/search/?q=%E9%A3%9F%E5%93%81%E7%BB%8F%E8%90%A5%E8%AE%B8%E5%8F%AF"'
+        in response.content.decode()
+    )
+
+
+def test_search_pages_through_results(client, portal_catalog, monkeypatch):
+    from govserve.catalog.search import selectors as search_selectors
+
+    seen = {}
+
+    def fake_search(query, **kwargs):
+        seen.update(kwargs)
+        return search_selectors.SearchResult(items=[portal_catalog.food], total=45)
+
+    monkeypatch.setattr(search_selectors, "search_items", fake_search)
+    monkeypatch.setattr(search_selectors, "search_bundles", lambda query: [])
+    response = client.get(reverse("portal:search"), {"q": "许可", "page": "2", "level": "4"})
+    assert seen["offset"] == 20 and seen["limit"] == 20 and seen["level"] == 4
+    page = text_of(response)
+    assert "第 2 / 3 页" in page
+    html = response.content.decode()
+    assert 'href="?q=%E8%AE%B8%E5%8F%AF&amp;page=3&amp;level=4"' in html
+    assert '<ol class="result-list" start="21">' in html

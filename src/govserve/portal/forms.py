@@ -25,7 +25,9 @@ def region_choices(regions: list[Region], empty: str) -> list[tuple[str, str]]:
 class SearchForm(forms.Form):
     """检索: words plus filters; every filter is optional and an unknown value is an error."""
 
-    q = forms.CharField(label=_("搜索办事事项"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("搜索办事事项"), required=False, max_length=100, widget=forms.SearchInput
+    )
     region = forms.ChoiceField(label=_("区划"), required=False)
     department = forms.ChoiceField(label=_("部门"), required=False)
     level = forms.ChoiceField(label=_("行使层级"), required=False)
@@ -34,13 +36,15 @@ class SearchForm(forms.Form):
     fully_online = forms.BooleanField(label=_("只看全程网办"), required=False)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args, options: SearchFilterOptions, **kwargs):
+    def __init__(self, *args, options: SearchFilterOptions | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        options = options or SearchFilterOptions(
+            regions=[], departments=[], levels=[], item_types=[]
+        )
         self.options = options
         self.fields["q"].widget.attrs.update(
             {
                 "placeholder": _("例如：营业执照、开饭店、yyzz"),
-                "type": "search",
                 "autocomplete": "off",
             }
         )
@@ -92,10 +96,18 @@ class LedgerForm(forms.Form):
         self.fields["level"].choices = [("", _("全部层级"))] + list(AdministrativeLevel.choices)
 
     @staticmethod
-    def default_window(today: dt.date | None = None) -> dict[str, dt.date]:
-        """This calendar year up to today."""
+    def default_window(
+        span: tuple[dt.date, dt.date] | None, today: dt.date | None = None
+    ) -> dict[str, dt.date]:
+        """The whole reform history (from January 1 of its first year) up to today.
+
+        Without any history yet: this calendar year.
+        """
         today = today or timezone.localdate()
-        return {"start": today.replace(month=1, day=1), "end": today}
+        if span is None:
+            return {"start": today.replace(month=1, day=1), "end": today}
+        first, last = span
+        return {"start": first.replace(month=1, day=1), "end": max(today, last)}
 
     def clean(self):
         data = super().clean()

@@ -15,7 +15,7 @@ PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(options=selectors.search_filter_options())
+    form = SearchForm()  # the words only; filters are on the search page
     return render(
         request,
         "portal/home.html",
@@ -51,6 +51,7 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "query": query,
+            "filters_active": len(filters),
             "result": result,
             "bundles": bundles,
             "page": page,
@@ -142,7 +143,7 @@ def bundle_detail(request: HttpRequest, code: str) -> HttpResponse:
 def ledger(request: HttpRequest) -> HttpResponse:
     regions = selectors.search_filter_options().regions
     data = request.GET.copy()
-    for key, value in LedgerForm.default_window().items():
+    for key, value in LedgerForm.default_window(selectors.ledger_span()).items():
         if not data.get(key):
             data[key] = value.isoformat()
     form = LedgerForm(data, regions=regions)
