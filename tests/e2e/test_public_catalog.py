@@ -101,6 +101,13 @@ def test_citizen_finds_the_business_licence_and_reads_its_guide(live_server, web
     results = page.locator(".result-title a")
     expect(results.first).to_have_text("企业设立登记（营业执照）")
 
+    unlabelled = page.evaluate(
+        """[...document.querySelectorAll('input:not([type=hidden]), select')]
+            .filter(el => el.labels.length === 0 && !el.getAttribute('aria-label'))
+            .map(el => el.name)"""
+    )
+    assert unlabelled == [], f"form controls without a label: {unlabelled}"
+
     # pinyin initials, as people type on a phone
     search_from(page, "yyzz")
     expect(page.locator(".result-title a", has_text="企业设立登记（营业执照）")).to_have_count(1)

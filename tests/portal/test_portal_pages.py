@@ -330,3 +330,24 @@ def test_search_pages_through_results(client, portal_catalog, monkeypatch):
     html = response.content.decode()
     assert 'href="?q=%E8%AE%B8%E5%8F%AF&amp;page=3&amp;level=4"' in html
     assert '<ol class="result-list" start="21">' in html
+
+
+def test_guide_links_blank_forms_samples_and_the_result_sample(client, portal_catalog):
+    food = portal_catalog.food
+    application = food.materials.get(name="食品经营许可申请书")
+    application.blank_form = "samples/forms/food-application.docx"
+    application.sample = "samples/materials/food-application-sample.pdf"
+    application.save()
+    food.result_name = "食品经营许可证"
+    food.result_type = "licence"
+    food.result_sample = "samples/results/food-licence.pdf"
+    food.save()
+    response = client.get(reverse("portal:item", args=[food.pk]))
+    html = response.content.decode()
+    assert '<a href="/media/samples/forms/food-application.docx" download>空白表格</a>' in html
+    assert (
+        '<a href="/media/samples/materials/food-application-sample.pdf" download>示例样表</a>'
+        in html
+    )
+    assert '<a href="/media/samples/results/food-licence.pdf">查看结果样本</a>' in html
+    assert "食品经营许可证（证照）" in text_of(response)
