@@ -24,5 +24,6 @@ urlpatterns = [
     path("lists/responsibility/", catalog_api.ResponsibilityListView.as_view(), name="responsibility-list"),
     path("lists/ledger/", catalog_api.LedgerView.as_view(), name="reform-ledger"),
     path("statistics/catalog/", catalog_api.StatisticsView.as_view(), name="catalog-statistics"),
+    path("search/", include("govserve.catalog.search.urls")),
     path("", include(router.urls)),
 ]
