@@ -111,8 +111,11 @@ def test_guide_of_item_with_missing_elements(client, portal_catalog):
     response = client.get(reverse("portal:item", args=[item.pk]))
     assert response.status_code == 200
     page = text_of(response)
-    assert "待补充" in page
     assert "暂不能在线申请" in page
+    assert "指南待完善" in page
+    assert "是否收费 待补充" in page  # unknown, not 不收费
+    assert "法定办结时限 待补充" in page
+    assert "全程网办 待补充" in page
 
 
 def test_power_list_grouped_by_type(client, portal_catalog):
