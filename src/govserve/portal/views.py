@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from govserve.catalog import selectors
 from govserve.catalog.models import Bundle, ImplementationItem, NegativeListEntry
+from govserve.catalog.search import selectors as search_selectors
 
 from .forms import LedgerForm, RegionFilterForm, SearchForm
 
@@ -37,8 +38,6 @@ def search(request: HttpRequest) -> HttpResponse:
     result = None
     bundles: list[Bundle] = []
     if query or filters:
-        from govserve.catalog.search import selectors as search_selectors
-
         result = search_selectors.search_items(
             query, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
         )
