@@ -73,7 +73,7 @@ def _lifecycle_action(action: str, label):
         done = 0
         for item in queryset:
             try:
-                services.change_state(item, action, actor=request.user, reason=_("管理后台批量操作"))
+                services.change_state(item, action, actor=request.user, reason="管理后台批量操作")
                 done += 1
             except (services.LifecycleError, ValidationError) as exc:
                 modeladmin.message_user(request, f"{item}: {getattr(exc, 'message', None) or '; '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
@@ -127,7 +127,7 @@ class ImplementationItemAdmin(admin.ModelAdmin):
         if change:
             item.version += 1
             item.save(update_fields=["version"])
-            services.record_event(item, ItemEvent.Action.REVISE, item.state, reason=_("管理后台修订"), actor=request.user)
+            services.record_event(item, ItemEvent.Action.REVISE, item.state, reason="管理后台修订", actor=request.user)
         else:
             services.record_event(item, ItemEvent.Action.CREATE, "", effective_date=item.effective_date, actor=request.user)
         services._reindex(item)

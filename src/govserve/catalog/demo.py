@@ -134,21 +134,30 @@ def record_reform_history() -> int:
         target = Department.objects.filter(region=city, name__contains=item.department.name.replace("四川省", "")[:4]).first()
         target = target or Department.objects.filter(region=city).order_by("id").first()
         services.delegate_item(item, [(city, target)], effective_date=dt.date(2025, 3, 1),
-                               reason=_("按照省政府关于向市（州）下放一批省级行政权力事项的部署，下放至市级实施"))
+                               reason=("按照省政府关于向市（州）下放一批省级行政权力事项的部署，下放至市级实施"))
         changed += 1
     county_items = list(ImplementationItem.objects.filter(region__code="511602000000", state=ItemState.PUBLISHED).order_by("-id")[:2])
     for item in county_items:
         services.change_state(item, ItemEvent.Action.CANCEL, effective_date=dt.date(2025, 6, 30),
-                              reason=_("法律依据已修改，事项不再保留（演示数据）"))
+                              reason=("法律依据已修改，事项不再保留（演示数据）"))
         changed += 1
     return changed
 
 
 def load_real_items() -> importer.ImportReport | None:
+    """The public lists, less the items the demo already gives with all their elements.
+
+    The demo's county items were written from 广安区's own list; loading that list's entry
+    too would show citizens the same item twice under two names of one body.
+    """
     path = real_items_path()
     if path is None:
         return None
-    rows = realdata.rows_from_jsonl(path.read_text(encoding="utf-8").splitlines())
+    known = set(ImplementationItem.objects.values_list("name", "region__full_name"))
+    rows = [
+        (line, row) for line, row in realdata.rows_from_jsonl(path.read_text(encoding="utf-8").splitlines())
+        if (row["name"], row["region"]) not in known
+    ]
     report = importer.import_rows(rows, create_departments=True)
     if not report.ok:
         lines = "\n".join(f"real-items #{e.line} {e.field}: {e.reason}" for e in report.errors[:30])

@@ -387,5 +387,5 @@ class _Writer:
         Responsibility.objects.bulk_create(Responsibility(item=item, **r) for r in data["responsibilities"])
         from .services import record_event
 
-        record_event(item, ItemEvent.Action.CREATE, "", effective_date=item.effective_date, reason=_("目录导入"), actor=self.actor)
+        record_event(item, ItemEvent.Action.CREATE, "", effective_date=item.effective_date, reason="目录导入", actor=self.actor)
         return item

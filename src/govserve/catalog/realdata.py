@@ -12,7 +12,6 @@ import json
 import re
 from collections.abc import Iterable
 
-from django.utils.translation import gettext as _
 from stdnum.cn import uscc as stdnum_uscc
 
 from .codetables import ItemType
@@ -49,6 +48,9 @@ def uscc_from_local_code(code: str) -> str:
     return ""
 
 
+# Text stored in the catalog is Chinese whatever the reader's language, so it is not translated.
+
+
 def real_item_to_row(item: dict) -> dict:
     """One line of real-items.jsonl as an exchange-format row."""
     code = item.get("code", "")
@@ -57,8 +59,8 @@ def real_item_to_row(item: dict) -> dict:
     notes = [item["source"]]
     if not item_type:
         item_type = infer_item_type(item["name"])
-        notes.append(_("事项类型按名称推断"))
-    department = item.get("department") or _("%(region)s（来源未注明实施主体）") % {"region": item["region"]}
+        notes.append("事项类型按名称推断")
+    department = item.get("department") or f"{item['region']}（来源未注明实施主体）"
     keywords = " ".join(item.get("sub_matters") or [])
     levels = [lv for lv in (item.get("level") or "").split(",") if lv]
     row = {
@@ -73,7 +75,7 @@ def real_item_to_row(item: dict) -> dict:
         "keywords": keywords,
         "elements_complete": False,
         "visits_required": 1,
-        "visit_reason": _("来源清单未载明，以实施机关公布为准"),
+        "visit_reason": "来源清单未载明，以实施机关公布为准",
         "source": "; ".join(notes),
         "state": "published",
     }

@@ -189,7 +189,7 @@ def delegate_item(
                  document_no=document_no, actor=actor, related=created)
     for copy in created:
         record_event(copy, ItemEvent.Action.PUBLISH, ItemState.DRAFT, effective_date=day,
-                     reason=_("承接上级下放事项：%(name)s") % {"name": item.name}, document_no=document_no, actor=actor)
+                     reason=f"承接上级下放事项：{item.name}", document_no=document_no, actor=actor)
     _reindex(item, *created)
     return created
 
