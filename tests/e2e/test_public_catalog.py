@@ -49,7 +49,7 @@ def small_catalog() -> catalog.ImplementationItem:
     )
     catalog.LegalBasis.objects.create(
         basic_item=licence.basic_item,
-        law="中华人民共和国市场主体登记管理条例",
+        law="《中华人民共和国市场主体登记管理条例》",
         article="第三条",
         text="市场主体应当依照本条例办理登记。未经登记，不得以市场主体名义从事经营活动。",
     )

@@ -84,7 +84,7 @@ def portal_catalog(db) -> PortalCatalog:
     )
     catalog.LegalBasis.objects.create(
         basic_item=food.basic_item,
-        law="中华人民共和国食品安全法",
+        law="《中华人民共和国食品安全法》",
         article="第三十五条",
         text="国家对食品生产经营实行许可制度。",
     )

@@ -354,3 +354,11 @@ def test_guide_links_blank_forms_samples_and_the_result_sample(client, portal_ca
     )
     assert '<a href="/media/samples/results/food-licence.pdf">查看结果样本</a>' in html
     assert "食品经营许可证（证照）" in text_of(response)
+
+
+def test_law_title_marks_are_added_once():
+    from govserve.portal.templatetags.portal_tags import law_title
+
+    assert law_title("中华人民共和国食品安全法") == "《中华人民共和国食品安全法》"
+    assert law_title("《中华人民共和国食品安全法》") == "《中华人民共和国食品安全法》"
+    assert law_title("《食品经营许可和备案管理办法》（总局令第78号）").count("《") == 1

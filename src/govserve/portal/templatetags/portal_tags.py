@@ -94,3 +94,10 @@ def limits_chart(statutory: Decimal | None, promised: Decimal | None) -> SafeStr
         s=statutory,
         p=promised,
     )
+
+
+@register.filter
+def law_title(name: str) -> str:
+    """A law's name with its title marks 《》 (stored with them; older rows may lack them)."""
+    name = (name or "").strip()
+    return name if not name or name.startswith("《") else f"《{name}》"
