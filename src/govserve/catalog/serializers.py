@@ -62,6 +62,10 @@ class LegalBasisRow(serializers.Serializer):
     article = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     text = serializers.CharField(required=False, allow_blank=True, default="")
 
+    def validate_law(self, value: str) -> str:
+        """Stored with its title marks 《》 (the name may be followed by a decree number)."""
+        return value if value.startswith("《") else f"《{value}》"
+
 
 class MaterialRow(serializers.Serializer):
     name = serializers.CharField(max_length=300)
