@@ -69,4 +69,4 @@ def test_english_messages_available():
 
     with translation.override("en"):
         errors = check_item({**GOOD, "promised_limit_days": 25}, [])
-    assert errors["promised_limit_days"]
+    assert "statutory" in errors["promised_limit_days"][0]
