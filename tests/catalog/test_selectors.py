@@ -294,9 +294,11 @@ def test_reform_ledger_whole_subtree_counts_delegated_copies(provincial_history)
         3,
     )
     assert ledger.shrink_percent == Decimal("40.0")
+    assert ledger.net_change == -2
 
     city_ledger = selectors.reform_ledger(D(2015, 1, 1), D(2015, 12, 31), region=city)
     assert (city_ledger.in_force_start, city_ledger.in_force_end, city_ledger.removed) == (0, 1, 0)
+    assert city_ledger.net_change == 1
     assert city_ledger.shrink_percent is None
 
 

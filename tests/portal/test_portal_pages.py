@@ -240,6 +240,16 @@ def test_ledger_page_shows_the_reform_history(client, portal_catalog):
     assert "累计取消、下放和合并事项 1 项，占期初清单的 20.0%。" in page
 
 
+def test_ledger_page_when_the_list_grew(client, portal_catalog):
+    # every item took effect on 2024-01-01: the list grew from 0 to 5
+    page = text_of(
+        client.get(reverse("portal:ledger"), {"start": "2024-01-01", "end": "2024-12-31"})
+    )
+    assert "期初事项 0" in page and "期末事项 5" in page
+    assert "清单净增 +5 项" in page
+    assert "精简幅度" not in page
+
+
 @pytest.fixture
 def indexed(portal_catalog):
     """Every item in the search index (update_items: rebuild() TRUNCATEs, not inside a test's transaction)."""

@@ -325,6 +325,7 @@ class ReformLedger:
     delegated: int = field(init=False)
     merged: int = field(init=False)
     removed: int = field(init=False)  # items cancelled, delegated or merged in the window
+    net_change: int = field(init=False)  # in_force_end − in_force_start (negative: the list shrank)
     shrink_percent: Decimal | None = field(init=False)  # 精简幅度: (start − end) / start
     removed_percent: Decimal | None = field(init=False)  # removed / start
 
@@ -334,6 +335,7 @@ class ReformLedger:
         self.delegated = actions.count(ItemEvent.Action.DELEGATE)
         self.merged = actions.count(ItemEvent.Action.MERGE)
         self.removed = len({e.item_id for e in self.events})
+        self.net_change = self.in_force_end - self.in_force_start
         self.shrink_percent = _percent(self.in_force_start - self.in_force_end, self.in_force_start)
         self.removed_percent = _percent(self.removed, self.in_force_start)
 
