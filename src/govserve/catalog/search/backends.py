@@ -17,6 +17,8 @@ FTS = "catalog_search_fts"
 # Column weights, words ≫ keywords/department > bigrams > pinyin/initials.
 BM25 = f"bm25({FTS}, 10.0, 4.0, 2.0, 1.5, 1.5)"
 TS_WEIGHTS = "{0.15, 0.3, 0.4, 1.0}"  # D, C, B, A
+# ts_rank, not ts_rank_cd: cover density rewards query words standing close together in
+# prose; a document here is a list of tokens, and ts_rank_cd costs twice as much.
 TRGM_THRESHOLD = "0.3"
 
 
@@ -41,12 +43,13 @@ class SQLiteBackend:
         q = self._quote
         groups = []
 
-        def add(columns: str, exact: list[str], prefix: list[str] = ()) -> None:
+        def add(columns: str, exact: list[str], prefix: list[str] = (), phrases: list[list[str]] = ()) -> None:
             terms = [q(t) for t in exact] + [f"{q(t)} *" for t in prefix]
+            terms += [f"({' AND '.join(q(w) for w in words)})" for words in phrases]
             if terms:
                 groups.append(f"{columns} : ({' OR '.join(terms)})")
 
-        add("{words extra}", plan.word_tokens)
+        add("{words extra}", plan.words, phrases=plan.expansion_groups)
         add("grams", plan.grams)
         add("pinyin", plan.pinyin, plan.pinyin_prefix)
         add("initials", plan.initials, plan.initials_prefix)
@@ -91,7 +94,8 @@ class PostgresBackend:
     def expression(self, plan: Plan) -> str:
         """A tsquery: words/keywords on weights A/B, grams C, pinyin and initials D."""
         lx = self._lexeme
-        terms = [f"{lx(t)}:AB" for t in plan.word_tokens]
+        terms = [f"{lx(t)}:AB" for t in plan.words]
+        terms += ["(" + " & ".join(f"{lx(w)}:AB" for w in words) + ")" for words in plan.expansion_groups]
         terms += [f"{lx(t)}:C" for t in plan.grams]
         terms += [f"{lx(t)}:D" for t in [*plan.pinyin, *plan.initials]]
         terms += [f"{lx(t)}:*D" for t in [*plan.pinyin_prefix, *plan.initials_prefix]]
@@ -100,13 +104,20 @@ class PostgresBackend:
     def _ranked(self, expression: str, flt: EntryFilter, limit: int) -> list[tuple[int, float]]:
         if not expression:
             return []
-        exists, params = _exists(flt, "d.id")
-        return _fetch(
-            f"SELECT d.id, ts_rank_cd('{TS_WEIGHTS}', d.tsv, q.query) AS score"
-            f" FROM {DOC} d, (SELECT %s::tsquery AS query) q"
-            f" WHERE d.tsv @@ q.query AND {exists} ORDER BY score DESC, d.id LIMIT %s",
-            [expression, *params, limit],
-        )
+        exists, params = _exists(flt, "m.id")
+        # The planner overestimates what an OR of many lexemes matches and scans every
+        # document (detoasting each tsvector) instead of the GIN index: 5× slower at 10,000
+        # documents. Matching first in a materialised CTE with sequential scans off keeps
+        # it on the index; ranking and the entry filter then touch the matches only.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                f"WITH m AS MATERIALIZED (SELECT d.id, d.tsv FROM {DOC} d WHERE d.tsv @@ %s::tsquery)"
+                f" SELECT m.id, ts_rank('{TS_WEIGHTS}', m.tsv, %s::tsquery) AS score FROM m"
+                f" WHERE {exists} ORDER BY score DESC, m.id LIMIT %s",
+                [expression, expression, *params, limit],
+            )
+            return cursor.fetchall()
 
     def candidates(self, plan: Plan, flt: EntryFilter, limit: int) -> list[tuple[int, float]]:
         return self._ranked(self.expression(plan), flt, limit)

@@ -49,12 +49,16 @@ class Plan:
         return not (self.words or self.grams or self.pinyin or self.initials or self.expansions)
 
     @property
-    def word_tokens(self) -> list[str]:
-        """Tokens for the words and keywords/department columns: query words and expansions."""
-        out = list(self.words)
+    def expansion_groups(self) -> list[list[str]]:
+        """Each expansion as the words that must all be there (食品 AND 经营许可): a phrase,
+        not a bag of its common parts (经营, 许可 alone match a quarter of all names).
+        """
+        groups = []
         for expansion in self.expansions:
-            out.extend(w for w in text.words(expansion) if len(w) >= 2)
-        return list(dict.fromkeys(out))
+            words = list(dict.fromkeys(text.cut(expansion)))
+            if words and words not in groups:
+                groups.append(words)
+        return groups
 
     @property
     def exact_names(self) -> list[str]:

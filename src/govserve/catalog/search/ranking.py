@@ -2,8 +2,10 @@
 
 Tiers, strongest first: the name *is* the query ≫ starts with it ≫ contains it (as a word
 ending, not inside another word: 身份证 in 居民身份证换领, not in 临时身份证明) ≫ contains
-every query word ≫ contains it with one wrong character ≫ sounds like it (pinyin) ≫ an item
-keyword ≫ a dictionary expansion (in the order the dictionary lists them) ≫ partial matches.
+every query word ≫ contains it with one wrong character (queries of 4+ characters) ≫ sounds
+like it (pinyin) ≫ an item keyword ≫ a dictionary expansion (in the order the dictionary
+lists them) ≫ partial matches. The two spelling guesses are skipped when the dictionary
+knows the phrase: 生孩子 means 出生医学证明, not 生育子女 with one character changed.
 Within a tier: more of the query's bigrams in the name, then the shorter name, then the
 engine's score, then the name and id — so equal inputs always give the same order.
 """
@@ -101,7 +103,10 @@ def _direct_tier(plan: Plan, cand: Candidate) -> int:
         return tier
     if len(plan.core_words) >= 2 and all(w in cand.norm for w in plan.core_words):
         return ALL_WORDS
-    if len(core) >= 3 and text.one_substitution(core, cand.norm):
+    if plan.expansions:
+        # the dictionary knows this phrase: its expansions say what was meant, not a near spelling
+        return 0
+    if len(core) >= 4 and text.one_substitution(core, cand.norm):
         return ONE_WRONG
     if len(core) >= 2 and plan.spell and plan.spell in cand.spell.partition(" ")[0]:
         return HOMOPHONE

@@ -181,11 +181,12 @@ def full_spelling(text: str) -> tuple[str, str]:
     return full, first
 
 
+@lru_cache(maxsize=1000)
+def _one_substitution_pattern(needle: str) -> re.Pattern:
+    # 营业执造 → 营业执.|营业.造|营.执造|.业执造: one regex, searched in C
+    return re.compile("|".join(re.escape(needle[:i]) + "." + re.escape(needle[i + 1 :]) for i in range(len(needle))))
+
+
 def one_substitution(needle: str, haystack: str) -> bool:
-    """Does `haystack` contain `needle` with exactly one character replaced (错一个字)?"""
-    n = len(needle)
-    for i in range(len(haystack) - n + 1):
-        window = haystack[i : i + n]
-        if sum(a != b for a, b in zip(window, needle, strict=True)) == 1:
-            return True
-    return False
+    """Does `haystack` contain `needle` with at most one character replaced (错一个字)?"""
+    return bool(needle) and _one_substitution_pattern(needle).search(haystack) is not None
