@@ -33,9 +33,12 @@ run: demo
 	@echo "GovServe: http://$(HOST)/  (admin: http://$(HOST)/admin/  demo login admin / govserve-demo)"
 	$(BIN)/govserve runserver $(HOST)
 
-# Debian's chromium drives the browser tests; Playwright never downloads a browser here.
+# Debian's chromium drives the browser tests (Playwright never downloads a browser here),
+# with a CJK font so pages and screenshots show Chinese, not empty boxes.
 browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
 
 test: regions-data browser
 	$(BIN)/ruff check src tests bench

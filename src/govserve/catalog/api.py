@@ -484,6 +484,7 @@ class LedgerSerializer(serializers.Serializer):
     delegated = serializers.IntegerField()
     merged = serializers.IntegerField()
     removed = serializers.IntegerField()
+    net_change = serializers.IntegerField(help_text=gettext_lazy("期末减期初：负数为精简，正数为净增"))
     shrink_percent = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
     removed_percent = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
     events = LedgerEventSerializer(many=True)
