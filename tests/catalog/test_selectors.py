@@ -4,6 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+
+from govserve.catalog import models as catalog
+from govserve.catalog import selectors
+from govserve.catalog.services import change_state, delegate_item, merge_items
 from tests.factories import (
     BasicItemFactory,
     DepartmentFactory,
@@ -13,10 +17,6 @@ from tests.factories import (
     make_uscc,
     sichuan_tree,
 )
-
-from govserve.catalog import models as catalog
-from govserve.catalog import selectors
-from govserve.catalog.services import change_state, delegate_item, merge_items
 
 pytestmark = pytest.mark.django_db
 

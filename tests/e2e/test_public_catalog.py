@@ -8,6 +8,9 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+
+from govserve.catalog import models as catalog
+from govserve.catalog.search import index as search_index
 from tests.factories import (
     BasicItemFactory,
     DepartmentFactory,
@@ -16,9 +19,6 @@ from tests.factories import (
     make_uscc,
     sichuan_tree,
 )
-
-from govserve.catalog import models as catalog
-from govserve.catalog.search import index as search_index
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

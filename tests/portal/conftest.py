@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 import pytest
+
+from govserve.catalog import models as catalog
 from tests.factories import (
     BasicItemFactory,
     DepartmentFactory,
@@ -11,8 +13,6 @@ from tests.factories import (
     make_uscc,
     sichuan_tree,
 )
-
-from govserve.catalog import models as catalog
 
 
 @dataclass

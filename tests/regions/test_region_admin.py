@@ -1,8 +1,8 @@
 import pytest
 from django.contrib.auth.models import User
-from tests.factories import DepartmentFactory, sichuan_tree
 
 from govserve.regions.models import Region, ServiceHall, ServiceWindow
+from tests.factories import DepartmentFactory, sichuan_tree
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 from drf_spectacular.drainage import reset_generator_stats
 from rest_framework.test import APIClient
-from tests.factories import DepartmentFactory, RegionFactory, make_uscc, sichuan_tree
 
 from govserve.regions.models import Department, ServiceHall
+from tests.factories import DepartmentFactory, RegionFactory, make_uscc, sichuan_tree
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,12 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
-from tests.factories import RegionFactory, sichuan_tree
 
 from govserve.regions import sources
 from govserve.regions.models import Region
 from govserve.regions.selectors import resolve_region_name
 from govserve.regions.services import DivisionRow, RegionImportError, import_division_rows
+from tests.factories import RegionFactory, sichuan_tree
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 from stdnum.cn import uscc as stdnum_uscc
-from tests.factories import DepartmentFactory, sichuan_tree
 
 from govserve.regions.admin import DepartmentForm
 from govserve.regions.validators import validate_uscc
+from tests.factories import DepartmentFactory, sichuan_tree
 
 REAL = "11511301008778183N"  # a real 机关 code from Sichuan
 
