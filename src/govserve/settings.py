@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "govserve.regions",
     "govserve.catalog",
     "govserve.catalog.search",
+    "govserve.accounts",
     "govserve.api",
     "govserve.portal",
 ]
@@ -72,6 +73,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

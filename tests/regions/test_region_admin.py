@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth import get_user_model
 
 from govserve.regions.models import Region, ServiceHall, ServiceWindow
 from tests.factories import DepartmentFactory, sichuan_tree
@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(User.objects.create_superuser("admin", password="x"))
+    client.force_login(get_user_model().objects.create_superuser("admin", password="x"))
     return client
 
 

@@ -1,5 +1,6 @@
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from drf_spectacular.drainage import reset_generator_stats
 from rest_framework.test import APIClient
@@ -24,7 +25,7 @@ def anon():
 
 @pytest.fixture
 def staff():
-    user = User.objects.create_user("clerk", password="x", is_staff=True)
+    user = get_user_model().objects.create_user("clerk", password="x", is_staff=True)
     user.user_permissions.set(
         Permission.objects.filter(codename__in=["change_department", "change_servicehall"])
     )
