@@ -8,6 +8,10 @@ subtree to include and a sibling to leave out.
 from __future__ import annotations
 
 import pytest
+
+from govserve.catalog.models import ItemState
+from govserve.catalog.search import index
+from govserve.regions.models import RegionLevel
 from tests.factories import (
     BasicItemFactory,
     DepartmentFactory,
@@ -16,10 +20,6 @@ from tests.factories import (
     make_uscc,
     sichuan_tree,
 )
-
-from govserve.catalog.models import ItemState
-from govserve.catalog.search import index
-from govserve.regions.models import RegionLevel
 
 PERSON, BUSINESS = ["1"], ["2"]
 

@@ -108,3 +108,8 @@ def test_code_finds_its_item(catalog):
     item.save()
     result = search_items(item.local_code.upper())
     assert [i.pk for i in result.items] == [item.pk]
+
+
+def test_function_words_alone_find_nothing(catalog):
+    assert search_items("我要怎么办").total == 0
+    assert search_items("？？！").total == 0

@@ -90,3 +90,10 @@ def test_rebuild_command(catalog, capsys):
     call_command("rebuild-search-index")
     assert "已索引" in capsys.readouterr().out
     assert search_items("yyzz").items[0].name == "增发、补发营业执照"
+
+
+def test_department_edit_search_does_not_see_reindexes_nothing(catalog, django_assert_max_num_queries):
+    water = catalog.items["取水许可证新办审批"].department
+    water.consult_phone = "0826-1234567"
+    with django_assert_max_num_queries(6):
+        water.save()

@@ -11,13 +11,13 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.factories import RegionFactory, make_uscc, sichuan_tree
 
 from govserve.catalog.codetables import ItemType
 from govserve.catalog.models import BasicItem, ImplementationItem, ItemState
 from govserve.catalog.search import index
 from govserve.catalog.search.selectors import search_items
 from govserve.regions.models import Department, RegionLevel, level_for_region
+from tests.factories import RegionFactory, make_uscc, sichuan_tree
 
 REAL_ITEMS = Path(__file__).parents[3] / ".." / "shared" / "data" / "real-items.jsonl"
 TYPE_BY_LABEL = {label: value for value, label in ItemType.choices}

@@ -63,7 +63,8 @@ def search_items(
                             service_object=service_object, fully_online=fully_online)
     plan = query_module.build(query or "")
     if plan.empty and not plan.code:
-        return _browse(flt, limit, offset)
+        # no words at all: the filtered catalog; only function words or punctuation: nothing
+        return _browse(flt, limit, offset) if not (query or "").strip() else SearchResult()
     result = SearchResult(expanded_terms=list(plan.expansions))
     if plan.code:
         ids = _by_code(plan.code, flt)

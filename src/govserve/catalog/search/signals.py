@@ -3,7 +3,8 @@
 - ImplementationItem saved → re-indexed in the same transaction (the services also call
   `index.update_items`; this covers admin forms, factories and other direct saves).
   Deleting an item deletes its entry by cascade.
-- Department renamed → its items re-indexed (the department's name is searchable).
+- Department renamed → its items re-indexed (the department's name is searchable; other
+  department edits are recognised and cost one query).
 - SearchSynonym saved or deleted → the dictionary cache is dropped.
 """
 
@@ -15,6 +16,8 @@ from govserve.catalog.models import ImplementationItem, SearchSynonym
 from govserve.regions.models import Department
 
 from . import index, synonyms
+from .documents import DepartmentLabels
+from .models import SearchEntry
 
 
 def item_saved(sender, instance: ImplementationItem, raw: bool = False, **kwargs) -> None:
@@ -26,6 +29,9 @@ def item_saved(sender, instance: ImplementationItem, raw: bool = False, **kwargs
 def department_saved(sender, instance: Department, created: bool = False, raw: bool = False, **kwargs) -> None:
     if created or raw:  # a new department has no items yet
         return
+    indexed = SearchEntry.objects.filter(department_id=instance.pk).values_list("document__department", flat=True).first()
+    if indexed is None or indexed == DepartmentLabels().get([instance.pk])[instance.pk]:
+        return  # no items, or a change search does not see (phone, address…)
     index.update_items(ImplementationItem.objects.filter(department_id=instance.pk).values_list("id", flat=True))
 
 
