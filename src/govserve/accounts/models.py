@@ -41,6 +41,13 @@ class User(AbstractUser):
     assurance_verified_by = models.ForeignKey(
         "self", verbose_name=_("核验人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Staff only: the post's home (roles are granted separately, per department and region).
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("所属部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
@@ -212,6 +219,9 @@ class SecurityEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", _("修改密码")
         TOTP_ENABLED = "totp_enabled", _("启用动态口令")
         REPRESENTATION = "representation", _("法人授权变更")
+        IDENTITY_VERIFIED = "identity_verified", _("实名核验")
+        STAFF_CREATED = "staff_created", _("创建工作人员账户")
+        DATA_GRANT = "data_grant", _("个人信息查看授权")
 
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
