@@ -1,10 +1,10 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from drf_spectacular.drainage import reset_generator_stats
 from rest_framework.test import APIClient
 
+from govserve.accounts.models import RoleGrant
 from govserve.regions.models import Department, ServiceHall
 from tests.factories import DepartmentFactory, RegionFactory, make_uscc, sichuan_tree
 
@@ -24,11 +24,12 @@ def anon():
 
 
 @pytest.fixture
-def staff():
-    user = get_user_model().objects.create_user("clerk", password="x", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(codename__in=["change_department", "change_servicehall"])
+def staff(tree):
+    """A system administrator of 四川省 and everything below it (writes go through the policies)."""
+    user = get_user_model().objects.create_user(
+        "clerk", password="x", is_staff=True, account_type="staff"
     )
+    RoleGrant.objects.create(user=user, role="system_admin", region=tree[0], covers_subtree=True)
     client = APIClient()
     client.force_authenticate(user)
     return client

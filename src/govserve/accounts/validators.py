@@ -8,6 +8,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -33,11 +34,30 @@ def validate_resident_id(value: str) -> str:
         _fail(_("校验码错误"), value)
     if birth is None or birth > dt.date.today() or birth.year < 1900:
         _fail(_("出生日期无效"), value)
-    try:
-        ric.get_birth_place(number)
-    except StdnumError:
+    if not region_code_plausible(number[:6], birth.year):
         _fail(_("地区码无效"), value)
     return number
+
+
+def region_code_plausible(code: str, birth_year: int) -> bool:
+    """Whether a GB/T 2260 county code could head the ID number of someone born in `birth_year`.
+
+    The address code is the county of residence when the number was first assigned, which
+    may be years after birth (a person born in 1990 whose first card came in 2006 carries
+    a 2006 code), so a county created after the birth year is fine; one abolished before
+    the person was born is not. python-stdnum's own check demands the county existed in
+    the birth year, which refuses real numbers such as 广安区 (511602, since 1998) for
+    people born before 1998.
+    """
+    info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
+    for county in filter(None, info.get("county", "").split(",")):
+        if not county.startswith("["):
+            return True
+        span = county[1:].split("]", 1)[0]
+        end = span.split("-", 1)[1]
+        if not end or int(end) >= birth_year:
+            return True
+    return False
 
 
 def _fail(reason, value) -> None:

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from govserve.accounts import api as accounts_api
 from govserve.catalog import api as catalog_api
 from govserve.regions.api import DepartmentViewSet, RegionViewSet, ServiceHallViewSet
 
@@ -14,6 +15,13 @@ router.register("synonyms", catalog_api.SynonymViewSet, basename="synonym")
 router.register("regions", RegionViewSet, basename="region")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("halls", ServiceHallViewSet, basename="hall")
+router.register(
+    r"accounts/organisations/(?P<organisation_pk>\d+)/agents", accounts_api.AgentViewSet, basename="organisation-agent"
+)
+router.register("accounts/staff", accounts_api.StaffViewSet, basename="staff")
+router.register("accounts/role-grants", accounts_api.RoleGrantViewSet, basename="role-grant")
+router.register("accounts/data-grants", accounts_api.DataGrantViewSet, basename="data-grant")
+router.register("accounts/users", accounts_api.UserViewSet, basename="account-user")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -25,5 +33,8 @@ urlpatterns = [
     path("lists/ledger/", catalog_api.LedgerView.as_view(), name="reform-ledger"),
     path("statistics/catalog/", catalog_api.StatisticsView.as_view(), name="catalog-statistics"),
     path("search/", include("govserve.catalog.search.urls")),
+    path("accounts/register/", accounts_api.RegisterView.as_view(), name="account-register"),
+    path("accounts/me/", accounts_api.MeView.as_view(), name="account-me"),
+    path("accounts/me/organisations/", accounts_api.MyOrganisationsView.as_view(), name="account-organisations"),
     path("", include(router.urls)),
 ]

@@ -2,10 +2,15 @@
 
 Thin: reads go through selectors, writes through services and the importer, so the API
 gives exactly the messages the admin and the import give.
+
+Who may write is decided by the default permission class (govserve.api.permissions, over
+accounts.policies): every write asks `check_object_permissions` for each item it changes or
+would create, so a catalog administrator changes only items of their own region and level.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.http import HttpResponse
@@ -17,12 +22,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from govserve.regions.models import Department, Region
+from govserve.regions.models import Department, Region, level_for_region
 
 from . import importer, services
 from .fields import has_code
@@ -36,6 +41,7 @@ from .models import (
     NegativeListEntry,
     SearchSynonym,
 )
+from .serializers import Lookups
 
 
 # -- read serializers -----------------------------------------------------------------
@@ -167,6 +173,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: ItemDetailSerializer},
                    description=_("按交换格式新增一个事项（字段见 docs/catalog-format.md）"))
     def create(self, request):
+        check_rows_permission(self, request, [(1, request.data)])
         report = importer.import_rows([(1, request.data)], actor=request.user)
         if not report.ok:
             return Response(_errors_by_field(report), status=status.HTTP_400_BAD_REQUEST)
@@ -189,6 +196,10 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 changes[name] = field.to_python(request.data[name])
             except Exception as exc:  # django ValidationError with its own message
                 return Response({name: list(getattr(exc, "messages", [str(exc)]))}, status=status.HTTP_400_BAD_REQUEST)
+        if "exercise_level" in changes:  # the revised item must stay within the editor's levels too
+            revised = copy.copy(item)
+            revised.exercise_level = changes["exercise_level"]
+            self.check_object_permissions(request, revised)
         item = services.revise_item(item, changes, reason=request.data.get("reason", ""), actor=request.user)
         return Response(ItemDetailSerializer(item, context={"request": request}).data)
 
@@ -227,6 +238,9 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         targets = [(t["region"], t["department"]) for t in data.pop("targets")]
+        for region, department in targets:  # the editor must hold the receiving regions too
+            self.check_object_permissions(request, ImplementationItem(
+                region=region, department=department, exercise_level=level_for_region(region)))
         created = services.delegate_item(item, targets, actor=request.user, **data)
         return Response(ItemListSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -239,6 +253,8 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         items = data.pop("items")
+        for item in items:
+            self.check_object_permissions(request, item)
         services.merge_items(items, into, actor=request.user, **data)
         return Response(ItemDetailSerializer(into, context={"request": request}).data)
 
@@ -247,6 +263,34 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def history(self, request, pk=None):
         item = self.get_object()
         return Response(ItemEventSerializer(item.events.prefetch_related("related_items"), many=True).data)
+
+
+def check_rows_permission(view, request, rows: list[tuple[int, dict]]) -> None:
+    """Refuse (403, nothing written) rows the caller may not create: each row's region and level
+    is checked as an unsaved item. Rows whose region does not resolve are left to the import,
+    which reports them as field errors."""
+    lookups = Lookups()
+    denied: list[str] = []
+    message = ""
+    for line, row in rows:
+        if not isinstance(row, dict):
+            continue
+        region = lookups.region(str(row.get("region") or "")) if row.get("region") else None
+        if region is None:
+            continue
+        try:
+            level = int(row.get("exercise_level") or level_for_region(region))
+        except (TypeError, ValueError):
+            level = level_for_region(region)
+        try:
+            view.check_object_permissions(request, ImplementationItem(region=region, exercise_level=level))
+        except PermissionDenied as exc:
+            denied.append(str(line))
+            message = str(exc.detail)
+    if denied:
+        if len(rows) > 1:
+            message = _("第%(lines)s行：%(reason)s") % {"lines": "、".join(denied), "reason": message}
+        raise PermissionDenied(message)
 
 
 def _errors_by_field(report: importer.ImportReport) -> dict[str, list[str]]:
@@ -260,7 +304,6 @@ def _errors_by_field(report: importer.ImportReport) -> dict[str, list[str]]:
 class ImportView(APIView):
     """导入事项目录: a JSON or CSV file; all rows or none, with a report per rejected row."""
 
-    permission_classes = [IsAdminUser]
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
@@ -276,7 +319,14 @@ class ImportView(APIView):
             return Response({"file": [_("请上传JSON或CSV文件")]}, status=status.HTTP_400_BAD_REQUEST)
         fmt = request.data.get("format") or upload.name.rsplit(".", 1)[-1].lower()
         dry_run = str(request.data.get("dry_run", "")).lower() in ("1", "true", "yes")
-        report = importer.import_file(upload.read(), fmt, actor=request.user, dry_run=dry_run)
+        data = upload.read()
+        try:
+            rows = importer.read_rows(data, fmt)
+        except importer.ImportFormatError:
+            rows = None  # import_file reports the format error
+        if rows is not None:
+            check_rows_permission(self, request, rows)
+        report = importer.import_file(data, fmt, actor=request.user, dry_run=dry_run)
         return Response(report.as_dict(), status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST)
 
 

@@ -1,7 +1,10 @@
 """REST API for regions (read-only: they come from `import-regions`), departments and halls.
 
 Regions are addressed by code: `/api/regions/510000000000/` or the short `/api/regions/51/`.
-Reads are public; writes need staff with the model's change permission (settings' default).
+Reads are public. Who may write is decided by the default permission class
+(govserve.api.permissions, over accounts.policies: system administrators of the region):
+it is asked about the record before the change and, when the region is set or changed,
+about the region the record ends up in.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -230,6 +233,23 @@ class ServiceHallFilter(_InRegionFilter):
 
 
 # Viewsets ---------------------------------------------------------------------------------------
+class _RegionScopedWrites:
+    """Check the region a created or moved record lands in, as an unsaved record of that region."""
+
+    def _check_region(self, serializer) -> None:
+        region = serializer.validated_data.get("region")
+        if region is not None:
+            self.check_object_permissions(self.request, serializer.Meta.model(region=region))
+
+    def perform_create(self, serializer):
+        self._check_region(serializer)
+        serializer.save()
+
+    def perform_update(self, serializer):
+        self._check_region(serializer)
+        serializer.save()
+
+
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -262,7 +282,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class DepartmentViewSet(viewsets.ModelViewSet):
+class DepartmentViewSet(_RegionScopedWrites, viewsets.ModelViewSet):
     """部门 with their unified social credit codes."""
 
     queryset = Department.objects.select_related("region")
@@ -270,7 +290,7 @@ class DepartmentViewSet(viewsets.ModelViewSet):
     filterset_class = DepartmentFilter
 
 
-class ServiceHallViewSet(viewsets.ModelViewSet):
+class ServiceHallViewSet(_RegionScopedWrites, viewsets.ModelViewSet):
     """政务服务大厅 and their windows."""
 
     queryset = ServiceHall.objects.select_related("region").prefetch_related("windows__departments")

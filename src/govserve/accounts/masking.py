@@ -1,0 +1,32 @@
+"""Masks for personal data in pages, lists and API answers (e.g. 1101**********1234)."""
+
+
+def mask_id_number(value: str | None) -> str:
+    """Keep the first 4 and last 4 characters of a resident ID number: 1101**********1234."""
+    if not value:
+        return ""
+    value = str(value)
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_mobile(value: str | None) -> str:
+    """Keep the first 3 and last 4 digits of a mobile number: 138****5678."""
+    if not value:
+        return ""
+    value = str(value)
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_name(value: str | None) -> str:
+    """Keep the family name: 张*, 欧阳**."""
+    if not value:
+        return ""
+    value = str(value)
+    if len(value) == 1:
+        return value
+    keep = 2 if len(value) >= 4 else 1
+    return value[:keep] + "*" * (len(value) - keep)
