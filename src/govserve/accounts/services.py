@@ -53,9 +53,9 @@ def _check(errors: dict, field: str, func, value):
         return None
 
 
-def _event(kind, *, user=None, actor=None, **detail) -> SecurityEvent:
+def _event(event_kind, /, *, user=None, actor=None, **detail) -> SecurityEvent:
     return SecurityEvent.objects.create(
-        kind=kind, user=user, actor=actor if actor is not None and actor.is_authenticated else None,
+        kind=event_kind, user=user, actor=actor if actor is not None and actor.is_authenticated else None,
         username=getattr(user, "username", "") or "", detail=detail,
     )
 

@@ -18,10 +18,10 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 def validate_resident_id(value: str) -> str:
     """Validate a resident ID number (居民身份证号码) and return it compact and upper-case.
 
-    The message says which part is wrong: length, characters, check character, birth date
+    Spaces and dashes are dropped. The message says which part is wrong: length, characters, check character, birth date
     or the region (address) code, checked in that order.
     """
-    number = ric.compact(str(value or ""))
+    number = re.sub(r"[\s-]", "", str(value or "")).upper()
     if len(number) != 18:
         _fail(_("长度应为18位"), value)
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
