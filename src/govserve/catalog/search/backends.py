@@ -117,7 +117,11 @@ class PostgresBackend:
                 f" WHERE {exists} ORDER BY score DESC, m.id LIMIT %s",
                 [expression, expression, *params, limit],
             )
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+            # Inside a caller's transaction SET LOCAL would outlive this savepoint (a failed
+            # query rolls the savepoint back, and the setting with it).
+            cursor.execute("RESET enable_seqscan")
+            return rows
 
     def candidates(self, plan: Plan, flt: EntryFilter, limit: int) -> list[tuple[int, float]]:
         return self._ranked(self.expression(plan), flt, limit)
