@@ -47,6 +47,12 @@ def build(name: str, keywords: str, department: str) -> DocumentText:
     keywords = (keywords or "")[:300]
     department = (department or "")[:200]
     pinyin, first = text.pinyin_tokens(name)
+    # Keywords are how citizens name an item (营业执照 for 个体工商户设立登记), so their
+    # pinyin and initials count too: `yyzz` should find the items that issue a licence.
+    for keyword in keywords.split():
+        kw_pinyin, kw_first = text.pinyin_tokens(keyword)
+        pinyin += [t for t in kw_pinyin if t not in pinyin]
+        first += [t for t in kw_first if t not in first]
     full, initials = text.full_spelling(name)
     extra = text.words(f"{keywords} {department}")
     return DocumentText(

@@ -113,8 +113,28 @@ def _direct_tier(plan: Plan, cand: Candidate) -> int:
     return 0
 
 
+@lru_cache(maxsize=20000)
+def _keyword_spellings(keywords: str) -> frozenset[str]:
+    """Initials and fuzzy pinyin of each keyword: `yyzz` is the keyword 营业执照 typed in pinyin."""
+    spellings = set()
+    for keyword in keywords.split():
+        if any(text.is_cjk(ch) for ch in keyword):
+            spellings |= {text.initials(keyword), text.spell(keyword)}
+    return frozenset(spellings)
+
+
+def _latin_keyword(latin: str, spellings: frozenset[str]) -> bool:
+    """The pinyin query is a keyword's spelling, or (4+ letters) part of one: yyzz in 办营业执照."""
+    fuzzy = text.fuzzy(latin)
+    if latin in spellings or fuzzy in spellings:
+        return True
+    return len(latin) >= 4 and any(latin in s or fuzzy in s for s in spellings)
+
+
 def _dictionary_tier(plan: Plan, cand: Candidate) -> int:
     if plan.core and plan.core in {text.compact(k) for k in cand.keywords.split()}:
+        return KEYWORD
+    if plan.latin and _latin_keyword(plan.latin, _keyword_spellings(cand.keywords)):
         return KEYWORD
     best = 0
     for position, expansion in enumerate(plan.expansion_norms):
