@@ -109,10 +109,13 @@ class PersonFactory(factory.django.DjangoModelFactory):
         model = "accounts.User"
         django_get_or_create = ("username",)
 
-    username = factory.Sequence(lambda n: f"1381234{n:04d}")
+    username = factory.Sequence(lambda n: f"person{n}")
     real_name = factory.Sequence(lambda n: f"张三{n}")
     id_number = factory.Sequence(lambda n: make_resident_id(n + 1))
-    mobile = factory.LazyAttribute(lambda o: o.username if o.username.isdigit() and len(o.username) == 11 else None)
+    # A login name that is a mobile number is also the account's mobile (as tests log in with either).
+    mobile = factory.LazyAttributeSequence(
+        lambda o, n: o.username if o.username.isdigit() and len(o.username) == 11 else f"1391234{n:04d}"
+    )
     account_type = "person"
     assurance_level = 1
     password = factory.django.Password("Ga2024-service")

@@ -17,3 +17,11 @@ def test_template_filters():
         Context({"id": "110101199003071234", "m": "13812345678", "n": "张三"})
     )
     assert html == "1101**********1234 138****5678 张*"
+
+
+def test_login_names_that_are_numbers_are_masked():
+    from govserve.accounts.masking import mask_login_name
+
+    assert mask_login_name("13812345678") == "138****5678"
+    assert mask_login_name("11010119900307123X") == "1101**********123X"
+    assert mask_login_name("zhangsan") == "zhangsan"

@@ -27,7 +27,9 @@ def errors(**overrides) -> dict:
 
 def test_register_person_self_declared():
     user = register(id_number=ID.lower()[:-1] + ID[-1].lower())
-    assert (user.username, user.real_name, user.id_number, user.mobile) == ("13812345678", "王五", ID, "13812345678")
+    assert (user.real_name, user.id_number, user.mobile) == ("王五", ID, "13812345678")
+    # The login name is generated, not the mobile number: it shows unmasked in lists and logs.
+    assert user.username.startswith("u") and len(user.username) == 11 and "13812345678" not in user.username
     assert user.account_type == AccountType.PERSON
     assert user.assurance_level == AssuranceLevel.SELF_DECLARED
     assert user.check_password("Ga2024-service") and not user.is_staff

@@ -102,7 +102,7 @@ class RegisterSerializer(serializers.Serializer):
     mobile = serializers.CharField(max_length=20, label=gettext_lazy("手机号码"))
     password = serializers.CharField(write_only=True, style={"input_type": "password"}, label=gettext_lazy("密码"))
     username = serializers.CharField(max_length=150, required=False, allow_blank=True,
-                                     help_text=gettext_lazy("登录名；省略时使用手机号码"))
+                                     help_text=gettext_lazy("登录名；省略时自动生成（也可用手机号码或身份证号码登录）"))
 
 
 class ProfileUpdateSerializer(serializers.Serializer):

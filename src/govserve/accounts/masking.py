@@ -30,3 +30,13 @@ def mask_name(value: str | None) -> str:
         return value
     keep = 2 if len(value) >= 4 else 1
     return value[:keep] + "*" * (len(value) - keep)
+
+
+def mask_login_name(value: str | None) -> str:
+    """A login name as lists show it: one that is an ID or mobile number is masked like one."""
+    value = str(value or "")
+    if len(value) == 18 and value[:17].isdigit():
+        return mask_id_number(value)
+    if len(value) == 11 and value.isdigit() and value.startswith("1"):
+        return mask_mobile(value)
+    return value

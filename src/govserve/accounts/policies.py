@@ -81,10 +81,12 @@ def region_scope(user, role: str) -> list[RoleGrant]:
 
 
 def scope_q(grants: Iterable[RoleGrant], path: str = "region") -> Q:
-    """A filter for rows whose `path` region lies in any of the grants; matches nothing if none."""
+    """A filter for rows whose `path` region lies in any of the grants (path "" for regions
+    themselves); matches nothing if there are no grants."""
+    code, ident = (f"{path}__code", f"{path}_id") if path else ("code", "pk")
     q = Q(pk__in=[])
     for g in grants:
-        q |= Q(**{f"{path}__code__startswith": g.region.prefix}) if g.covers_subtree else Q(**{f"{path}_id": g.region_id})
+        q |= Q(**{f"{code}__startswith": g.region.prefix}) if g.covers_subtree else Q(**{ident: g.region_id})
     return q
 
 

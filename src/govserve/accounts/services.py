@@ -8,6 +8,7 @@ Every change to a representation, a role or a personal-data grant leaves a Secur
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -82,6 +83,13 @@ def _future(errors: dict, field: str, when) -> None:
         errors.setdefault(field, []).append(_("截止时间应晚于当前时间"))
 
 
+def _new_username() -> str:
+    while True:
+        name = f"u{secrets.randbelow(10**10):010d}"
+        if not User.objects.filter(username=name).exists():
+            return name
+
+
 def _save_new_user(user: User, password: str | None) -> User:
     if password:
         user.set_password(password)
@@ -107,7 +115,9 @@ def register_person(*, real_name: str, id_number: str, mobile: str, password: st
         errors["real_name"] = [_("姓名不能超过100个字符")]
     id_number = _check(errors, "id_number", validate_resident_id, id_number)
     mobile = _check(errors, "mobile", validate_mobile, mobile)
-    username = (username or "").strip() or mobile
+    # Not the mobile number by default: login names appear unmasked in lists and logs. People
+    # sign in with their mobile or ID number anyway (the login accepts either).
+    username = (username or "").strip() or _new_username()
     _check_unique_identity(errors, username=username, id_number=id_number, mobile=mobile)
     user = User(
         username=username or "", real_name=real_name, id_number=id_number, mobile=mobile,
@@ -260,12 +270,11 @@ def create_staff(
     return user
 
 
-@transaction.atomic
-def grant_role(
+def check_role_grant(
     *, granter: User, user: User, role: str, region: Region, department: Department | None = None,
-    covers_subtree: bool = False, valid_until=None, reason: str = "",
-) -> RoleGrant:
-    """岗位授权, refused unless the granter administers the region (and subtree, if asked for)."""
+    covers_subtree: bool = False, valid_until=None, **_ignored,
+) -> None:
+    """Everything grant_role checks, without writing (forms call it to show errors in place)."""
     errors: dict[str, list[str]] = {}
     if role not in Role.values:
         errors["role"] = [_("角色无效")]
@@ -293,6 +302,16 @@ def grant_role(
     ):
         errors["role"] = [_("该工作人员已有相同的有效授权")]
     _field_errors(errors)
+
+
+@transaction.atomic
+def grant_role(
+    *, granter: User, user: User, role: str, region: Region, department: Department | None = None,
+    covers_subtree: bool = False, valid_until=None, reason: str = "",
+) -> RoleGrant:
+    """岗位授权, refused unless the granter administers the region (and subtree, if asked for)."""
+    check_role_grant(granter=granter, user=user, role=role, region=region, department=department,
+                     covers_subtree=covers_subtree, valid_until=valid_until)
     grant = RoleGrant.objects.create(
         user=user, role=role, region=region, department=department, covers_subtree=covers_subtree,
         valid_until=valid_until, reason=(reason or "").strip()[:300], granted_by=granter,
@@ -316,9 +335,8 @@ def revoke_role(grant: RoleGrant, *, by: User, reason: str = "") -> RoleGrant:
     return grant
 
 
-@transaction.atomic
-def grant_personal_data_access(*, granter: User, user: User, reason: str, valid_until) -> PersonalDataGrant:
-    """Temporary right for a staff member to see personal data in full, with a reason and an end."""
+def check_personal_data_grant(*, granter: User, user: User, reason: str, valid_until) -> None:
+    """Everything grant_personal_data_access checks, without writing."""
     # Staff without a home region can be granted only by a superuser.
     _require_admin_of(granter, user.region if user.account_type == AccountType.STAFF else None)
     errors: dict[str, list[str]] = {}
@@ -334,6 +352,13 @@ def grant_personal_data_access(*, granter: User, user: User, reason: str, valid_
         if valid_until > timezone.now() + MAX_DATA_GRANT:
             errors.setdefault("valid_until", []).append(_("临时授权最长%(days)s天") % {"days": MAX_DATA_GRANT.days})
     _field_errors(errors)
+
+
+@transaction.atomic
+def grant_personal_data_access(*, granter: User, user: User, reason: str, valid_until) -> PersonalDataGrant:
+    """Temporary right for a staff member to see personal data in full, with a reason and an end."""
+    check_personal_data_grant(granter=granter, user=user, reason=reason, valid_until=valid_until)
+    reason = reason.strip()
     grant = PersonalDataGrant.objects.create(user=user, reason=reason[:300], valid_until=valid_until, granted_by=granter)
     _event(SecurityEvent.Kind.DATA_GRANT, user=user, actor=granter, grant=grant.pk, reason=grant.reason,
            valid_until=valid_until.isoformat())
