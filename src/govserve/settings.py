@@ -1,6 +1,7 @@
 """One settings module, configured by environment variables (see README)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -83,13 +84,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while an account is locked
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that also accepts a mobile number or resident ID number as the login name
+    "govserve.accounts.security.IdentifierBackend",
 ]
+# Password rules (see also "login protection" below).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "real_name", "mobile", "id_number", "email")},
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "govserve.accounts.security.LettersAndDigitsValidator"},
 ]
 
 # Chinese first; English through Django i18n (msgids are Chinese, locale/en translates).
@@ -147,7 +154,31 @@ LOGGING = {
 }
 
 # -- login protection (accounts: login, lockout, sessions, TOTP) ------------------------
-# (filled in by the accounts work)
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/accounts/profile/"
+LOGOUT_REDIRECT_URL = "/"
+# django-axes: 5 failed logins for one login name from one IP address lock that pair for
+# 30 minutes; a mobile or ID number counts as the account it names (AXES_USERNAME_CALLABLE).
+AXES_FAILURE_LIMIT = int(os.environ.get("GOVSERVE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GOVSERVE_LOGIN_LOCK_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "govserve.accounts.security.axes_username"
+AXES_LOCKOUT_CALLABLE = "govserve.accounts.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+AXES_VERBOSE = False
+# Sessions: 2 hours without a request ends a session (30 minutes for staff accounts), and the
+# session cookie is dropped when the browser closes.
+SESSION_COOKIE_AGE = 2 * 60 * 60
+GOVSERVE_STAFF_SESSION_AGE = 30 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+# TOTP second factor (django-otp), optional for staff; once enrolled it is required.
+OTP_TOTP_ISSUER = "GovServe"
 
 # -- OpenID Connect provider (django-oauth-toolkit) --------------------------------------
 # (filled in by the single sign-on work)
