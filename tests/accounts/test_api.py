@@ -213,7 +213,7 @@ def test_reveal_is_logged(api, places, citizen):
     assert resp.status_code == 400
     assert api.post(f"{url}reveal/", {"reason": "投诉核查"}, format="json").status_code == 200
     log = list(PersonalDataAccess.objects.order_by("at", "id").values_list("viewer__username", "subject_id", "fields", "reason", "channel"))
-    assert log == [("clerk", citizen.pk, "id_number,mobile", "现场核验身份", "api"),
+    assert log == [("clerk", citizen.pk, "id_number,mobile", "现场核验身份", "api:counter"),
                    ("admin", citizen.pk, "id_number,mobile", "投诉核查", "api")]
 
 
@@ -236,3 +236,18 @@ def test_verify_identity_at_counter(api, places, citizen):
     assert api.as_user(reviewer).post(url).status_code == 403
     resp = api.as_user(clerk).post(url)
     assert resp.status_code == 200 and resp.json()["assurance_level"] == 2
+
+
+def test_schema_documents_the_accounts_api(tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out), stderr=io.StringIO())
+    text = out.read_text(encoding="utf-8")
+    for path in ("/api/accounts/register/", "/api/accounts/me/", "/api/accounts/me/organisations/",
+                 "/api/accounts/organisations/{organisation_pk}/agents/", "/api/accounts/staff/",
+                 "/api/accounts/role-grants/{id}/revoke/", "/api/accounts/users/{id}/reveal/",
+                 "/api/accounts/data-grants/"):
+        assert f"  {path}:" in text, path

@@ -216,7 +216,9 @@ class DataGrantSerializer(serializers.ModelSerializer):
 
 # -- applicants ---------------------------------------------------------------------------------------
 class RegisterThrottle(AnonRateThrottle):
-    rate = "30/hour"
+    """Bulk registrations from one address are slowed down (the cache keeps the count)."""
+
+    rate = "20/min"
 
 
 class RegisterView(GenericAPIView):
@@ -427,7 +429,8 @@ class UserViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         subject = self.get_object()
         ser = RevealRequestSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        data = selectors.reveal_personal_data(request.user, subject, channel="api", **ser.validated_data)
+        channel = "api:counter" if ser.validated_data["verifying"] else "api"
+        data = selectors.reveal_personal_data(request.user, subject, channel=channel, **ser.validated_data)
         return Response(RevealSerializer(data).data)
 
     @action(detail=True, methods=["post"], url_path="verify-identity")
