@@ -471,3 +471,34 @@ def test_workbench_agrees_with_the_policies(client, places):
             if policies.can_read_scoped(user, department_id=item.department_id, region=item.region)
         }
         assert listed == allowed, user.username
+
+
+def test_admin_gives_temporary_access_to_personal_data(client, places, county_admin, citizen):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    reviewer = make_staff("ga-rev", "reviewer", places.county, department=places.market, real_name="审查员")
+    client.force_login(reviewer)
+    url = f"/accounts/people/{citizen.pk}/reveal/"
+    assert client.post(url, {"reason": "材料核对"}).status_code == 403
+
+    client.force_login(county_admin)
+    page = html_of(client.get(f"/accounts/staff/{reviewer.pk}/"))
+    assert page.count('id="id_reason"') == 1 and page.count('id="id_data-reason"') == 1
+    too_long = (timezone.localdate() + dt.timedelta(days=120)).isoformat()
+    response = client.post(f"/accounts/staff/{reviewer.pk}/data-grants/",
+                           {"data-reason": "专项核查", "data-valid_until": too_long})
+    assert response.status_code == 200
+    assert "最长90天" in " ".join(response.context["data_form"].errors["valid_until"])
+    until = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    response = client.post(f"/accounts/staff/{reviewer.pk}/data-grants/",
+                           {"data-reason": "专项核查", "data-valid_until": until})
+    assert response.status_code == 302
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.DATA_GRANT, user=reviewer).exists()
+    assert "专项核查" in html_of(client.get(f"/accounts/staff/{reviewer.pk}/"))
+
+    client.force_login(reviewer)
+    response = client.post(url, {"reason": "材料核对"})
+    assert response.status_code == 200 and citizen.id_number in html_of(response)
+    assert PersonalDataAccess.objects.get().viewer == reviewer

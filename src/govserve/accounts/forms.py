@@ -325,6 +325,25 @@ class RoleGrantForm(AccessibleFormMixin, forms.Form):
         return sorted(DEPARTMENT_ROLES)
 
 
+class DataGrantForm(AccessibleFormMixin, forms.Form):
+    """临时个人信息查看授权: a reason and an end date (at most 90 days)."""
+
+    prefix = "data"  # shares the staff page with the role grant form (its reason, valid_until)
+
+    reason = forms.CharField(
+        label=_("授权理由"), max_length=300, error_messages={"required": _("请说明授权理由")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    valid_until = forms.DateField(
+        label=_("截止日期"), error_messages={"required": _("请填写截止日期"), "invalid": _("请填写有效日期")},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("最长90天。期间该工作人员可查看其职责范围内人员的完整身份证号码和手机号码，每次查看均被记录。"),
+    )
+
+    def valid_until_datetime(self):
+        return end_of_day(self.cleaned_data.get("valid_until"))
+
+
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("撤销理由（可不填）"), max_length=300, required=False)
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/new/", views.staff_create_view, name="staff-create"),
     path("staff/<int:pk>/", views.staff_detail_view, name="staff-detail"),
     path("staff/<int:pk>/grants/", views.grant_role_view, name="grant-role"),
+    path("staff/<int:pk>/data-grants/", views.data_grant_view, name="data-grant"),
     path("grants/<int:pk>/revoke/", views.revoke_grant_view, name="revoke-grant"),
     path("security-log/", views.security_log_view, name="security-log"),
 ]

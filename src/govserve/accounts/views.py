@@ -46,6 +46,7 @@ from . import policies, selectors, services
 from .forms import (
     AgentForm,
     ChangePasswordForm,
+    DataGrantForm,
     LoginForm,
     OrganisationForm,
     OtpTokenForm,
@@ -62,6 +63,7 @@ from .models import (
     DEPARTMENT_ROLES,
     AccountType,
     Organisation,
+    PersonalDataGrant,
     Representation,
     Role,
     RoleGrant,
@@ -687,7 +689,9 @@ def _staff_in_scope(user, pk: int):
     return staff
 
 
-def _staff_detail(request, staff, form: RoleGrantForm, status: int = 200) -> HttpResponse:
+def _staff_detail(
+    request, staff, form: RoleGrantForm, status: int = 200, data_form: DataGrantForm | None = None
+) -> HttpResponse:
     grants = RoleGrant.objects.filter(user=staff).select_related("region", "department", "granted_by").order_by(
         "revoked_at", "-granted_at"
     )
@@ -703,6 +707,10 @@ def _staff_detail(request, staff, form: RoleGrantForm, status: int = 200) -> Htt
             "form": form,
             "revoke_form": RevokeForm(),
             "totp_enabled": needs_second_factor(staff),
+            "data_form": data_form or DataGrantForm(),
+            "data_grants": PersonalDataGrant.objects.filter(user=staff, valid_until__gt=timezone.now())
+            .select_related("granted_by")
+            .order_by("valid_until"),
         },
         status=status,
     )
@@ -750,6 +758,34 @@ def grant_role_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("accounts:staff-detail", pk=staff.pk)
     return _staff_detail(request, staff, form)
+
+
+@never_cache
+@system_admin_required
+@require_POST
+def data_grant_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """临时个人信息查看授权 for a staff member in scope (services.grant_personal_data_access)."""
+    staff = _staff_in_scope(request.user, pk)
+    regions, departments = admin_scope(request.user)
+    role_form = RoleGrantForm(
+        initial={"region": staff.region.code if staff.region_id else ""}, regions=regions, departments=departments
+    )
+    form = DataGrantForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grant_personal_data_access(
+                granter=request.user, user=staff, reason=form.cleaned_data["reason"],
+                valid_until=form.valid_until_datetime(),
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc, {"user": "__all__"})
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+            return _staff_detail(request, staff, role_form, status=403, data_form=form)
+        else:
+            messages.success(request, _("已授予 %(name)s 临时查看个人信息的权限。") % {"name": staff.real_name})
+            return redirect("accounts:staff-detail", pk=staff.pk)
+    return _staff_detail(request, staff, role_form, data_form=form)
 
 
 @never_cache
