@@ -61,12 +61,13 @@ def test_revise_and_lifecycle_within_scope(api, places, catalog_admin):
     client = api.as_user(catalog_admin)
     resp = client.patch(f"/api/items/{mine.pk}/", {"promised_limit_days": 5, "reason": "压缩时限"}, format="json")
     assert resp.status_code == 200, resp.content
+    # another county's draft is not even visible: 404, so its existence does not leak
     resp = client.patch(f"/api/items/{theirs.pk}/", {"promised_limit_days": 5}, format="json")
-    assert resp.status_code == 403
+    assert resp.status_code == 404
     resp = client.patch(f"/api/items/{mine.pk}/", {"exercise_level": 2}, format="json")
     assert resp.status_code == 403, "raising an item above one's own level is refused"
     assert client.post(f"/api/items/{mine.pk}/publish/", {}, format="json").status_code == 200
-    assert client.post(f"/api/items/{theirs.pk}/publish/", {}, format="json").status_code == 403
+    assert client.post(f"/api/items/{theirs.pk}/publish/", {}, format="json").status_code == 404
     theirs.refresh_from_db()
     assert theirs.state == ItemState.DRAFT and theirs.promised_limit_days == 10
 
