@@ -165,7 +165,9 @@ def load_real_items() -> importer.ImportReport | None:
     return report
 
 
-def ensure_admin(username: str = "admin", password: str = "govserve-demo") -> None:
+def ensure_admin(username: str = "admin", password: str = "govserve-demo"):
     User = get_user_model()
-    if not User.objects.filter(username=username).exists():
-        User.objects.create_superuser(username=username, email="admin@govserve.invalid", password=password)
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_superuser(username=username, email="admin@govserve.invalid", password=password)
+    return user

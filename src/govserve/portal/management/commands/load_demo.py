@@ -1,8 +1,12 @@
-"""`govserve load_demo`: regions, bodies, halls, items, bundles, lists and the demo admin."""
+"""`govserve load_demo`: regions, bodies, halls, items, bundles, lists and demo accounts.
+
+It lives with the portal, the top layer, because it puts together every app's demo data.
+"""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from govserve.accounts import demo as accounts_demo
 from govserve.catalog import demo
 
 
@@ -15,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_real_items=False, **options):
         if demo.is_loaded():
             self.stdout.write("演示数据已加载，跳过")
-            demo.ensure_admin()
+            self._accounts()
             return
         for province in demo.DEMO_PROVINCES + ([] if no_real_items else demo.REAL_ITEM_PROVINCES):
             call_command("import_regions", province=province, verbosity=0)
@@ -27,10 +31,16 @@ class Command(BaseCommand):
             real = None if no_real_items else demo.load_real_items()
         except demo.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
-        demo.ensure_admin()
         self.stdout.write(self.style.SUCCESS(
             f"部门 {depts} 个，大厅 {halls} 个，事项 {report.created} 个，一件事 {bundles} 个，"
             f"负面清单 {entries} 条，检索词 {synonyms} 条，改革记录 {changed} 条"
             + (f"，公开清单事项 {real.created} 个" if real else "")
         ))
+        self._accounts()
+
+    def _accounts(self):
+        admin = demo.ensure_admin()
+        for login, what in accounts_demo.ensure_demo_accounts(admin):
+            self.stdout.write(f"演示账户 {login}：{what}")
         self.stdout.write("管理后台：/admin/  用户名 admin  密码 govserve-demo")
+        self.stdout.write(f"演示岗位与群众账户密码：{accounts_demo.DEMO_PASSWORD}（登录：/accounts/login/）")

@@ -1,0 +1,26 @@
+"""`govserve load_demo` (run by `make run`): the demo loads whole, through the same rules, twice safely."""
+
+import pytest
+from django.core.management import call_command
+
+from govserve.accounts.models import RoleGrant, User
+from govserve.catalog.models import Bundle, ImplementationItem, ItemState
+from govserve.catalog.search.selectors import search_items
+from govserve.regions.models import Department
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_and_is_idempotent():
+    call_command("load_demo", no_real_items=True, verbosity=0)
+    published = ImplementationItem.objects.filter(state=ItemState.PUBLISHED)
+    assert published.count() >= 150
+    assert Department.objects.count() >= 10
+    assert set(published.values_list("exercise_level", flat=True)) >= {2, 3, 4}
+    assert Bundle.objects.filter(published=True).count() >= 3
+    assert search_items("开饭店").items[0].name == "食品经营许可"
+    reviewer = User.objects.get(username="ga-reviewer")
+    assert RoleGrant.objects.get(user=reviewer).department.name == "广安市广安区行政审批局"
+    call_command("load_demo", no_real_items=True, verbosity=0)
+    assert ImplementationItem.objects.filter(state=ItemState.PUBLISHED).count() == published.count()
+    assert User.objects.filter(username="ga-reviewer").count() == 1
