@@ -142,6 +142,7 @@ SPECTACULAR_SETTINGS = {
         "RegionLevelEnum": "govserve.regions.models.RegionLevel",
         "ItemStateEnum": "govserve.catalog.models.ItemState",
         "ItemTypeEnum": "govserve.catalog.codetables.ItemType",
+        "AssuranceLevelEnum": "govserve.catalog.codetables.AssuranceLevel",
     },
 }
 

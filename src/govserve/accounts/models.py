@@ -9,16 +9,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govserve.catalog.codetables import AssuranceLevel  # items require a minimum too
 from govserve.regions.models import Department, Region
 
-
-class AssuranceLevel(models.IntegerChoices):
-    """实名认证等级: how sure we are the account is the person it names."""
-
-    NONE = 0, _("未实名")
-    SELF_DECLARED = 1, _("自行申报")
-    COUNTER_VERIFIED = 2, _("窗口核验")
-    EXTERNAL_VERIFIED = 3, _("权威身份认证")
+__all__ = ["AssuranceLevel"]  # re-exported: accounts code names it from here
 
 
 class AccountType(models.TextChoices):

@@ -232,3 +232,8 @@ def can_view_full_personal_data(viewer, subject, *, verifying: bool = False) -> 
     if has_role(viewer, Role.SYSTEM_ADMIN) or has_personal_data_grant(viewer):
         return True
     return verifying and subject.account_type == AccountType.PERSON and has_role(viewer, Role.COUNTER_CLERK)
+
+
+def meets_assurance(user, item: ImplementationItem) -> bool:
+    """Whether the applicant's real-name level reaches the item's minimum (实名认证等级)."""
+    return is_signed_in(user) and user.assurance_level >= item.min_assurance_level

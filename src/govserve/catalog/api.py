@@ -86,7 +86,7 @@ class ItemDetailSerializer(ItemListSerializer):
             "result_type", "result_sample", "fee_charged", "fee_basis", "fees", "tongban_scope", "service_objects",
             "handling_forms", "supports_appointment", "supports_online_payment", "supports_delivery",
             "online_depth", "visit_reason", "place", "hours", "consult_phone", "complaint_phone", "review_body",
-            "litigation_body", "keywords", "legal_bases", "materials", "responsibilities", "source",
+            "litigation_body", "keywords", "min_assurance_level", "legal_bases", "materials", "responsibilities", "source",
             "delegated_from", "merged_into",
         ]
 

@@ -15,6 +15,7 @@ __all__ = [
     "OnlineDepth",
     "Satisfaction",
     "TongbanScope",
+    "AssuranceLevel",
     "POWER_TYPES",
 ]
 
@@ -107,3 +108,15 @@ class TongbanScope(models.TextChoices):
     CROSS_PROVINCE = "province", _("跨省通办")
     CROSS_CITY = "city", _("全省通办（跨市）")
     CROSS_COUNTY = "county", _("全市通办（跨县）")
+
+
+class AssuranceLevel(models.IntegerChoices):
+    """实名认证等级: how sure the platform is that an account is the person it names.
+
+    Accounts hold one; an item may require a minimum (an applicant below it cannot apply).
+    """
+
+    NONE = 0, _("未实名")
+    SELF_DECLARED = 1, _("自行申报")
+    COUNTER_VERIFIED = 2, _("窗口核验")
+    EXTERNAL_VERIFIED = 3, _("权威身份认证")

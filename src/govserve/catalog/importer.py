@@ -184,6 +184,7 @@ def export_rows(queryset) -> list[dict]:
             "review_body": item.review_body,
             "litigation_body": item.litigation_body,
             "keywords": item.keywords,
+            "min_assurance_level": item.min_assurance_level,
             "legal_bases": [{"law": b.law, "article": b.article, "text": b.text} for b in item.basic_item.legal_bases.all()],
             "materials": [
                 {

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from govserve.regions.models import AdministrativeLevel, Department, Region
 
 from .codetables import (
+    AssuranceLevel,
     BodyNature,
     CaseType,
     HandlingForm,
@@ -154,6 +155,10 @@ class ImplementationItem(models.Model):
     complaint_phone = models.CharField(_("监督投诉电话"), max_length=50, blank=True)
     review_body = models.CharField(_("行政复议机关"), max_length=200, blank=True)
     litigation_body = models.CharField(_("行政诉讼机关"), max_length=200, blank=True)
+    min_assurance_level = models.PositiveSmallIntegerField(
+        _("最低实名认证等级"), choices=AssuranceLevel.choices, default=AssuranceLevel.SELF_DECLARED,
+        help_text=_("申请人账户的实名认证等级低于此等级时不能申请"),
+    )
     keywords = models.CharField(_("检索关键词"), max_length=300, blank=True, help_text=_("群众常用说法，空格分隔"))
 
     elements_complete = models.BooleanField(

@@ -16,6 +16,7 @@ from govserve.regions.validators import validate_uscc
 from .codes import parse_basic_code, parse_implementation_code
 from .codetables import (
     AdministrativeLevel,
+    AssuranceLevel,
     BodyNature,
     CaseType,
     HandlingForm,
@@ -153,6 +154,9 @@ class ItemRowSerializer(serializers.Serializer):
     review_body = _text(200)
     litigation_body = _text(200)
     keywords = _text(300)
+    min_assurance_level = serializers.ChoiceField(
+        choices=AssuranceLevel.choices, required=False, default=AssuranceLevel.SELF_DECLARED
+    )
     legal_bases = LegalBasisRow(many=True, required=False, default=list)
     materials = MaterialRow(many=True, required=False, default=list)
     responsibilities = ResponsibilityRow(many=True, required=False, default=list)
