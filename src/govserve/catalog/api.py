@@ -94,7 +94,7 @@ class ItemDetailSerializer(ItemListSerializer):
         return [{"name": f.name, "standard": f.standard, "basis": f.basis, "waivable": f.waivable} for f in item.fees.all()]
 
     def get_legal_bases(self, item) -> list[dict]:
-        return [{"law": b.law, "article": b.article, "text": b.text} for b in item.basic_item.legal_bases.all()]
+        return [b.as_dict() for b in item.basic_item.legal_bases.all()]
 
     def get_responsibilities(self, item) -> list[dict]:
         return [{"stage": r.stage, "stage_label": r.get_stage_display(), "duty": r.duty,
@@ -367,7 +367,7 @@ class BasicItemSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "local_code", "name", "item_type", "parent", "guiding_department", "legal_bases"]
 
     def get_legal_bases(self, basic) -> list[dict]:
-        return [{"law": b.law, "article": b.article, "text": b.text} for b in basic.legal_bases.all()]
+        return [b.as_dict() for b in basic.legal_bases.all()]
 
 
 @extend_schema(tags=["catalog"])

@@ -185,7 +185,7 @@ def export_rows(queryset) -> list[dict]:
             "litigation_body": item.litigation_body,
             "keywords": item.keywords,
             "min_assurance_level": item.min_assurance_level,
-            "legal_bases": [{"law": b.law, "article": b.article, "text": b.text} for b in item.basic_item.legal_bases.all()],
+            "legal_bases": [b.as_dict() for b in item.basic_item.legal_bases.all()],
             "materials": [
                 {
                     "name": m.name, "common": m.common.name if m.common_id else "", "issuing_body": m.issuing_body,
@@ -241,6 +241,10 @@ def _flatten(detail, prefix: str = "") -> list[tuple[str, str]]:
     return pairs
 
 
+# The exchange format's fields, computed once rather than for every row of a large file.
+ROW_FIELDS = frozenset(ItemRowSerializer().fields)
+
+
 def validate_rows(rows: list[tuple[int, dict]], *, create_departments: bool = False) -> tuple[list[tuple[int, dict]], list[RowError]]:
     lookups = Lookups()
     valid, errors = [], []
@@ -250,7 +254,7 @@ def validate_rows(rows: list[tuple[int, dict]], *, create_departments: bool = Fa
         if not isinstance(row, dict):
             errors.append(RowError(line, "row", _("每一行应为一个事项对象")))
             continue
-        unknown = sorted(set(row) - set(ItemRowSerializer().fields) - {"__extra__"})
+        unknown = sorted(set(row) - ROW_FIELDS - {"__extra__"})
         if unknown or "__extra__" in row:
             errors.append(RowError(line, "row", _("未知字段：%(fields)s") % {"fields": "、".join(unknown) or _("多余的列")}))
             continue

@@ -67,6 +67,10 @@ class LegalBasis(models.Model):
     def __str__(self) -> str:
         return f"{self.law}{self.article}"
 
+    def as_dict(self) -> dict:
+        """The exchange format's shape (import, export and API)."""
+        return {"law": self.law, "article": self.article, "text": self.text}
+
 
 class ItemState(models.TextChoices):
     """Lifecycle of an implementation item; only PUBLISHED items can be acted on."""
