@@ -1,0 +1,1 @@
+"""Working days (工作日), holidays and make-up workdays, deadline arithmetic."""
