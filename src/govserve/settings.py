@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "govserve.catalog",
     "govserve.catalog.search",
     "govserve.accounts",
+    "govserve.workcalendar",
     "oauth2_provider",
     "axes",
     "django_otp",
