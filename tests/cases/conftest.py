@@ -41,31 +41,68 @@ def staff(username, role, region, department=None):
 
 def build_world() -> SimpleNamespace:
     province, city, county, town = sichuan_tree()
-    market = DepartmentFactory(name="广安市广安区市场监督管理局", short_name="区市场监管局", region=county, uscc=make_uscc(30000001))
-    health = DepartmentFactory(name="广安市广安区卫生健康局", short_name="区卫健局", region=county, uscc=make_uscc(30000002))
-    fire = DepartmentFactory(name="广安市广安区消防救援大队", short_name="区消防大队", region=county, uscc=make_uscc(30000003))
+    market = DepartmentFactory(
+        name="广安市广安区市场监督管理局",
+        short_name="区市场监管局",
+        region=county,
+        uscc=make_uscc(30000001),
+    )
+    health = DepartmentFactory(
+        name="广安市广安区卫生健康局",
+        short_name="区卫健局",
+        region=county,
+        uscc=make_uscc(30000002),
+    )
+    fire = DepartmentFactory(
+        name="广安市广安区消防救援大队",
+        short_name="区消防大队",
+        region=county,
+        uscc=make_uscc(30000003),
+    )
     item = ImplementationItemFactory(
-        department=market, name="食品经营许可", implementation_code="11511602MB1234567X4000121001000", promised_limit_days=10
+        department=market,
+        name="食品经营许可",
+        implementation_code="11511602MB1234567X4000121001000",
+        promised_limit_days=10,
     )
     id_card = MaterialFactory(item=item, name="申请人身份证明", order=1)
     floor_plan = MaterialFactory(item=item, name="经营场所平面图", order=2)
     MaterialFactory(item=item, name="营业执照", source=MaterialSource.GOVERNMENT_ISSUED, order=3)
     MaterialFactory(item=item, name="其他说明材料", required=False, order=4)
-    health_item = ImplementationItemFactory(department=health, name="公共场所卫生许可", promised_limit_days=8)
-    fire_item = ImplementationItemFactory(department=fire, name="公众聚集场所投入使用、营业前消防安全检查", promised_limit_days=5)
+    health_item = ImplementationItemFactory(
+        department=health, name="公共场所卫生许可", promised_limit_days=8
+    )
+    fire_item = ImplementationItemFactory(
+        department=fire, name="公众聚集场所投入使用、营业前消防安全检查", promised_limit_days=5
+    )
     MaterialFactory(item=health_item, name="申请人身份证明", order=1)
     MaterialFactory(item=health_item, name="卫生检测报告", order=2)
     MaterialFactory(item=fire_item, name="消防安全制度", order=1)
     bundle = Bundle.objects.create(
-        code="GA-KAIFANDIAN", name="我要开饭店", kind="business", region=county, lead_department=market, promised_limit_days=15, published=True
+        code="GA-KAIFANDIAN",
+        name="我要开饭店",
+        kind="business",
+        region=county,
+        lead_department=market,
+        promised_limit_days=15,
+        published=True,
     )
     for n, it in enumerate([item, health_item, fire_item]):
         BundleItem.objects.create(bundle=bundle, item=it, order=n)
     return SimpleNamespace(
-        province=province, city=city, county=county, town=town,
-        market=market, health=health, fire=fire,
-        item=item, health_item=health_item, fire_item=fire_item, bundle=bundle,
-        id_card=id_card, floor_plan=floor_plan,
+        province=province,
+        city=city,
+        county=county,
+        town=town,
+        market=market,
+        health=health,
+        fire=fire,
+        item=item,
+        health_item=health_item,
+        fire_item=fire_item,
+        bundle=bundle,
+        id_card=id_card,
+        floor_plan=floor_plan,
         applicant=PersonFactory(username="13900000001", real_name="王小明"),
         other_applicant=PersonFactory(username="13900000002", real_name="赵六"),
         clerk=staff("clerk", "clerk", county),

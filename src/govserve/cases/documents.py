@@ -22,7 +22,9 @@ def issue_document(case: Case, kind: str, *, department, text: str, on: dt.date)
     count = CaseDocument.objects.filter(case=case, kind=kind).count() + 1
     # e.g. 区市场监管局受字〔2026〕第1234-1号: department, kind, year, case and the n-th of its kind.
     number = f"{department.short_name or department.name}{NUMBER_PREFIX[kind]}字〔{on.year}〕第{case.pk}-{count}号"
-    doc = CaseDocument.objects.create(case=case, kind=kind, number=number[:80], issued_on=on, department=department, text=text)
+    doc = CaseDocument.objects.create(
+        case=case, kind=kind, number=number[:80], issued_on=on, department=department, text=text
+    )
     from .pdf import attach_pdf
 
     attach_pdf(doc)

@@ -70,7 +70,9 @@ def clean_form(fields: list[FormField], data: dict, *, partial: bool = False) ->
         value = data.get(field.key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if field.required and not partial:
-                errors[f"form_data.{field.key}"] = [_("“%(label)s”为必填项") % {"label": field.label}]
+                errors[f"form_data.{field.key}"] = [
+                    _("“%(label)s”为必填项") % {"label": field.label}
+                ]
             continue
         try:
             cleaned[field.key] = _clean(field, value)

@@ -28,7 +28,12 @@ class CaseState(models.TextChoices):
 
 OPEN_STATES = (CaseState.SUBMITTED, CaseState.CORRECTION, CaseState.IN_REVIEW, CaseState.DECIDED)
 # States in which the applicant may still withdraw (before the decision).
-WITHDRAWABLE_STATES = (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.CORRECTION, CaseState.IN_REVIEW)
+WITHDRAWABLE_STATES = (
+    CaseState.DRAFT,
+    CaseState.SUBMITTED,
+    CaseState.CORRECTION,
+    CaseState.IN_REVIEW,
+)
 
 
 class Channel(models.TextChoices):
@@ -53,35 +58,87 @@ class Case(models.Model):
 
     number = models.CharField(_("办件编号"), max_length=48, unique=True, null=True, blank=True)
     item = models.ForeignKey(
-        ImplementationItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="cases",
+        ImplementationItem,
+        verbose_name=_("事项"),
+        on_delete=models.PROTECT,
+        related_name="cases",
         help_text=_("单事项办件的事项；一件事办件为牵头事项"),
     )
-    bundle = models.ForeignKey(Bundle, verbose_name=_("一件事"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
-    region = models.ForeignKey(Region, verbose_name=_("办理区划"), on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey(Department, verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="+")
+    bundle = models.ForeignKey(
+        Bundle,
+        verbose_name=_("一件事"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("办理区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(_("申请事项"), max_length=300)
 
     # Who applies. `applicant` is the account that owns the case (the person, or the agent
     # acting for `organisation`); the snapshot fields are what the application says.
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账户"), on_delete=models.PROTECT, related_name="cases")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人账户"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("申请单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        "accounts.Organisation",
+        verbose_name=_("申请单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
     )
     applicant_name = models.CharField(_("申请人名称"), max_length=200)
     applicant_id_number = models.CharField(_("申请人证件号码"), max_length=18)
     contact_mobile = models.CharField(_("联系电话"), max_length=11, blank=True)
-    channel = models.CharField(_("申请渠道"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("代填报窗口人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    channel = models.CharField(
+        _("申请渠道"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
     )
-    hall = models.ForeignKey(ServiceHall, verbose_name=_("受理大厅"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    window = models.ForeignKey(ServiceWindow, verbose_name=_("受理窗口"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代填报窗口人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hall = models.ForeignKey(
+        ServiceHall,
+        verbose_name=_("受理大厅"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    window = models.ForeignKey(
+        ServiceWindow,
+        verbose_name=_("受理窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     form_data = models.JSONField(_("申请表内容"), default=dict, blank=True)
-    delivery_method = models.CharField(_("送达方式"), max_length=12, choices=DeliveryMethod.choices, default=DeliveryMethod.ELECTRONIC)
+    delivery_method = models.CharField(
+        _("送达方式"),
+        max_length=12,
+        choices=DeliveryMethod.choices,
+        default=DeliveryMethod.ELECTRONIC,
+    )
     delivery_address = models.CharField(_("邮寄地址"), max_length=300, blank=True)
     green_channel = models.BooleanField(_("绿色通道"), default=False, db_index=True)
 
-    state = models.CharField(_("状态"), max_length=12, choices=CaseState.choices, default=CaseState.DRAFT, db_index=True)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=CaseState.choices, default=CaseState.DRAFT, db_index=True
+    )
     outcome = models.CharField(_("办理结果"), max_length=10, choices=Outcome.choices, blank=True)
     decision_reasons = models.TextField(_("决定理由"), blank=True)
 
@@ -98,8 +155,12 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
     # Limits copied from the catalog at submission: a later catalog change does not move them.
-    statutory_limit_days = models.PositiveIntegerField(_("法定时限（工作日）"), null=True, blank=True)
-    promised_limit_days = models.PositiveIntegerField(_("承诺时限（工作日）"), null=True, blank=True)
+    statutory_limit_days = models.PositiveIntegerField(
+        _("法定时限（工作日）"), null=True, blank=True
+    )
+    promised_limit_days = models.PositiveIntegerField(
+        _("承诺时限（工作日）"), null=True, blank=True
+    )
     max_extension_days = models.PositiveIntegerField(_("可延长工作日"), default=10)
     extension_days = models.PositiveIntegerField(_("已延长工作日"), default=0)
     statutory_due = models.DateField(_("法定办结期限"), null=True, blank=True)
@@ -138,12 +199,25 @@ class Case(models.Model):
 class CaseItem(models.Model):
     """One item inside a case, reviewed by its own department (one per item; a bundle has several)."""
 
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="case_items")
-    item = models.ForeignKey(ImplementationItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey(Department, verbose_name=_("办理部门"), on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="case_items"
+    )
+    item = models.ForeignKey(
+        ImplementationItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("办理部门"), on_delete=models.PROTECT, related_name="+"
+    )
     outcome = models.CharField(_("审查结论"), max_length=10, choices=Outcome.choices, blank=True)
     reasons = models.TextField(_("理由"), blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审查人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审查人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
 
     class Meta:
@@ -171,12 +245,21 @@ class FieldType(models.TextChoices):
 class FormField(models.Model):
     """申请表字段: a field an item's application form asks for, configured by catalog administrators."""
 
-    item = models.ForeignKey(ImplementationItem, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="form_fields")
+    item = models.ForeignKey(
+        ImplementationItem,
+        verbose_name=_("事项"),
+        on_delete=models.CASCADE,
+        related_name="form_fields",
+    )
     key = models.SlugField(_("字段标识"), max_length=50)
     label = models.CharField(_("字段名称"), max_length=100)
-    field_type = models.CharField(_("类型"), max_length=12, choices=FieldType.choices, default=FieldType.TEXT)
+    field_type = models.CharField(
+        _("类型"), max_length=12, choices=FieldType.choices, default=FieldType.TEXT
+    )
     required = models.BooleanField(_("必填"), default=True)
-    choices = models.JSONField(_("可选项"), default=list, blank=True, help_text=_("单选字段的选项列表"))
+    choices = models.JSONField(
+        _("可选项"), default=list, blank=True, help_text=_("单选字段的选项列表")
+    )
     max_length = models.PositiveIntegerField(_("最大长度"), null=True, blank=True)
     help_text = models.CharField(_("填写说明"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
@@ -213,19 +296,49 @@ def material_upload_path(instance: CaseMaterial, filename: str) -> str:
 class CaseMaterial(models.Model):
     """申请材料: one file (or one reused record) given for one material of the item's list."""
 
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="materials")
-    material = models.ForeignKey(Material, verbose_name=_("材料要求"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="materials"
+    )
+    material = models.ForeignKey(
+        Material,
+        verbose_name=_("材料要求"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     name = models.CharField(_("材料名称"), max_length=300)
-    origin = models.CharField(_("来源"), max_length=10, choices=MaterialOrigin.choices, default=MaterialOrigin.UPLOADED)
+    origin = models.CharField(
+        _("来源"), max_length=10, choices=MaterialOrigin.choices, default=MaterialOrigin.UPLOADED
+    )
     file = models.FileField(_("文件"), upload_to=material_upload_path, blank=True)
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
     content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
     size = models.PositiveIntegerField(_("大小（字节）"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    reused_from = models.ForeignKey("self", verbose_name=_("复用自"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name=_("复用自"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reference = models.CharField(_("证照或数据标识"), max_length=200, blank=True)
-    status = models.CharField(_("审核状态"), max_length=12, choices=MaterialStatus.choices, default=MaterialStatus.RECEIVED)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("审核状态"),
+        max_length=12,
+        choices=MaterialStatus.choices,
+        default=MaterialStatus.RECEIVED,
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     uploaded_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
     class Meta:
@@ -240,16 +353,28 @@ class CaseMaterial(models.Model):
 class CorrectionNotice(models.Model):
     """一次性告知: the single notice listing every missing or wrong material (Art 32)."""
 
-    case = models.OneToOneField(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="correction_notice")
+    case = models.OneToOneField(
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="correction_notice"
+    )
     issued_at = models.DateTimeField(_("告知时间"), auto_now_add=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("告知人"), on_delete=models.PROTECT, related_name="+")
-    entries = models.JSONField(_("补正内容"), default=list, help_text=_("[{\"material\": 材料名称, \"reason\": 原因}]"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("告知人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entries = models.JSONField(
+        _("补正内容"), default=list, help_text=_('[{"material": 材料名称, "reason": 原因}]')
+    )
     note = models.TextField(_("说明"), blank=True)
     resubmitted_at = models.DateTimeField(_("补正提交时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("一次性告知")
         verbose_name_plural = _("一次性告知")
+
+    def __str__(self) -> str:
+        return f"{self.case} {_('一次性告知')}"
 
 
 class SuspensionReason(models.TextChoices):
@@ -268,26 +393,52 @@ class SuspensionReason(models.TextChoices):
 class ClockSuspension(models.Model):
     """暂停计时: a period the time limit does not count (Art 45); the applicant is told in writing."""
 
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="suspensions")
-    department = models.ForeignKey(Department, verbose_name=_("申请部门"), on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="suspensions"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("申请部门"), on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(_("法定事由"), max_length=20, choices=SuspensionReason.choices)
     explanation = models.TextField(_("情况说明"))
     starts_on = models.DateField(_("开始日期"))
     expected_end = models.DateField(_("预计结束日期"))
     ends_on = models.DateField(_("实际恢复日期"), null=True, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("恢复人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("恢复人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("暂停计时")
         verbose_name_plural = _("暂停计时")
         ordering = ["case", "starts_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(expected_end__gte=models.F("starts_on")), name="suspension_expected_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(expected_end__gte=models.F("starts_on")),
+                name="suspension_expected_after_start",
+            ),
             # At most one open suspension per case.
-            models.UniqueConstraint(fields=["case"], condition=models.Q(ends_on__isnull=True), name="suspension_one_open"),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(ends_on__isnull=True),
+                name="suspension_one_open",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_reason_display()} {self.starts_on}"
 
 
 class Extension(models.Model):
@@ -298,13 +449,29 @@ class Extension(models.Model):
         APPROVED = "approved", _("已批准")
         REJECTED = "rejected", _("未批准")
 
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="extensions")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="extensions"
+    )
     days = models.PositiveIntegerField(_("延长工作日"))
     reasons = models.TextField(_("延期理由"))
-    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.REQUESTED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        _("状态"), max_length=10, choices=State.choices, default=State.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("批准人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
 
     class Meta:
@@ -312,14 +479,21 @@ class Extension(models.Model):
         verbose_name_plural = _("延期")
         constraints = [
             # Once: a case has at most one extension that is pending or approved.
-            models.UniqueConstraint(fields=["case"], condition=~models.Q(state="rejected"), name="extension_once"),
+            models.UniqueConstraint(
+                fields=["case"], condition=~models.Q(state="rejected"), name="extension_once"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case} +{self.days}"
 
 
 class DeadlineRecord(models.Model):
     """期限变更记录: each (re)computation of a case's due dates and what caused it."""
 
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="deadline_records")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="deadline_records"
+    )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     cause = models.CharField(_("原因"), max_length=200)
     acceptance_due = models.DateField(_("受理期限"), null=True, blank=True)
@@ -333,17 +507,36 @@ class DeadlineRecord(models.Model):
         verbose_name_plural = _("期限变更记录")
         ordering = ["case", "at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.case} {self.cause}"
+
 
 class CaseEvent(models.Model):
     """办理过程: one step of the case as the applicant and staff see it in the progress view."""
 
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="events"
+    )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     action = models.CharField(_("环节"), max_length=40)
     label = models.CharField(_("说明"), max_length=300)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     actor_role = models.CharField(_("操作角色"), max_length=40, blank=True)
-    department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     note = models.TextField(_("备注"), blank=True)
     public = models.BooleanField(_("申请人可见"), default=True)
 
@@ -352,20 +545,40 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("办理过程")
         ordering = ["case", "at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.case} {self.label}"
+
 
 class Visit(models.Model):
     """到现场: one visit of the applicant to a hall for this case (counted against the item's promise)."""
 
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="visits")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="visits"
+    )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
-    hall = models.ForeignKey(ServiceHall, verbose_name=_("大厅"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    hall = models.ForeignKey(
+        ServiceHall,
+        verbose_name=_("大厅"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     purpose = models.CharField(_("事由"), max_length=200)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("到现场记录")
         verbose_name_plural = _("到现场记录")
         ordering = ["case", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.purpose}"
 
 
 class DocumentKind(models.TextChoices):
@@ -381,12 +594,16 @@ class DocumentKind(models.TextChoices):
 class CaseDocument(models.Model):
     """文书: a dated written notice or decision issued on a case (PDF)."""
 
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="documents")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="documents"
+    )
     kind = models.CharField(_("文书类型"), max_length=12, choices=DocumentKind.choices)
     number = models.CharField(_("文号"), max_length=80, unique=True)
     issued_on = models.DateField(_("日期"))
     issued_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
-    department = models.ForeignKey(Department, verbose_name=_("出具部门"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, verbose_name=_("出具部门"), on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField(_("正文"))
     file = models.FileField(_("PDF"), upload_to="case-documents/%Y/%m/", blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -396,12 +613,27 @@ class CaseDocument(models.Model):
         verbose_name_plural = _("文书")
         ordering = ["case", "issued_at", "pk"]
 
+    def __str__(self) -> str:
+        return self.number
+
 
 class Notification(models.Model):
     """消息: an in-app message to a person about their case (also sent by e-mail when they have one)."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications")
-    case = models.ForeignKey(Case, verbose_name=_("办件"), null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     subject = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"))
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -413,6 +645,9 @@ class Notification(models.Model):
         verbose_name_plural = _("消息")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.subject
 
 
 class IdempotencyKey(models.Model):
@@ -429,6 +664,9 @@ class IdempotencyKey(models.Model):
         verbose_name_plural = _("幂等键")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")]
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class DailySerial(models.Model):
     """The last 办件编号 serial used per implementation code and day (taken under a row lock)."""
@@ -439,3 +677,6 @@ class DailySerial(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["code", "day"], name="daily_serial_once")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.day} {self.last}"

@@ -30,7 +30,9 @@ def _send(notification_id: int) -> None:
 
 def notify_applicant(case: Case, subject: str, body: str) -> Notification:
     """One message to the case's applicant account (and to the clerk-filed applicant alike)."""
-    note = Notification.objects.create(recipient_id=case.applicant_id, case=case, subject=subject, body=body)
+    note = Notification.objects.create(
+        recipient_id=case.applicant_id, case=case, subject=subject, body=body
+    )
     transaction.on_commit(lambda: _send(note.pk))
     return note
 

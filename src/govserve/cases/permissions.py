@@ -24,7 +24,10 @@ def is_case_applicant(user, case: Case) -> bool:
         return False
     if case.applicant_id == user.pk:
         return True
-    return case.organisation_id is not None and case.organisation_id in represented_organisation_ids(user)
+    return (
+        case.organisation_id is not None
+        and case.organisation_id in represented_organisation_ids(user)
+    )
 
 
 def can_view_case(user, case: Case) -> bool:
@@ -42,7 +45,9 @@ def _has(user, role: str, region, department_id=None) -> bool:
     if user.is_superuser:
         return True
     for grant in active_grants(user, [role]):
-        if grant_covers(grant, region) and (department_id is None or grant.department_id == department_id):
+        if grant_covers(grant, region) and (
+            department_id is None or grant.department_id == department_id
+        ):
             return True
     return False
 
@@ -53,7 +58,9 @@ def can_receive(user, region) -> bool:
 
 
 def can_accept(user, case: Case) -> bool:
-    return can_receive(user, case.region) or _has(user, Role.REVIEWER, case.region, case.department_id)
+    return can_receive(user, case.region) or _has(
+        user, Role.REVIEWER, case.region, case.department_id
+    )
 
 
 def can_review_item(user, case_item: CaseItem) -> bool:
@@ -70,4 +77,6 @@ def can_approve(user, case: Case, department_id=None) -> bool:
 
 
 def can_deliver(user, case: Case) -> bool:
-    return can_receive(user, case.region) or _has(user, Role.REVIEWER, case.region, case.department_id)
+    return can_receive(user, case.region) or _has(
+        user, Role.REVIEWER, case.region, case.department_id
+    )

@@ -85,7 +85,11 @@ def today() -> dt.date:
 
 def _lock(case: Case) -> Case:
     """Re-read the case under a row lock: two clerks or reviewers acting at once are serialised."""
-    return Case.objects.select_for_update().select_related("item", "bundle", "region", "department").get(pk=case.pk)
+    return (
+        Case.objects.select_for_update()
+        .select_related("item", "bundle", "region", "department")
+        .get(pk=case.pk)
+    )
 
 
 def _expect(case: Case, *states: str) -> None:
@@ -97,9 +101,26 @@ def _expect(case: Case, *states: str) -> None:
         )
 
 
-def _event(case: Case, action: str, label: str, *, actor=None, role: str = "", department=None, note: str = "", public: bool = True) -> CaseEvent:
+def _event(
+    case: Case,
+    action: str,
+    label: str,
+    *,
+    actor=None,
+    role: str = "",
+    department=None,
+    note: str = "",
+    public: bool = True,
+) -> CaseEvent:
     return CaseEvent.objects.create(
-        case=case, action=action, label=label, actor=actor, actor_role=role, department=department, note=note, public=public
+        case=case,
+        action=action,
+        label=label,
+        actor=actor,
+        actor_role=role,
+        department=department,
+        note=note,
+        public=public,
     )
 
 
@@ -140,17 +161,26 @@ def missing_materials(case: Case) -> list[Material]:
 
 def _check_actionable(item: ImplementationItem, field: str = "item") -> None:
     if not item.is_actionable:
-        raise CaseError(field, _("事项“%(name)s”未发布或已暂停、取消，不能申请（清单之外无权力）") % {"name": item.name})
+        raise CaseError(
+            field,
+            _("事项“%(name)s”未发布或已暂停、取消，不能申请（清单之外无权力）")
+            % {"name": item.name},
+        )
 
 
-def _check_applicant(actor, applicant, organisation: Organisation | None, item: ImplementationItem) -> None:
+def _check_applicant(
+    actor, applicant, organisation: Organisation | None, item: ImplementationItem
+) -> None:
     if applicant.account_type != AccountType.PERSON:
         raise CaseError("applicant", _("申请人应为自然人账户或其代理的单位"))
     if organisation is not None and organisation.pk not in represented_organisation_ids(applicant):
         raise CaseError("organisation", _("您不是该单位的法定代表人或授权代理人"), status=403)
     if actor.pk == applicant.pk and not meets_assurance(applicant, item):
         raise CaseError(
-            "applicant", _("该事项要求实名认证等级不低于 %(level)s，请先到窗口核验身份") % {"level": item.min_assurance_level}, status=403
+            "applicant",
+            _("该事项要求实名认证等级不低于 %(level)s，请先到窗口核验身份")
+            % {"level": item.min_assurance_level},
+            status=403,
         )
 
 
@@ -200,7 +230,9 @@ def create_draft(
         title=title,
         applicant=applicant,
         organisation=organisation,
-        applicant_name=organisation.name if organisation else (applicant.real_name or applicant.username),
+        applicant_name=organisation.name
+        if organisation
+        else (applicant.real_name or applicant.username),
         applicant_id_number=organisation.uscc if organisation else (applicant.id_number or ""),
         contact_mobile=applicant.mobile or "",
         channel=channel,
@@ -208,20 +240,39 @@ def create_draft(
         hall=hall,
         window=window,
     )
-    CaseItem.objects.bulk_create([CaseItem(case=case, item=it, department_id=it.department_id) for it in items])
-    _event(case, "draft", _("创建申请草稿"), actor=actor, role=_("窗口人员") if channel == Channel.COUNTER else _("申请人"), public=True)
+    CaseItem.objects.bulk_create(
+        [CaseItem(case=case, item=it, department_id=it.department_id) for it in items]
+    )
+    _event(
+        case,
+        "draft",
+        _("创建申请草稿"),
+        actor=actor,
+        role=_("窗口人员") if channel == Channel.COUNTER else _("申请人"),
+        public=True,
+    )
     return case
 
 
 def _check_editable(case: Case, actor) -> None:
     if case.state not in (CaseState.DRAFT, CaseState.CORRECTION):
         raise CaseError("state", _("申请已提交，不能再修改"), status=409)
-    if not (permissions.is_case_applicant(actor, case) or (case.filed_by_id == actor.pk and permissions.can_receive(actor, case.region))):
+    if not (
+        permissions.is_case_applicant(actor, case)
+        or (case.filed_by_id == actor.pk and permissions.can_receive(actor, case.region))
+    ):
         raise CaseError("case", _("您无权修改该申请"), status=403)
 
 
 @transaction.atomic
-def save_draft(case: Case, actor, *, form_data: dict | None = None, delivery_method: str | None = None, delivery_address: str | None = None) -> Case:
+def save_draft(
+    case: Case,
+    actor,
+    *,
+    form_data: dict | None = None,
+    delivery_method: str | None = None,
+    delivery_address: str | None = None,
+) -> Case:
     case = _lock(case)
     _check_editable(case, actor)
     if form_data is not None:
@@ -247,7 +298,9 @@ def _material_for(case: Case, material_id) -> Material:
 
 def _replace_previous(case: Case, material: Material) -> None:
     key = material.merge_key
-    for cm in case.materials.select_related("material", "material__common").exclude(status=MaterialStatus.REPLACED):
+    for cm in case.materials.select_related("material", "material__common").exclude(
+        status=MaterialStatus.REPLACED
+    ):
         if cm.material_id and cm.material.merge_key == key:
             cm.status = MaterialStatus.REPLACED
             cm.save(update_fields=["status"])
@@ -265,7 +318,9 @@ def add_material(case: Case, actor, *, material_id, upload) -> CaseMaterial:
         case=case,
         material=material,
         name=material.name,
-        origin=MaterialOrigin.SCANNED if case.channel == Channel.COUNTER else MaterialOrigin.UPLOADED,
+        origin=MaterialOrigin.SCANNED
+        if case.channel == Channel.COUNTER
+        else MaterialOrigin.UPLOADED,
         original_name=checked.name,
         content_type=checked.content_type,
         size=checked.size,
@@ -279,9 +334,17 @@ def add_material(case: Case, actor, *, material_id, upload) -> CaseMaterial:
 
 def reusable_materials(applicant, organisation=None):
     """Materials this applicant gave in earlier cases that were accepted (复用已提交材料)."""
-    qs = CaseMaterial.objects.filter(case__applicant=applicant, status__in=[MaterialStatus.RECEIVED, MaterialStatus.ACCEPTED])
-    qs = qs.filter(case__organisation=organisation).exclude(case__state__in=[CaseState.DRAFT, CaseState.REFUSED, CaseState.WITHDRAWN])
-    return qs.exclude(file="").select_related("material", "material__common", "case").order_by("-uploaded_at")
+    qs = CaseMaterial.objects.filter(
+        case__applicant=applicant, status__in=[MaterialStatus.RECEIVED, MaterialStatus.ACCEPTED]
+    )
+    qs = qs.filter(case__organisation=organisation).exclude(
+        case__state__in=[CaseState.DRAFT, CaseState.REFUSED, CaseState.WITHDRAWN]
+    )
+    return (
+        qs.exclude(file="")
+        .select_related("material", "material__common", "case")
+        .order_by("-uploaded_at")
+    )
 
 
 @transaction.atomic
@@ -293,7 +356,9 @@ def reuse_material(case: Case, actor, *, material_id, source_id) -> CaseMaterial
     try:
         source = reusable_materials(case.applicant, case.organisation).get(pk=source_id)
     except (CaseMaterial.DoesNotExist, ValueError, TypeError):
-        raise ValidationError({"source": [_("找不到可复用的材料（只能复用本人已提交的材料）")]}) from None
+        raise ValidationError(
+            {"source": [_("找不到可复用的材料（只能复用本人已提交的材料）")]}
+        ) from None
     _replace_previous(case, material)
     return CaseMaterial.objects.create(
         case=case,
@@ -311,7 +376,10 @@ def reuse_material(case: Case, actor, *, material_id, source_id) -> CaseMaterial
 
 
 def _next_number(case: Case, day: dt.date) -> str:
-    code = case.item.implementation_code or f"{case.department.uscc or case.department_id:0>18}"[:18] + f"{case.item_id:0>13}"[-13:]
+    code = (
+        case.item.implementation_code
+        or f"{case.department.uscc or case.department_id:0>18}"[:18] + f"{case.item_id:0>13}"[-13:]
+    )
     serial, _created = DailySerial.objects.select_for_update().get_or_create(code=code, day=day)
     serial.last += 1
     serial.save(update_fields=["last"])
@@ -330,8 +398,16 @@ def _limits(case: Case) -> None:
         case.statutory_limit_days = case.promised_limit_days = 0
         case.max_extension_days = 0
         return
-    case.statutory_limit_days = item.statutory_limit_days if item.statutory_limit_days is not None else DEFAULT_STATUTORY_DAYS
-    promised = item.promised_limit_days if item.promised_limit_days is not None else case.statutory_limit_days
+    case.statutory_limit_days = (
+        item.statutory_limit_days
+        if item.statutory_limit_days is not None
+        else DEFAULT_STATUTORY_DAYS
+    )
+    promised = (
+        item.promised_limit_days
+        if item.promised_limit_days is not None
+        else case.statutory_limit_days
+    )
     case.promised_limit_days = min(promised, case.statutory_limit_days)
     case.max_extension_days = DEFAULT_EXTENSION_DAYS
 
@@ -365,9 +441,26 @@ def submit(case: Case, actor) -> Case:
     case.received_on = day
     _limits(case)
     _recompute(case, _("提交申请，开始计算受理期限"))
-    _save(case, "number", "state", "submitted_at", "received_on", "form_data", "statutory_limit_days", "promised_limit_days", "max_extension_days", *DUE_FIELDS)
+    _save(
+        case,
+        "number",
+        "state",
+        "submitted_at",
+        "received_on",
+        "form_data",
+        "statutory_limit_days",
+        "promised_limit_days",
+        "max_extension_days",
+        *DUE_FIELDS,
+    )
     by_clerk = case.channel == Channel.COUNTER
-    _event(case, "submitted", _("窗口代为提交申请") if by_clerk else _("提交申请"), actor=actor, role=_("窗口人员") if by_clerk else _("申请人"))
+    _event(
+        case,
+        "submitted",
+        _("窗口代为提交申请") if by_clerk else _("提交申请"),
+        actor=actor,
+        role=_("窗口人员") if by_clerk else _("申请人"),
+    )
     if by_clerk:
         _record_visit(case, actor, case.hall, _("到窗口提交申请"))
     notify_applicant(
@@ -380,7 +473,9 @@ def submit(case: Case, actor) -> Case:
 
 
 def _request_hash(payload: dict) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()
+    ).hexdigest()
 
 
 def apply(
@@ -408,23 +503,48 @@ def apply(
     if idempotency_key:
         if len(idempotency_key) > 100:
             raise ValidationError({"idempotency_key": [_("幂等键不能超过 100 个字符")]})
-        earlier = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
+        earlier = (
+            IdempotencyKey.objects.filter(user=actor, key=idempotency_key)
+            .select_related("case")
+            .first()
+        )
         if earlier:
             return _replay(earlier, digest), False
     try:
         with transaction.atomic():
-            case = create_draft(actor, item=item, bundle=bundle, applicant=applicant, organisation=organisation, hall=hall)
-            save_draft(case, actor, form_data=form_data or {}, delivery_method=delivery_method, delivery_address=delivery_address)
+            case = create_draft(
+                actor,
+                item=item,
+                bundle=bundle,
+                applicant=applicant,
+                organisation=organisation,
+                hall=hall,
+            )
+            save_draft(
+                case,
+                actor,
+                form_data=form_data or {},
+                delivery_method=delivery_method,
+                delivery_address=delivery_address,
+            )
             for material_id, upload in uploads:
                 add_material(case, actor, material_id=material_id, upload=upload)
             for material_id, source_id in reuse:
                 reuse_material(case, actor, material_id=material_id, source_id=source_id)
             case = submit(case, actor)
             if idempotency_key:
-                IdempotencyKey.objects.create(user=actor, key=idempotency_key, request_hash=digest, case=case)
+                IdempotencyKey.objects.create(
+                    user=actor, key=idempotency_key, request_hash=digest, case=case
+                )
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its case.
-        earlier = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("case").first() if idempotency_key else None
+        earlier = (
+            IdempotencyKey.objects.filter(user=actor, key=idempotency_key)
+            .select_related("case")
+            .first()
+            if idempotency_key
+            else None
+        )
         if earlier is None:
             raise
         return _replay(earlier, digest), False
@@ -438,7 +558,15 @@ def _replay(earlier: IdempotencyKey, digest: str) -> Case:
 
 
 # -- deadlines -----------------------------------------------------------------------------
-DUE_FIELDS = ("acceptance_due", "statutory_due", "promised_due", "delivery_due", "current_due", "due_provisional", "clock_stopped")
+DUE_FIELDS = (
+    "acceptance_due",
+    "statutory_due",
+    "promised_due",
+    "delivery_due",
+    "current_due",
+    "due_provisional",
+    "clock_stopped",
+)
 
 
 def _suspension_periods(case: Case) -> list[tuple[dt.date, dt.date | None]]:
@@ -455,8 +583,12 @@ def _recompute(case: Case, cause: str) -> None:
         case.acceptance_due, provisional = due.due, due.provisional
     if case.accepted_on:
         periods = _suspension_periods(case)
-        statutory = add_working_days(case.accepted_on, (case.statutory_limit_days or 0) + case.extension_days, periods)
-        promised = add_working_days(case.accepted_on, (case.promised_limit_days or 0) + case.extension_days, periods)
+        statutory = add_working_days(
+            case.accepted_on, (case.statutory_limit_days or 0) + case.extension_days, periods
+        )
+        promised = add_working_days(
+            case.accepted_on, (case.promised_limit_days or 0) + case.extension_days, periods
+        )
         case.statutory_due, case.promised_due = statutory.due, promised.due
         provisional = statutory.provisional or promised.provisional
         case.clock_stopped = any(end is None for _start, end in periods)
@@ -505,12 +637,20 @@ def _accept(case: Case, actor, *, on: dt.date, deemed: bool) -> Case:
         "received": case.received_on,
         "title": case.title,
         "number": case.number,
-        "how": _("因本机关未在五个工作日内作出处理，依法自收到申请材料之日起视为受理") if deemed else _("材料齐全、符合法定形式，决定予以受理"),
+        "how": _("因本机关未在五个工作日内作出处理，依法自收到申请材料之日起视为受理")
+        if deemed
+        else _("材料齐全、符合法定形式，决定予以受理"),
         "due": case.promised_due,
         "statutory": case.statutory_due,
     }
     issue_document(case, DocumentKind.ACCEPTANCE, department=case.department, text=text, on=today())
-    _event(case, "accepted", _("视为受理") if deemed else _("受理"), actor=actor, role="" if deemed else _("窗口人员"))
+    _event(
+        case,
+        "accepted",
+        _("视为受理") if deemed else _("受理"),
+        actor=actor,
+        role="" if deemed else _("窗口人员"),
+    )
     notify_applicant(case, _("申请已受理：%(number)s") % {"number": case.number}, text)
     _on_commit(signals.case_accepted, case)
     return case
@@ -539,32 +679,47 @@ def refuse(case: Case, actor, *, reasons: str, competent_agency: str = "") -> Ca
     case.closed_at = timezone.now()
     _recompute(case, _("不予受理"))
     _save(case, "state", "decision_reasons", "closed_at", *DUE_FIELDS)
-    text = _("%(applicant)s：\n您提交的“%(title)s”申请（办件编号 %(number)s），经审查决定不予受理。理由：%(reasons)s") % {
-        "applicant": case.applicant_name, "title": case.title, "number": case.number, "reasons": case.decision_reasons,
+    text = _(
+        "%(applicant)s：\n您提交的“%(title)s”申请（办件编号 %(number)s），经审查决定不予受理。理由：%(reasons)s"
+    ) % {
+        "applicant": case.applicant_name,
+        "title": case.title,
+        "number": case.number,
+        "reasons": case.decision_reasons,
     }
     if competent_agency.strip():
-        text += _("\n该申请事项依法不属于本机关职权范围，请向%(agency)s申请。") % {"agency": competent_agency.strip()}
+        text += _("\n该申请事项依法不属于本机关职权范围，请向%(agency)s申请。") % {
+            "agency": competent_agency.strip()
+        }
     text += RIGHTS_TEXT()
     issue_document(case, DocumentKind.REFUSAL, department=case.department, text=text, on=today())
-    _event(case, "refused", _("不予受理"), actor=actor, role=_("窗口人员"), note=case.decision_reasons)
+    _event(
+        case, "refused", _("不予受理"), actor=actor, role=_("窗口人员"), note=case.decision_reasons
+    )
     notify_applicant(case, _("申请不予受理：%(number)s") % {"number": case.number}, text)
     _on_commit(signals.case_closed, case)
     return case
 
 
 def RIGHTS_TEXT() -> str:  # noqa: N802 - a translated constant
-    return _("\n如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。")
+    return _(
+        "\n如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
+    )
 
 
 @transaction.atomic
-def request_correction(case: Case, actor, *, entries: list[dict], note: str = "") -> CorrectionNotice:
+def request_correction(
+    case: Case, actor, *, entries: list[dict], note: str = ""
+) -> CorrectionNotice:
     """一次性告知: one notice listing every missing or wrong material; a case gets only one."""
     case = _lock(case)
     if not permissions.can_accept(actor, case):
         raise CaseError("case", _("您无权处理该办件"), status=403)
     _expect(case, CaseState.SUBMITTED)
     if CorrectionNotice.objects.filter(case=case).exists():
-        raise CaseError("entries", _("已经一次性告知过补正材料，不能再次要求补正；请受理或不予受理"), status=409)
+        raise CaseError(
+            "entries", _("已经一次性告知过补正材料，不能再次要求补正；请受理或不予受理"), status=409
+        )
     if not entries:
         raise ValidationError({"entries": [_("请列出需要补正的全部材料及原因")]})
     clean: list[dict] = []
@@ -574,19 +729,34 @@ def request_correction(case: Case, actor, *, entries: list[dict], note: str = ""
         reason = str((entry or {}).get("reason", "")).strip()
         if not name or not reason:
             errors[f"entries.{n}"] = [_("每一项补正都要写明材料名称和原因")]
-        clean.append({"material": name[:300], "reason": reason[:500], "material_id": (entry or {}).get("material_id")})
+        clean.append(
+            {
+                "material": name[:300],
+                "reason": reason[:500],
+                "material_id": (entry or {}).get("material_id"),
+            }
+        )
     if errors:
         raise ValidationError(errors)
-    notice = CorrectionNotice.objects.create(case=case, issued_by=actor, entries=clean, note=note.strip())
+    notice = CorrectionNotice.objects.create(
+        case=case, issued_by=actor, entries=clean, note=note.strip()
+    )
     ids = [e["material_id"] for e in clean if e.get("material_id")]
     if ids:
-        case.materials.filter(material_id__in=ids).exclude(status=MaterialStatus.REPLACED).update(status=MaterialStatus.TO_CORRECT)
+        case.materials.filter(material_id__in=ids).exclude(status=MaterialStatus.REPLACED).update(
+            status=MaterialStatus.TO_CORRECT
+        )
     case.state = CaseState.CORRECTION
     _recompute(case, _("一次性告知补正，受理期限待补正后重新计算"))
     _save(case, "state", *DUE_FIELDS)
     lines = "\n".join(f"{n + 1}. {e['material']}：{e['reason']}" for n, e in enumerate(clean))
-    text = _("%(applicant)s：\n您提交的“%(title)s”申请（办件编号 %(number)s）材料不齐全或不符合法定形式，请一次性补正以下全部内容：\n%(lines)s") % {
-        "applicant": case.applicant_name, "title": case.title, "number": case.number, "lines": lines,
+    text = _(
+        "%(applicant)s：\n您提交的“%(title)s”申请（办件编号 %(number)s）材料不齐全或不符合法定形式，请一次性补正以下全部内容：\n%(lines)s"
+    ) % {
+        "applicant": case.applicant_name,
+        "title": case.title,
+        "number": case.number,
+        "lines": lines,
     }
     if notice.note:
         text += "\n" + notice.note
@@ -608,7 +778,9 @@ def resubmit(case: Case, actor) -> Case:
     if missing:
         errors["materials"] = [_("缺少必需材料：%(name)s") % {"name": m.name} for m in missing]
     if still_wrong.exists():
-        errors.setdefault("materials", []).extend(_("材料仍需补正：%(name)s") % {"name": cm.name} for cm in still_wrong)
+        errors.setdefault("materials", []).extend(
+            _("材料仍需补正：%(name)s") % {"name": cm.name} for cm in still_wrong
+        )
     if errors:
         raise ValidationError(errors)
     case.state = CaseState.SUBMITTED
@@ -625,10 +797,22 @@ def deem_overdue_accepted(on: dt.date | None = None) -> list[int]:
     materials were received. Each case is its own transaction; returns the ids accepted."""
     on = on or today()
     done = []
-    for pk in Case.objects.filter(state=CaseState.SUBMITTED, acceptance_due__lt=on).values_list("pk", flat=True).iterator():
+    for pk in (
+        Case.objects.filter(state=CaseState.SUBMITTED, acceptance_due__lt=on)
+        .values_list("pk", flat=True)
+        .iterator()
+    ):
         with transaction.atomic():
-            case = Case.objects.select_for_update().select_related("item", "bundle", "region", "department").get(pk=pk)
-            if case.state != CaseState.SUBMITTED or not case.acceptance_due or case.acceptance_due >= on:
+            case = (
+                Case.objects.select_for_update()
+                .select_related("item", "bundle", "region", "department")
+                .get(pk=pk)
+            )
+            if (
+                case.state != CaseState.SUBMITTED
+                or not case.acceptance_due
+                or case.acceptance_due >= on
+            ):
                 continue
             _accept(case, None, on=case.received_on, deemed=True)
             done.append(pk)
@@ -637,7 +821,16 @@ def deem_overdue_accepted(on: dt.date | None = None) -> list[int]:
 
 # -- suspensions and extensions (Art 45, Art 42) ------------------------------------------
 @transaction.atomic
-def suspend_clock(case: Case, actor, *, reason: str, explanation: str, expected_end: dt.date, starts_on: dt.date | None = None, department=None) -> ClockSuspension:
+def suspend_clock(
+    case: Case,
+    actor,
+    *,
+    reason: str,
+    explanation: str,
+    expected_end: dt.date,
+    starts_on: dt.date | None = None,
+    department=None,
+) -> ClockSuspension:
     from .models import SuspensionReason
 
     case = _lock(case)
@@ -646,7 +839,11 @@ def suspend_clock(case: Case, actor, *, reason: str, explanation: str, expected_
     _expect(case, CaseState.IN_REVIEW)
     errors = {}
     if reason not in SuspensionReason.values:
-        errors["reason"] = [_("暂停计时须有法定事由（听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审、现场检查）")]
+        errors["reason"] = [
+            _(
+                "暂停计时须有法定事由（听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审、现场检查）"
+            )
+        ]
     if not (explanation or "").strip():
         errors["explanation"] = [_("请说明需要暂停计时的情况，并将告知申请人")]
     starts_on = starts_on or today()
@@ -660,16 +857,36 @@ def suspend_clock(case: Case, actor, *, reason: str, explanation: str, expected_
         raise CaseError("case", _("该办件已在暂停计时中"), status=409)
     department = department or case.department
     suspension = ClockSuspension.objects.create(
-        case=case, department=department, reason=reason, explanation=explanation.strip(), starts_on=starts_on, expected_end=expected_end, requested_by=actor
+        case=case,
+        department=department,
+        reason=reason,
+        explanation=explanation.strip(),
+        starts_on=starts_on,
+        expected_end=expected_end,
+        requested_by=actor,
     )
     _recompute(case, _("暂停计时：%(reason)s") % {"reason": suspension.get_reason_display()})
     _save(case, *DUE_FIELDS)
-    text = _("%(applicant)s：\n您的申请（办件编号 %(number)s）需要进行%(reason)s，所需时间不计入办理期限。自 %(start)s 起暂停计时，预计 %(end)s 结束。说明：%(explanation)s") % {
-        "applicant": case.applicant_name, "number": case.number, "reason": suspension.get_reason_display(),
-        "start": starts_on, "end": expected_end, "explanation": suspension.explanation,
+    text = _(
+        "%(applicant)s：\n您的申请（办件编号 %(number)s）需要进行%(reason)s，所需时间不计入办理期限。自 %(start)s 起暂停计时，预计 %(end)s 结束。说明：%(explanation)s"
+    ) % {
+        "applicant": case.applicant_name,
+        "number": case.number,
+        "reason": suspension.get_reason_display(),
+        "start": starts_on,
+        "end": expected_end,
+        "explanation": suspension.explanation,
     }
     issue_document(case, DocumentKind.SUSPENSION, department=department, text=text, on=today())
-    _event(case, "suspended", _("暂停计时（%(reason)s）") % {"reason": suspension.get_reason_display()}, actor=actor, role=_("审查人员"), department=department, note=suspension.explanation)
+    _event(
+        case,
+        "suspended",
+        _("暂停计时（%(reason)s）") % {"reason": suspension.get_reason_display()},
+        actor=actor,
+        role=_("审查人员"),
+        department=department,
+        note=suspension.explanation,
+    )
     notify_applicant(case, _("办件暂停计时：%(number)s") % {"number": case.number}, text)
     return suspension
 
@@ -690,8 +907,20 @@ def resume_clock(case: Case, actor, *, on: dt.date | None = None) -> ClockSuspen
     suspension.save(update_fields=["ends_on", "ended_by"])
     _recompute(case, _("恢复计时"))
     _save(case, *DUE_FIELDS)
-    _event(case, "resumed", _("恢复计时"), actor=actor, role=_("审查人员"), department=suspension.department)
-    notify_applicant(case, _("办件恢复计时：%(number)s") % {"number": case.number}, _("您的申请自 %(on)s 起恢复计时，新的办结期限为 %(due)s。") % {"on": on, "due": case.promised_due})
+    _event(
+        case,
+        "resumed",
+        _("恢复计时"),
+        actor=actor,
+        role=_("审查人员"),
+        department=suspension.department,
+    )
+    notify_applicant(
+        case,
+        _("办件恢复计时：%(number)s") % {"number": case.number},
+        _("您的申请自 %(on)s 起恢复计时，新的办结期限为 %(due)s。")
+        % {"on": on, "due": case.promised_due},
+    )
     return suspension
 
 
@@ -709,13 +938,26 @@ def request_extension(case: Case, actor, *, days: int, reasons: str) -> Extensio
     except (TypeError, ValueError):
         days = 0
     if not 1 <= days <= case.max_extension_days:
-        errors["days"] = [_("延长期限应为 1 至 %(max)d 个工作日") % {"max": case.max_extension_days}] if case.max_extension_days else [_("即办件不能延期")]
+        errors["days"] = (
+            [_("延长期限应为 1 至 %(max)d 个工作日") % {"max": case.max_extension_days}]
+            if case.max_extension_days
+            else [_("即办件不能延期")]
+        )
     if not (reasons or "").strip():
         errors["reasons"] = [_("请填写延期理由（将告知申请人）")]
     if errors:
         raise ValidationError(errors)
-    ext = Extension.objects.create(case=case, days=days, reasons=reasons.strip(), requested_by=actor)
-    _event(case, "extension_requested", _("申请延长审批期限 %(days)d 个工作日") % {"days": days}, actor=actor, role=_("审查人员"), public=False)
+    ext = Extension.objects.create(
+        case=case, days=days, reasons=reasons.strip(), requested_by=actor
+    )
+    _event(
+        case,
+        "extension_requested",
+        _("申请延长审批期限 %(days)d 个工作日") % {"days": days},
+        actor=actor,
+        role=_("审查人员"),
+        public=False,
+    )
     return ext
 
 
@@ -734,16 +976,36 @@ def decide_extension(extension: Extension, actor, *, approve: bool) -> Extension
     extension.decided_at = timezone.now()
     extension.save(update_fields=["state", "decided_by", "decided_at"])
     if not approve:
-        _event(case, "extension_rejected", _("延期申请未获批准"), actor=actor, role=_("审批负责人"), public=False)
+        _event(
+            case,
+            "extension_rejected",
+            _("延期申请未获批准"),
+            actor=actor,
+            role=_("审批负责人"),
+            public=False,
+        )
         return extension
     case.extension_days = extension.days
     _recompute(case, _("延长审批期限 %(days)d 个工作日") % {"days": extension.days})
     _save(case, "extension_days", *DUE_FIELDS)
-    text = _("%(applicant)s：\n您的申请（办件编号 %(number)s）经本机关负责人批准，审批期限延长 %(days)d 个工作日，新的期限为 %(due)s。理由：%(reasons)s") % {
-        "applicant": case.applicant_name, "number": case.number, "days": extension.days, "due": case.statutory_due, "reasons": extension.reasons,
+    text = _(
+        "%(applicant)s：\n您的申请（办件编号 %(number)s）经本机关负责人批准，审批期限延长 %(days)d 个工作日，新的期限为 %(due)s。理由：%(reasons)s"
+    ) % {
+        "applicant": case.applicant_name,
+        "number": case.number,
+        "days": extension.days,
+        "due": case.statutory_due,
+        "reasons": extension.reasons,
     }
     issue_document(case, DocumentKind.EXTENSION, department=case.department, text=text, on=today())
-    _event(case, "extended", _("延长审批期限 %(days)d 个工作日") % {"days": extension.days}, actor=actor, role=_("审批负责人"), note=extension.reasons)
+    _event(
+        case,
+        "extended",
+        _("延长审批期限 %(days)d 个工作日") % {"days": extension.days},
+        actor=actor,
+        role=_("审批负责人"),
+        note=extension.reasons,
+    )
     notify_applicant(case, _("审批期限延长：%(number)s") % {"number": case.number}, text)
     return extension
 
@@ -752,7 +1014,11 @@ def decide_extension(extension: Extension, actor, *, approve: bool) -> Extension
 @transaction.atomic
 def record_review(case_item: CaseItem, actor, *, outcome: str, reasons: str = "") -> CaseItem:
     """One department's conclusion on its item (called by the workflow when a review task completes)."""
-    case_item = CaseItem.objects.select_for_update().select_related("case", "department").get(pk=case_item.pk)
+    case_item = (
+        CaseItem.objects.select_for_update()
+        .select_related("case", "department")
+        .get(pk=case_item.pk)
+    )
     case = _lock(case_item.case)
     _expect(case, CaseState.IN_REVIEW)
     if outcome not in Outcome.values:
@@ -765,15 +1031,23 @@ def record_review(case_item: CaseItem, actor, *, outcome: str, reasons: str = ""
     case_item.reviewed_by, case_item.reviewed_at = actor, timezone.now()
     case_item.save(update_fields=["outcome", "reasons", "reviewed_by", "reviewed_at"])
     _event(
-        case, "reviewed", _("%(dept)s审查：%(outcome)s") % {"dept": case_item.department.name, "outcome": case_item.get_outcome_display()},
-        actor=actor, role=_("审查人员"), department=case_item.department, note=case_item.reasons,
+        case,
+        "reviewed",
+        _("%(dept)s审查：%(outcome)s")
+        % {"dept": case_item.department.name, "outcome": case_item.get_outcome_display()},
+        actor=actor,
+        role=_("审查人员"),
+        department=case_item.department,
+        note=case_item.reasons,
     )
     return case_item
 
 
 def joint_outcome(case: Case) -> tuple[str, str]:
     """All items approved → approved; any denied → denied with the denying departments' reasons."""
-    denied = [ci for ci in case.case_items.select_related("department") if ci.outcome == Outcome.DENIED]
+    denied = [
+        ci for ci in case.case_items.select_related("department") if ci.outcome == Outcome.DENIED
+    ]
     if denied:
         return Outcome.DENIED, "\n".join(f"{ci.department.name}：{ci.reasons}" for ci in denied)
     return Outcome.APPROVED, ""
@@ -793,26 +1067,57 @@ def decide(case: Case, actor, *, outcome: str, reasons: str = "") -> Case:
     if outcome == Outcome.DENIED and not (reasons or "").strip():
         raise ValidationError({"reasons": [_("不予许可决定须写明理由")]})
     now = timezone.now()
-    case.state, case.outcome, case.decision_reasons, case.decided_at = CaseState.DECIDED, outcome, (reasons or "").strip(), now
+    case.state, case.outcome, case.decision_reasons, case.decided_at = (
+        CaseState.DECIDED,
+        outcome,
+        (reasons or "").strip(),
+        now,
+    )
     _recompute(case, _("作出决定，开始计算送达期限"))
     _save(case, "state", "outcome", "decision_reasons", "decided_at", *DUE_FIELDS)
     if outcome == Outcome.APPROVED:
-        text = _("%(applicant)s：\n您申请的“%(title)s”（办件编号 %(number)s），经审查符合法定条件、标准，决定准予许可。") % {
-            "applicant": case.applicant_name, "title": case.title, "number": case.number,
+        text = _(
+            "%(applicant)s：\n您申请的“%(title)s”（办件编号 %(number)s），经审查符合法定条件、标准，决定准予许可。"
+        ) % {
+            "applicant": case.applicant_name,
+            "title": case.title,
+            "number": case.number,
         }
         kind = DocumentKind.APPROVAL
     else:
-        text = _("%(applicant)s：\n您申请的“%(title)s”（办件编号 %(number)s），经审查决定不予许可。理由：%(reasons)s") % {
-            "applicant": case.applicant_name, "title": case.title, "number": case.number, "reasons": case.decision_reasons,
+        text = _(
+            "%(applicant)s：\n您申请的“%(title)s”（办件编号 %(number)s），经审查决定不予许可。理由：%(reasons)s"
+        ) % {
+            "applicant": case.applicant_name,
+            "title": case.title,
+            "number": case.number,
+            "reasons": case.decision_reasons,
         }
         text += RIGHTS_TEXT()
         kind = DocumentKind.DENIAL
     issue_document(case, kind, department=case.department, text=text, on=today())
-    _event(case, "decided", _("作出决定：%(outcome)s") % {"outcome": case.get_outcome_display()}, actor=actor, role=_("审批负责人") if actor else _("联合审批"), note=case.decision_reasons)
-    notify_applicant(case, _("办理结果：%(number)s %(outcome)s") % {"number": case.number, "outcome": case.get_outcome_display()}, text)
+    _event(
+        case,
+        "decided",
+        _("作出决定：%(outcome)s") % {"outcome": case.get_outcome_display()},
+        actor=actor,
+        role=_("审批负责人") if actor else _("联合审批"),
+        note=case.decision_reasons,
+    )
+    notify_applicant(
+        case,
+        _("办理结果：%(number)s %(outcome)s")
+        % {"number": case.number, "outcome": case.get_outcome_display()},
+        text,
+    )
     _on_commit(signals.case_decided, case)
     if case.delivery_method == DeliveryMethod.ELECTRONIC:
-        _deliver(case, actor, method=DeliveryMethod.ELECTRONIC, note=_("决定书已送达申请人的电子证照与文书空间"))
+        _deliver(
+            case,
+            actor,
+            method=DeliveryMethod.ELECTRONIC,
+            note=_("决定书已送达申请人的电子证照与文书空间"),
+        )
     return case
 
 
@@ -822,7 +1127,13 @@ def _deliver(case: Case, actor, *, method: str, note: str = "") -> Case:
     case.delivery_method = method
     _recompute(case, _("送达办结"))
     _save(case, "state", "delivered_at", "closed_at", "delivery_method", *DUE_FIELDS)
-    _event(case, "delivered", _("送达（%(method)s），办结") % {"method": case.get_delivery_method_display()}, actor=actor, note=note)
+    _event(
+        case,
+        "delivered",
+        _("送达（%(method)s），办结") % {"method": case.get_delivery_method_display()},
+        actor=actor,
+        note=note,
+    )
     _on_commit(signals.case_closed, case)
     return case
 
@@ -840,7 +1151,11 @@ def deliver(case: Case, actor, *, method: str | None = None, note: str = "") -> 
     case = _deliver(case, actor, method=method, note=note)
     if method == DeliveryMethod.PICKUP:
         _record_visit(case, actor, None, _("到窗口领取办理结果"))
-    notify_applicant(case, _("办件已办结：%(number)s") % {"number": case.number}, _("您的办件已送达办结（%(method)s）。") % {"method": case.get_delivery_method_display()})
+    notify_applicant(
+        case,
+        _("办件已办结：%(number)s") % {"number": case.number},
+        _("您的办件已送达办结（%(method)s）。") % {"method": case.get_delivery_method_display()},
+    )
     return case
 
 
@@ -855,13 +1170,22 @@ def withdraw(case: Case, actor, *, reason: str = "") -> Case:
     case.closed_at = timezone.now()
     _recompute(case, _("申请人撤回"))
     _save(case, "state", "closed_at", *DUE_FIELDS)
-    _event(case, "withdrawn", _("申请人撤回申请"), actor=actor, role=_("申请人"), note=(reason or "").strip())
+    _event(
+        case,
+        "withdrawn",
+        _("申请人撤回申请"),
+        actor=actor,
+        role=_("申请人"),
+        note=(reason or "").strip(),
+    )
     _on_commit(signals.case_withdrawn, case)
     return case
 
 
 def _record_visit(case: Case, actor, hall, purpose: str) -> Visit:
-    visit = Visit.objects.create(case=case, hall=hall or case.hall, purpose=purpose, recorded_by=actor)
+    visit = Visit.objects.create(
+        case=case, hall=hall or case.hall, purpose=purpose, recorded_by=actor
+    )
     Case.objects.filter(pk=case.pk).update(visits_count=case.visits_count + 1)
     case.visits_count += 1
     return visit
@@ -883,8 +1207,12 @@ def recompute_open_cases_in_year(year: int) -> int:
     from django.db.models import Q
 
     start, end = dt.date(year - 1, 12, 1), dt.date(year, 12, 31)
-    qs = Case.objects.filter(state__in=[CaseState.SUBMITTED, CaseState.IN_REVIEW, CaseState.DECIDED]).filter(
-        Q(due_provisional=True) | Q(current_due__range=(start, end)) | Q(statutory_due__range=(start, end))
+    qs = Case.objects.filter(
+        state__in=[CaseState.SUBMITTED, CaseState.IN_REVIEW, CaseState.DECIDED]
+    ).filter(
+        Q(due_provisional=True)
+        | Q(current_due__range=(start, end))
+        | Q(statutory_due__range=(start, end))
     )
     count = 0
     for case in qs.only("pk").iterator():

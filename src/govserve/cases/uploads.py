@@ -63,10 +63,14 @@ def check_upload(uploaded, *, field: str = "file") -> CheckedFile:
     max_bytes = settings.GOVSERVE.get("MATERIAL_MAX_BYTES", DEFAULT_MAX_BYTES)
     size = getattr(uploaded, "size", None)
     if size is not None and size > max_bytes:
-        raise ValidationError({field: [_("文件过大：不能超过 %(mb)d MB") % {"mb": max_bytes // (1024 * 1024)}]})
+        raise ValidationError(
+            {field: [_("文件过大：不能超过 %(mb)d MB") % {"mb": max_bytes // (1024 * 1024)}]}
+        )
     content = uploaded.read()
     if len(content) > max_bytes:
-        raise ValidationError({field: [_("文件过大：不能超过 %(mb)d MB") % {"mb": max_bytes // (1024 * 1024)}]})
+        raise ValidationError(
+            {field: [_("文件过大：不能超过 %(mb)d MB") % {"mb": max_bytes // (1024 * 1024)}]}
+        )
     if not content:
         raise ValidationError({field: [_("文件为空")]})
     name = PurePath(getattr(uploaded, "name", "") or "file").name
@@ -74,12 +78,29 @@ def check_upload(uploaded, *, field: str = "file") -> CheckedFile:
     kind = filetype.guess(content)
     mime = kind.mime if kind else ""
     if mime not in ALLOWED_TYPES:
-        raise ValidationError({field: [_("文件类型不支持：只接受 PDF、JPG、PNG、OFD 文件（按文件内容判断）")]})
+        raise ValidationError(
+            {field: [_("文件类型不支持：只接受 PDF、JPG、PNG、OFD 文件（按文件内容判断）")]}
+        )
     if suffix not in ALLOWED_TYPES[mime]:
-        raise ValidationError({field: [_("文件内容与扩展名不符：内容为 %(kind)s，文件名为 %(suffix)s") % {"kind": mime, "suffix": suffix or "—"}]})
-    for path in settings.GOVSERVE.get("MATERIAL_SCANNERS", ["govserve.cases.uploads.eicar_scanner"]):
+        raise ValidationError(
+            {
+                field: [
+                    _("文件内容与扩展名不符：内容为 %(kind)s，文件名为 %(suffix)s")
+                    % {"kind": mime, "suffix": suffix or "—"}
+                ]
+            }
+        )
+    for path in settings.GOVSERVE.get(
+        "MATERIAL_SCANNERS", ["govserve.cases.uploads.eicar_scanner"]
+    ):
         try:
             import_string(path)(content)
         except ValidationError as exc:
             raise ValidationError({field: exc.messages}) from exc
-    return CheckedFile(content=content, name=name[-120:], content_type=mime, size=len(content), sha256=hashlib.sha256(content).hexdigest())
+    return CheckedFile(
+        content=content,
+        name=name[-120:],
+        content_type=mime,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
