@@ -145,6 +145,7 @@ SPECTACULAR_SETTINGS = {
         "ItemStateEnum": "govserve.catalog.models.ItemState",
         "ItemTypeEnum": "govserve.catalog.codetables.ItemType",
         "AssuranceLevelEnum": "govserve.catalog.codetables.AssuranceLevel",
+        "CalendarDayKindEnum": "govserve.workcalendar.models.DayKind",
     },
 }
 
@@ -198,6 +199,7 @@ OIDC_SCOPES = {
     "catalog.read": _("查阅事项目录（含未公开的草稿）"),
     "catalog.write": _("维护事项目录"),
     "accounts.read": _("读取本人账户信息"),
+    "workcalendar.write": _("导入国务院放假安排通知（工作日历）"),
 }
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("govserve.api.urls")),
     path("accounts/", include("govserve.accounts.urls")),
+    path("workcalendar/", include("govserve.workcalendar.urls")),
     # OpenID Connect provider: /o/… endpoints and /.well-known/openid-configuration.
     path("", include("govserve.accounts.oidc_urls")),
     path("", include("govserve.portal.urls")),

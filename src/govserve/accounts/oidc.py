@@ -213,6 +213,7 @@ API_SCOPES = {
     "catalog": ("catalog.read", "catalog.write"),
     "regions": ("catalog.read", "catalog.write"),
     "accounts": ("accounts.read", "accounts.write"),
+    "workcalendar": (None, "workcalendar.write"),  # the calendar is public; loading a notice is a write
 }
 
 

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from govserve.accounts import api as accounts_api
 from govserve.catalog import api as catalog_api
 from govserve.regions.api import DepartmentViewSet, RegionViewSet, ServiceHallViewSet
+from govserve.workcalendar import api as workcalendar_api
 
 router = DefaultRouter()
 router.register("items", catalog_api.ItemViewSet, basename="item")
@@ -36,5 +37,8 @@ urlpatterns = [
     path("accounts/register/", accounts_api.RegisterView.as_view(), name="account-register"),
     path("accounts/me/", accounts_api.MeView.as_view(), name="account-me"),
     path("accounts/me/organisations/", accounts_api.MyOrganisationsView.as_view(), name="account-organisations"),
+    path("workcalendar/due-date/", workcalendar_api.DueDateView.as_view(), name="workcalendar-due-date"),
+    path("workcalendar/days/", workcalendar_api.YearDaysView.as_view(), name="workcalendar-days"),
+    path("workcalendar/notices/", workcalendar_api.NoticeView.as_view(), name="workcalendar-notices"),
     path("", include(router.urls)),
 ]
