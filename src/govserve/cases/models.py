@@ -598,7 +598,10 @@ class CaseDocument(models.Model):
         Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="documents"
     )
     kind = models.CharField(_("文书类型"), max_length=12, choices=DocumentKind.choices)
-    number = models.CharField(_("文号"), max_length=80, unique=True)
+    # Unique per issuing department (文号 carry the department's abbreviation, which two
+    # departments in different regions may share; the serial is per department, see
+    # DocumentSerial).
+    number = models.CharField(_("文号"), max_length=80, db_index=True)
     issued_on = models.DateField(_("日期"))
     issued_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
     department = models.ForeignKey(
@@ -612,6 +615,11 @@ class CaseDocument(models.Model):
         verbose_name = _("文书")
         verbose_name_plural = _("文书")
         ordering = ["case", "issued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "number"], name="document_number_per_department"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -680,3 +688,57 @@ class DailySerial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.day} {self.last}"
+
+
+class DocumentSerial(models.Model):
+    """The last 文号 serial used per issuing department, kind of document and year (taken
+    under a row lock by `documents.next_number`)."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("出具部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("文书类型"), max_length=12, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("已用序号"), default=0)
+
+    class Meta:
+        verbose_name = _("文号序号")
+        verbose_name_plural = _("文号序号")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "kind", "year"], name="document_serial_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.kind} {self.year} {self.last}"
+
+
+class WarningLevel(models.TextChoices):
+    YELLOW = "yellow", _("预警")
+    RED = "red", _("超期")
+
+
+class DeadlineWarning(models.Model):
+    """期限预警: a warning sent to the staff handling a case (see `warnings`), at most once per
+    case, stage (the state whose deadline it concerns) and level."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="deadline_warnings"
+    )
+    stage = models.CharField(_("办理阶段"), max_length=12, choices=CaseState.choices)
+    level = models.CharField(_("级别"), max_length=6, choices=WarningLevel.choices)
+    due = models.DateField(_("期限"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    recipients = models.PositiveIntegerField(_("接收人数"), default=0)
+
+    class Meta:
+        verbose_name = _("期限预警")
+        verbose_name_plural = _("期限预警")
+        ordering = ["case", "sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "stage", "level"], name="deadline_warning_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_level_display()} {self.due}"
