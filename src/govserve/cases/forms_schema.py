@@ -8,7 +8,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
+
+from govserve.accounts.validators import validate_resident_id
 
 from .models import FieldType, FormField
 
@@ -47,8 +49,8 @@ def _clean(field: FormField, value):
             raise ValidationError(_("日期格式应为 YYYY-MM-DD")) from None
     if field.field_type == FieldType.CHOICE and value not in [str(c) for c in field.choices]:
         raise ValidationError(_("请从给定选项中选择"))
-    if field.field_type == FieldType.ID_NUMBER and not ric.is_valid(value):
-        raise ValidationError(_("身份证号码无效（校验位、出生日期或地区码不正确）"))
+    if field.field_type == FieldType.ID_NUMBER:
+        return validate_resident_id(value)  # says which part is wrong
     if field.field_type == FieldType.USCC and not uscc.is_valid(value):
         raise ValidationError(_("统一社会信用代码无效"))
     if field.field_type == FieldType.MOBILE and not MOBILE.match(value):

@@ -272,11 +272,19 @@ def save_draft(
     form_data: dict | None = None,
     delivery_method: str | None = None,
     delivery_address: str | None = None,
+    check_form: bool = True,
 ) -> Case:
+    """Save what the applicant filled in so far. `check_form=False` keeps the raw form for
+    `submit` to check in full (so one answer lists every field and material problem)."""
     case = _lock(case)
     _check_editable(case, actor)
     if form_data is not None:
-        case.form_data = clean_form(fields_for(case_items(case)), form_data, partial=True)
+        if not check_form:
+            if not isinstance(form_data, dict):
+                raise ValidationError({"form_data": [_("申请表内容应为对象")]})
+            case.form_data = form_data
+        else:
+            case.form_data = clean_form(fields_for(case_items(case)), form_data, partial=True)
     if delivery_method is not None:
         if delivery_method not in DeliveryMethod.values:
             raise ValidationError({"delivery_method": [_("送达方式无效")]})
@@ -524,6 +532,7 @@ def apply(
                 case,
                 actor,
                 form_data=form_data or {},
+                check_form=False,
                 delivery_method=delivery_method,
                 delivery_address=delivery_address,
             )
@@ -583,12 +592,12 @@ def _recompute(case: Case, cause: str) -> None:
         case.acceptance_due, provisional = due.due, due.provisional
     if case.accepted_on:
         periods = _suspension_periods(case)
-        statutory = add_working_days(
-            case.accepted_on, (case.statutory_limit_days or 0) + case.extension_days, periods
-        )
-        promised = add_working_days(
-            case.accepted_on, (case.promised_limit_days or 0) + case.extension_days, periods
-        )
+        # An open suspension counts as ending today: the earliest the case can now be due.
+        now = today()
+        limit = (case.statutory_limit_days or 0) + case.extension_days
+        statutory = add_working_days(case.accepted_on, limit, periods, as_of=now)
+        limit = (case.promised_limit_days or 0) + case.extension_days
+        promised = add_working_days(case.accepted_on, limit, periods, as_of=now)
         case.statutory_due, case.promised_due = statutory.due, promised.due
         provisional = statutory.provisional or promised.provisional
         case.clock_stopped = any(end is None for _start, end in periods)
@@ -1039,6 +1048,35 @@ def record_review(case_item: CaseItem, actor, *, outcome: str, reasons: str = ""
         role=_("审查人员"),
         department=case_item.department,
         note=case_item.reasons,
+    )
+    return case_item
+
+
+@transaction.atomic
+def reopen_review(case_item: CaseItem, actor, *, reasons: str) -> CaseItem:
+    """退回重新审查: the approver sends an item's review back; its conclusion is cleared so the
+    department reviews again (called by the workflow when a 决定 task is returned)."""
+    case_item = (
+        CaseItem.objects.select_for_update()
+        .select_related("case", "department")
+        .get(pk=case_item.pk)
+    )
+    case = _lock(case_item.case)
+    _expect(case, CaseState.IN_REVIEW)
+    if not (reasons or "").strip():
+        raise ValidationError({"reasons": [_("退回须写明理由")]})
+    case_item.outcome, case_item.reasons = "", ""
+    case_item.reviewed_by, case_item.reviewed_at = None, None
+    case_item.save(update_fields=["outcome", "reasons", "reviewed_by", "reviewed_at"])
+    _event(
+        case,
+        "review_returned",
+        _("退回%(dept)s重新审查") % {"dept": case_item.department.name},
+        actor=actor,
+        role=_("审批负责人"),
+        department=case_item.department,
+        note=reasons.strip(),
+        public=False,
     )
     return case_item
 
