@@ -159,3 +159,18 @@ def make_company_uscc(n: int) -> str:
     org = f"{n:08d}"
     body = "91" + "511602" + org + org_code_check_digit(org)
     return body + stdnum_uscc.calc_check_digit(body)
+
+
+# -- workcalendar ----------------------------------------------------------------------------------
+class HolidayNoticeFactory(factory.django.DjangoModelFactory):
+    """A loaded State Council holiday notice without days (load real ones with services.load_notice)."""
+
+    class Meta:
+        model = "workcalendar.HolidayNotice"
+        django_get_or_create = ("year",)
+
+    year = 2027
+    title = factory.LazyAttribute(lambda o: f"国务院办公厅关于{o.year}年部分节假日安排的通知")
+    published = factory.LazyAttribute(lambda o: dt.date(o.year - 1, 11, 5))
+    source = "https://www.gov.cn/"
+    loaded_at = factory.LazyFunction(lambda: dt.datetime(2026, 11, 5, 9, 0, tzinfo=dt.UTC))

@@ -163,6 +163,15 @@ def load_notice(data, *, actor=None) -> HolidayNotice:
     notice_data = data if isinstance(data, NoticeData) else parse_notice(data)
     year = notice_data.year
     loaded_by = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    try:
+        return _write_notice(notice_data, loaded_by)
+    except BaseException:
+        calendar.invalidate(year)  # a receiver may have cached the rolled-back days
+        raise
+
+
+def _write_notice(notice_data: NoticeData, loaded_by) -> HolidayNotice:
+    year = notice_data.year
     with transaction.atomic():
         notice, _created = HolidayNotice.objects.select_for_update().update_or_create(
             year=year,

@@ -18,12 +18,14 @@ def calculator_view(request: HttpRequest) -> HttpResponse:
     """工作日计算器: the due date, the provisional mark and every counted working day."""
     submitted = "start" in request.GET or "days" in request.GET
     form = CalculatorForm(request.GET if submitted else None)
-    suspension_forms = SuspensionFormSet(request.GET if submitted else None, prefix="s")
+    # A link with only start and days (no suspension rows) is a calculation too.
+    rows = submitted and "s-TOTAL_FORMS" in request.GET
+    suspension_forms = SuspensionFormSet(request.GET if rows else None, prefix="s")
     context = {"form": form, "suspension_forms": suspension_forms, "result": None}
-    if submitted and form.is_valid() and suspension_forms.is_valid():
+    if submitted and form.is_valid() and (not rows or suspension_forms.is_valid()):
         start, days = form.cleaned_data["start"], form.cleaned_data["days"]
         suspensions = [(f.cleaned_data["start"], f.cleaned_data.get("end")) for f in suspension_forms
-                       if f.cleaned_data.get("start")]
+                       if rows and f.cleaned_data.get("start")]
         today = dt.date.today()
         try:
             due = deadlines.add_working_days(start, days, suspensions, as_of=today)
