@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from govserve.catalog.models import ItemState
 from govserve.cases import services
 from govserve.cases.models import (
     Case,
@@ -24,6 +23,7 @@ from govserve.cases.models import (
     Notification,
 )
 from govserve.cases.services import CaseError
+from govserve.catalog.models import ItemState
 from tests.cases.conftest import PNG_BYTES, pdf
 
 pytestmark = pytest.mark.django_db
