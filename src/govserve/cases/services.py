@@ -86,7 +86,7 @@ def today() -> dt.date:
 def _lock(case: Case) -> Case:
     """Re-read the case under a row lock: two clerks or reviewers acting at once are serialised."""
     return (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("item", "bundle", "region", "department")
         .get(pk=case.pk)
     )
@@ -813,7 +813,7 @@ def deem_overdue_accepted(on: dt.date | None = None) -> list[int]:
     ):
         with transaction.atomic():
             case = (
-                Case.objects.select_for_update()
+                Case.objects.select_for_update(of=("self",))
                 .select_related("item", "bundle", "region", "department")
                 .get(pk=pk)
             )
@@ -1024,7 +1024,7 @@ def decide_extension(extension: Extension, actor, *, approve: bool) -> Extension
 def record_review(case_item: CaseItem, actor, *, outcome: str, reasons: str = "") -> CaseItem:
     """One department's conclusion on its item (called by the workflow when a review task completes)."""
     case_item = (
-        CaseItem.objects.select_for_update()
+        CaseItem.objects.select_for_update(of=("self",))
         .select_related("case", "department")
         .get(pk=case_item.pk)
     )
@@ -1057,7 +1057,7 @@ def reopen_review(case_item: CaseItem, actor, *, reasons: str) -> CaseItem:
     """退回重新审查: the approver sends an item's review back; its conclusion is cleared so the
     department reviews again (called by the workflow when a 决定 task is returned)."""
     case_item = (
-        CaseItem.objects.select_for_update()
+        CaseItem.objects.select_for_update(of=("self",))
         .select_related("case", "department")
         .get(pk=case_item.pk)
     )
