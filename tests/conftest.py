@@ -13,3 +13,14 @@ def _chinese_by_default():
 def _media_in_tmp(settings, tmp_path):
     """Uploaded and generated files (result samples) go to a throwaway folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_day_calendar():
+    """The working-day calendar caches years in-process; a notice loaded in one test (and rolled
+    back) must not decide another test's deadlines."""
+    from govserve.workcalendar import calendar
+
+    calendar.invalidate()
+    yield
+    calendar.invalidate()
