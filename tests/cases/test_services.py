@@ -542,3 +542,25 @@ def test_a_deadline_in_an_unknown_year_is_provisional(world):
     )
     case = services.recompute_deadlines(case, "year end")
     assert case.statutory_due.year == 2027 and case.due_provisional
+
+
+def test_after_five_working_days_the_law_has_accepted_and_a_late_notice_is_refused(world):
+    case = apply(world)
+    lapsed = case.received_on - dt.timedelta(days=20)
+    Case.objects.filter(pk=case.pk).update(received_on=lapsed, acceptance_due=lapsed + dt.timedelta(days=7))
+    with pytest.raises(CaseError) as exc:
+        services.request_correction(case, world.clerk, entries=[{"material": "经营场所平面图", "reason": "不清晰"}])
+    assert exc.value.status == 409 and "视为" in exc.value.message
+    with pytest.raises(CaseError):
+        services.refuse(case, world.clerk, reasons="太晚了")
+    case = services.accept(case, world.clerk)
+    assert case.deemed_accepted and case.accepted_on == lapsed
+
+
+def test_green_channel_needs_a_reason_and_the_right_post(world):
+    case = apply(world)
+    with pytest.raises(CaseError):
+        services.set_green_channel(case, world.applicant, on=True, reason="着急")
+    with pytest.raises(ValidationError):
+        services.set_green_channel(case, world.clerk, on=True, reason="")
+    assert services.set_green_channel(case, world.clerk, on=True, reason="重点项目").green_channel

@@ -671,7 +671,46 @@ def accept(case: Case, actor) -> Case:
     if not permissions.can_accept(actor, case):
         raise CaseError("case", _("您无权受理该办件"), status=403)
     _expect(case, CaseState.SUBMITTED)
+    if _acceptance_lapsed(case):
+        # Art 32: past the 5 working days the law has already accepted it, on the day of receipt.
+        return _accept(case, None, on=case.received_on, deemed=True)
     return _accept(case, actor, on=today(), deemed=False)
+
+
+def _acceptance_lapsed(case: Case) -> bool:
+    return bool(case.acceptance_due and today() > case.acceptance_due)
+
+
+def _refuse_if_lapsed(case: Case) -> None:
+    if _acceptance_lapsed(case):
+        raise CaseError(
+            "case",
+            _(
+                "已超过五个工作日的受理审查期限，依法视为自收到材料之日起受理，不能再不予受理或要求补正"
+            ),
+            status=409,
+        )
+
+
+@transaction.atomic
+def set_green_channel(case: Case, actor, *, on: bool, reason: str) -> Case:
+    """绿色通道: priority handling (e.g. key projects, the elderly, emergencies), with a reason."""
+    case = _lock(case)
+    if not (permissions.can_accept(actor, case) or permissions.can_approve(actor, case)):
+        raise CaseError("case", _("只有窗口人员或审批负责人可以设置绿色通道"), status=403)
+    if case.state not in (CaseState.SUBMITTED, CaseState.CORRECTION, CaseState.IN_REVIEW):
+        raise CaseError(
+            "state",
+            _("办件当前状态为“%(state)s”，不能进行此操作") % {"state": case.get_state_display()},
+            status=409,
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("请填写开通或关闭绿色通道的理由")]})
+    case.green_channel = bool(on)
+    _save(case, "green_channel")
+    label = _("开通绿色通道") if on else _("关闭绿色通道")
+    _event(case, "green_channel", label, actor=actor, note=reason.strip(), public=False)
+    return case
 
 
 @transaction.atomic
@@ -681,6 +720,7 @@ def refuse(case: Case, actor, *, reasons: str, competent_agency: str = "") -> Ca
     if not permissions.can_accept(actor, case):
         raise CaseError("case", _("您无权处理该办件"), status=403)
     _expect(case, CaseState.SUBMITTED)
+    _refuse_if_lapsed(case)
     if not (reasons or "").strip():
         raise ValidationError({"reasons": [_("请填写不予受理的理由")]})
     case.state = CaseState.REFUSED
@@ -725,6 +765,7 @@ def request_correction(
     if not permissions.can_accept(actor, case):
         raise CaseError("case", _("您无权处理该办件"), status=403)
     _expect(case, CaseState.SUBMITTED)
+    _refuse_if_lapsed(case)
     if CorrectionNotice.objects.filter(case=case).exists():
         raise CaseError(
             "entries", _("已经一次性告知过补正材料，不能再次要求补正；请受理或不予受理"), status=409
