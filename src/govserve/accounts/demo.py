@@ -30,6 +30,10 @@ STAFF = [
     ("ga-reviewer", "广安区行政审批局审查员", "511602000000", "广安市广安区行政审批局", Role.REVIEWER, False),
     ("ga-approver", "广安区行政审批局负责人", "511602000000", "广安市广安区行政审批局", Role.APPROVER, False),
     ("gac-supervisor", "广安市监察员", "511600000000", "", Role.SUPERVISOR, True),
+    # The other departments of 开办餐饮店一件事, so a bundle can be reviewed in parallel end to end.
+    ("ga-health-reviewer", "广安区卫生健康局审查员", "511602000000", "广安市广安区卫生健康局", Role.REVIEWER, False),
+    ("ga-housing-reviewer", "广安区住房和城乡建设局审查员", "511602000000", "广安市广安区住房和城乡建设局", Role.REVIEWER, False),
+    ("ga-cityadmin-reviewer", "广安区综合行政执法局审查员", "511602000000", "广安市广安区综合行政执法局", Role.REVIEWER, False),
 ]
 
 
