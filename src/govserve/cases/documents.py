@@ -1,10 +1,20 @@
-"""Written notices and decisions (文书): numbered, dated, stored as PDF."""
+"""Written notices and decisions (文书): numbered, dated, stored as PDF.
+
+A 文号 reads like 区市场监管局受字〔2026〕第12号: the issuing department's abbreviation, the
+kind of document (受 acceptance, 不受 refusal, 补 correction, 停 suspension, 延 extension,
+准 approval, 不准 denial), the year, and a serial that runs per department, kind and year. The
+serial is taken under a row lock (an UPDATE of its `DocumentSerial` row), so two documents
+issued at once never share a number.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from .models import Case, CaseDocument, DocumentKind
+from django.db import transaction
+from django.db.models import F
+
+from .models import Case, CaseDocument, DocumentKind, DocumentSerial
 
 NUMBER_PREFIX = {
     DocumentKind.ACCEPTANCE: "受",
@@ -15,15 +25,34 @@ NUMBER_PREFIX = {
     DocumentKind.APPROVAL: "准",
     DocumentKind.DENIAL: "不准",
 }
+NUMBER_MAX_LENGTH = 80  # CaseDocument.number
 
 
+def next_serial(department, kind: str, year: int) -> int:
+    """The next serial for (department, kind, year); call inside a transaction."""
+    serial, _created = DocumentSerial.objects.get_or_create(
+        department=department, kind=kind, year=year
+    )
+    # The UPDATE takes the row lock first (PostgreSQL) or the write lock (SQLite): a concurrent
+    # caller waits here until this transaction ends, then counts on from our number.
+    DocumentSerial.objects.filter(pk=serial.pk).update(last=F("last") + 1)
+    return DocumentSerial.objects.values_list("last", flat=True).get(pk=serial.pk)
+
+
+def format_number(department, kind: str, year: int, serial: int) -> str:
+    """区市场监管局受字〔2026〕第12号 (the department's full name when it has no abbreviation)."""
+    rest = f"{NUMBER_PREFIX[kind]}字〔{year}〕第{serial}号"
+    issuer = (department.short_name or department.name).strip()
+    return issuer[: NUMBER_MAX_LENGTH - len(rest)] + rest
+
+
+@transaction.atomic
 def issue_document(case: Case, kind: str, *, department, text: str, on: dt.date) -> CaseDocument:
-    """Create the document record; the PDF is rendered by `render_pdf` (see pdf.py)."""
-    count = CaseDocument.objects.filter(case=case, kind=kind).count() + 1
-    # e.g. 区市场监管局受字〔2026〕第1234-1号: department, kind, year, case and the n-th of its kind.
-    number = f"{department.short_name or department.name}{NUMBER_PREFIX[kind]}字〔{on.year}〕第{case.pk}-{count}号"
+    """Number, store and render one document (see `pdf.attach_pdf`); part of the caller's
+    transaction, so a refused action leaves neither a record nor a used number."""
+    number = format_number(department, kind, on.year, next_serial(department, kind, on.year))
     doc = CaseDocument.objects.create(
-        case=case, kind=kind, number=number[:80], issued_on=on, department=department, text=text
+        case=case, kind=kind, number=number, issued_on=on, department=department, text=text
     )
     from .pdf import attach_pdf
 
