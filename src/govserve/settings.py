@@ -146,6 +146,7 @@ SPECTACULAR_SETTINGS = {
         "ItemTypeEnum": "govserve.catalog.codetables.ItemType",
         "AssuranceLevelEnum": "govserve.catalog.codetables.AssuranceLevel",
         "CalendarDayKindEnum": "govserve.workcalendar.models.DayKind",
+        "DeliveryMethodEnum": "govserve.cases.models.DeliveryMethod",
     },
 }
 
@@ -200,6 +201,8 @@ OIDC_SCOPES = {
     "catalog.write": _("维护事项目录"),
     "accounts.read": _("读取本人账户信息"),
     "workcalendar.write": _("导入国务院放假安排通知（工作日历）"),
+    "cases.read": _("查看办件及办理进度、消息"),
+    "cases.write": _("提交申请、办理办件（受理、补正、送达等）"),
 }
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from govserve.accounts import api as accounts_api
+from govserve.cases import api as cases_api
 from govserve.catalog import api as catalog_api
 from govserve.regions.api import DepartmentViewSet, RegionViewSet, ServiceHallViewSet
 from govserve.workcalendar import api as workcalendar_api
@@ -23,6 +24,10 @@ router.register("accounts/staff", accounts_api.StaffViewSet, basename="staff")
 router.register("accounts/role-grants", accounts_api.RoleGrantViewSet, basename="role-grant")
 router.register("accounts/data-grants", accounts_api.DataGrantViewSet, basename="data-grant")
 router.register("accounts/users", accounts_api.UserViewSet, basename="account-user")
+# Drafts before cases: /api/cases/drafts/ is not a case id (case ids are digits anyway).
+router.register("cases/drafts", cases_api.DraftViewSet, basename="case-draft")
+router.register("cases", cases_api.CaseViewSet, basename="case")
+router.register("notifications", cases_api.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
