@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", include("govserve.api.urls")),
     path("accounts/", include("govserve.accounts.urls")),
     path("workcalendar/", include("govserve.workcalendar.urls")),
+    path("workflow/", include("govserve.workflow.urls")),
     # Applications (办件): /cases/… for applicants, /counter/… for the 综合窗口.
     path("", include("govserve.cases.urls")),
     # OpenID Connect provider: /o/… endpoints and /.well-known/openid-configuration.

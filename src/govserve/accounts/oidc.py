@@ -214,6 +214,7 @@ API_SCOPES = {
     "regions": ("catalog.read", "catalog.write"),
     "accounts": ("accounts.read", "accounts.write"),
     "workcalendar": (None, "workcalendar.write"),  # the calendar is public; loading a notice is a write
+    "workflow": ("workflow.read", "workflow.write"),  # the inbox; acting on tasks, uploads
     "cases": ("cases.read", "cases.write"),  # applications, progress, notifications; acting on cases
 }
 

@@ -7,6 +7,7 @@ from govserve.cases import api as cases_api
 from govserve.catalog import api as catalog_api
 from govserve.regions.api import DepartmentViewSet, RegionViewSet, ServiceHallViewSet
 from govserve.workcalendar import api as workcalendar_api
+from govserve.workflow import api as workflow_api
 
 router = DefaultRouter()
 router.register("items", catalog_api.ItemViewSet, basename="item")
@@ -24,6 +25,8 @@ router.register("accounts/staff", accounts_api.StaffViewSet, basename="staff")
 router.register("accounts/role-grants", accounts_api.RoleGrantViewSet, basename="role-grant")
 router.register("accounts/data-grants", accounts_api.DataGrantViewSet, basename="data-grant")
 router.register("accounts/users", accounts_api.UserViewSet, basename="account-user")
+router.register("workflow/tasks", workflow_api.TaskViewSet, basename="workflow-task")
+router.register("workflow/processes", workflow_api.ProcessViewSet, basename="workflow-process")
 # Drafts before cases: /api/cases/drafts/ is not a case id (case ids are digits anyway).
 router.register("cases/drafts", cases_api.DraftViewSet, basename="case-draft")
 router.register("cases", cases_api.CaseViewSet, basename="case")
