@@ -457,3 +457,31 @@ def test_staff_of_another_department_cannot_open_the_case(client, world):
     signed_in(client, world.health_reviewer)
     assert client.get(reverse("cases:staff-case", args=[case.pk])).status_code == 404
     assert client.post(reverse("cases:staff-action", args=[case.pk, "accept"])).status_code == 404
+
+
+def test_staff_read_the_form_by_its_labels(client, world):
+    FormField.objects.create(item=world.item, key="shop_name", label="经营场所名称")
+    case, _created = services.apply(
+        world.applicant,
+        idempotency_key=None,
+        payload={},
+        item=world.item,
+        form_data={"shop_name": "王记小吃"},
+        uploads=[(world.id_card.pk, pdf()), (world.floor_plan.pk, pdf("plan.pdf"))],
+    )
+    signed_in(client, world.market_reviewer)
+    page = text(client.get(reverse("cases:staff-case", args=[case.pk])))
+    assert "经营场所名称 王记小吃" in page
+    assert "返回办件列表" in page and "不予受理" in page  # the department may accept too
+    receipt = client.get(reverse("cases:receipt", args=[case.pk]))
+    assert receipt.status_code == 200
+    assert PersonalDataAccess.objects.filter(
+        viewer=world.market_reviewer, channel="page:receipt"
+    ).exists()
+
+
+def test_a_staff_account_does_not_apply_for_itself(client, world):
+    signed_in(client, world.clerk)
+    response = client.get(reverse("cases:apply-item", args=[world.item.pk]))
+    assert "工作人员账户不能以本人名义在线申请" in text(response)
+    assert 'enctype="multipart/form-data"' not in html(response)

@@ -69,6 +69,8 @@ def _error_status(exc: CaseError | ValidationError) -> int:
 # -- applying ---------------------------------------------------------------------------------------
 def _refusal(user, *, item: ImplementationItem | None, bundle: Bundle | None, counter: bool) -> str:
     """Why this item or bundle cannot be applied for here ("" when it can)."""
+    if not counter and user.account_type != AccountType.PERSON:
+        return _("工作人员账户不能以本人名义在线申请；为来办群众代办请使用综合窗口。")
     if bundle is not None:
         if not bundle.published:
             return _("该一件事未发布，不能申请。")
@@ -341,6 +343,8 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_or_404(request, pk)
     if not case.number:
         return redirect("cases:edit", case.pk)
+    if not permissions.is_case_applicant(request.user, case):
+        selectors.log_personal_data_read(request.user, case, channel="page:receipt")
     return page(
         request,
         "cases/receipt.html",
@@ -615,8 +619,11 @@ def _staff_context(request: HttpRequest, case: Case, **forms) -> dict:
     can_accept = permissions.can_accept(user, case) and case.state == CaseState.SUBMITTED
     has_notice = CorrectionNotice.objects.filter(case=case).exists()
     context = _case_context(request, case)
+    labels = {f.key: f.label for f in selectors.case_form_spec(case).fields}
     context.update(
         applicant=selectors.masked_applicant(case),
+        form_rows=[(labels.get(key, key), value) for key, value in (case.form_data or {}).items()],
+        is_clerk=selectors.is_clerk(user),
         all_materials=selectors.materials_for(case),
         can_accept=can_accept,
         can_correct=can_accept and not has_notice,
