@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from govserve.accounts import demo as accounts_demo
+from govserve.cases import demo as cases_demo
 from govserve.catalog import demo
 
 
@@ -14,7 +15,9 @@ class Command(BaseCommand):
     help = "加载演示数据（四川省—广安市—广安区）及公开事项清单；已加载时跳过"
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-real-items", action="store_true", help="不导入 shared/data/real-items.jsonl")
+        parser.add_argument(
+            "--no-real-items", action="store_true", help="不导入 shared/data/real-items.jsonl"
+        )
 
     def handle(self, *args, no_real_items=False, **options):
         if demo.is_loaded():
@@ -31,11 +34,13 @@ class Command(BaseCommand):
             real = None if no_real_items else demo.load_real_items()
         except demo.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(
-            f"部门 {depts} 个，大厅 {halls} 个，事项 {report.created} 个，一件事 {bundles} 个，"
-            f"负面清单 {entries} 条，检索词 {synonyms} 条，改革记录 {changed} 条"
-            + (f"，公开清单事项 {real.created} 个" if real else "")
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"部门 {depts} 个，大厅 {halls} 个，事项 {report.created} 个，一件事 {bundles} 个，"
+                f"负面清单 {entries} 条，检索词 {synonyms} 条，改革记录 {changed} 条"
+                + (f"，公开清单事项 {real.created} 个" if real else "")
+            )
+        )
         self._accounts()
 
     def _accounts(self):
@@ -43,4 +48,11 @@ class Command(BaseCommand):
         for login, what in accounts_demo.ensure_demo_accounts(admin):
             self.stdout.write(f"演示账户 {login}：{what}")
         self.stdout.write("管理后台：/admin/  用户名 admin  密码 govserve-demo")
-        self.stdout.write(f"演示岗位与群众账户密码：{accounts_demo.DEMO_PASSWORD}（登录：/accounts/login/）")
+        self.stdout.write(
+            f"演示岗位与群众账户密码：{accounts_demo.DEMO_PASSWORD}（登录：/accounts/login/）"
+        )
+        fields = cases_demo.ensure_form_fields()
+        if fields:
+            self.stdout.write(f"申请表字段 {fields} 个")
+        for case in cases_demo.ensure_demo_cases():
+            self.stdout.write(f"演示办件 {case}")
