@@ -21,6 +21,13 @@ def test_demo_loads_and_is_idempotent():
     assert search_items("开饭店").items[0].name == "食品经营许可"
     reviewer = User.objects.get(username="ga-reviewer")
     assert RoleGrant.objects.get(user=reviewer).department.name == "广安市广安区行政审批局"
+    # Demo cases: a bundle waiting for acceptance, an item in review with a task for ga-reviewer.
+    from govserve.cases.models import Case, CaseState
+    from govserve.workflow.models import Task
+
+    assert set(Case.objects.values_list("state", flat=True)) == {CaseState.SUBMITTED, CaseState.IN_REVIEW}
+    assert Task.objects.filter(department=RoleGrant.objects.get(user=reviewer).department).exists()
     call_command("load_demo", no_real_items=True, verbosity=0)
     assert ImplementationItem.objects.filter(state=ItemState.PUBLISHED).count() == published.count()
+    assert Case.objects.count() == 2
     assert User.objects.filter(username="ga-reviewer").count() == 1
