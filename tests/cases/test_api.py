@@ -293,6 +293,13 @@ def test_a_bundle_case_is_seen_by_each_reviewing_department(world):
             (world.fire_item.materials.get().pk, pdf("f.pdf")),
         ],
     )
+    body = client_for(world.applicant).get(f"{CASES}{case.pk}/").json()
+    assert [row["department"] for row in body["case_items"]] == [
+        "广安市广安区市场监督管理局",
+        "广安市广安区卫生健康局",
+        "广安市广安区消防救援大队",
+    ]
+    assert {row["outcome"] for row in body["case_items"]} == {""}
     for reviewer in (world.market_reviewer, world.health_reviewer, world.fire_reviewer):
         assert client_for(reviewer).get(f"{CASES}{case.pk}/").status_code == 200
         assert [r["id"] for r in client_for(reviewer).get(CASES).json()["results"]] == [case.pk]

@@ -422,6 +422,18 @@ class ReusableMaterialSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CaseDetailItemSerializer(serializers.Serializer):
+    item = serializers.IntegerField(source="item_id")
+    name = serializers.CharField(source="item.name")
+    department = serializers.CharField(source="department.name")
+    outcome = serializers.SerializerMethodField(
+        help_text=gettext_lazy("作出决定后各部门的审查结论")
+    )
+
+    def get_outcome(self, case_item) -> str:
+        return case_item.outcome if case_item.case.decided_at else ""
+
+
 class CaseCorrectionNoticeSerializer(serializers.Serializer):
     issued_at = serializers.DateTimeField()
     entries = serializers.ListField(child=serializers.DictField())
@@ -484,6 +496,9 @@ class CaseDetailSerializer(CaseListSerializer):
     documents = serializers.SerializerMethodField()
     materials = serializers.SerializerMethodField()
     correction_notice = serializers.SerializerMethodField()
+    case_items = serializers.SerializerMethodField(
+        help_text=gettext_lazy("办件包含的事项及承办部门")
+    )
     visits_promised = serializers.SerializerMethodField(
         help_text=gettext_lazy("事项承诺的到现场次数")
     )
@@ -527,6 +542,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "documents",
             "materials",
             "correction_notice",
+            "case_items",
         ]
         read_only_fields = fields
 
@@ -587,6 +603,11 @@ class CaseDetailSerializer(CaseListSerializer):
     def get_correction_notice(self, case) -> dict | None:
         notice = CorrectionNotice.objects.filter(case=case).first()
         return CaseCorrectionNoticeSerializer(notice).data if notice else None
+
+    @extend_schema_field(CaseDetailItemSerializer(many=True))
+    def get_case_items(self, case) -> list:
+        rows = case.case_items.select_related("item", "department", "case").order_by("pk")
+        return CaseDetailItemSerializer(rows, many=True).data
 
     def get_visits_promised(self, case) -> int:
         return selectors.visits_promised(case)
