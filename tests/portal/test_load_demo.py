@@ -11,8 +11,9 @@ from govserve.regions.models import Department
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_loads_and_is_idempotent():
-    call_command("load_demo", no_real_items=True, verbosity=0)
+def test_demo_loads_and_is_idempotent(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the accepted case starts its process
+        call_command("load_demo", no_real_items=True, verbosity=0)
     published = ImplementationItem.objects.filter(state=ItemState.PUBLISHED)
     assert published.count() >= 150
     assert Department.objects.count() >= 10
