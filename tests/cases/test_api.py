@@ -1,5 +1,6 @@
 """The cases REST API as department systems, applicants and clerks use it."""
 
+import datetime as dt
 import json
 import threading
 
@@ -7,9 +8,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, Application
 from rest_framework.test import APIClient
 
-from govserve.accounts.models import AccountType, PersonalDataAccess, User
+from govserve.accounts.models import AccountType, PersonalDataAccess, PersonalDataGrant, User
 from govserve.cases import services
 from govserve.cases.models import (
     Case,
@@ -599,3 +602,45 @@ def test_a_department_of_another_region_is_not_a_competent_reader(world):
     reviewer = staff("ws-reviewer", "reviewer", other_county, dept)
     case = submitted_case(world)
     assert client_for(reviewer).get(f"{CASES}{case.pk}/").status_code == 404
+
+
+def test_a_full_view_needs_a_data_grant_and_is_recorded(world):
+    case = submitted_case(world)
+    PersonalDataGrant.objects.create(
+        user=world.clerk, reason="核对申请人身份", valid_until=timezone.now() + dt.timedelta(days=1)
+    )
+    url = f"{CASES}{case.pk}/reveal/"
+    assert client_for(world.clerk).post(url, {}, format="json").status_code == 400  # a reason
+    response = client_for(world.clerk).post(url, {"reason": "核对申请人身份"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["id_number"] == world.applicant.id_number
+    assert PersonalDataAccess.objects.filter(viewer=world.clerk, channel="api:case").exists()
+
+
+def test_a_bearer_token_needs_the_cases_scopes(world):
+    case = submitted_case(world)
+    app = Application.objects.create(
+        name="部门系统",
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="https://dept.example.gov.cn/cb",
+    )
+
+    def token(scope):
+        value = f"tok-{scope.replace(' ', '-')}"
+        AccessToken.objects.create(
+            user=world.applicant,
+            application=app,
+            token=value,
+            scope=scope,
+            expires=timezone.now() + dt.timedelta(hours=1),
+        )
+        return {"HTTP_AUTHORIZATION": f"Bearer {value}"}
+
+    client = APIClient()
+    assert client.get(CASES, **token("openid")).status_code == 403
+    reader = token("openid cases.read")
+    assert client.get(f"{CASES}{case.pk}/", **reader).status_code == 200
+    assert client.post(f"{CASES}{case.pk}/withdraw/", {}, **reader).status_code == 403
+    writer = token("openid cases.read cases.write")
+    assert client.post(f"{CASES}{case.pk}/withdraw/", {}, **writer).status_code == 200
