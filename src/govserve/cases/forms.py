@@ -267,7 +267,13 @@ class WalkInForm(CaseFormMixin, forms.Form):
     """登记来办群众: the clerk has the person's ID card in hand."""
 
     real_name = forms.CharField(label=_("姓名"), max_length=100)
-    id_number = forms.CharField(label=_("身份证号码"), max_length=30)
+    # Shown beside the lookup form, whose input is id_id_number: an id of its own, so each
+    # label names its own input.
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"id": "id_walk_in_id_number"}),
+    )
     mobile = forms.CharField(label=_("手机号码"), max_length=20)
 
 
