@@ -68,3 +68,9 @@ class ExtensionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, **kwargs):
+        # On the task page beside CompleteForm, which has a `reasons` field too: ids of its
+        # own (extension_reasons), so each label names its own textarea.
+        kwargs.setdefault("auto_id", "extension_%s")
+        super().__init__(*args, **kwargs)
