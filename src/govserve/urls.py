@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
 
 admin.site.site_header = _("GovServe 政务服务平台管理")
 admin.site.site_title = _("GovServe 管理")
@@ -20,4 +20,12 @@ urlpatterns = [
     # OpenID Connect provider: /o/… endpoints and /.well-known/openid-configuration.
     path("", include("govserve.accounts.oidc_urls")),
     path("", include("govserve.portal.urls")),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+]
+
+# Only the public catalog samples (blank forms, filled samples, result samples) are plain
+# files. Case materials and documents are personal data: they are served only through the
+# views that check who may see them and log the access — never from /media/.
+if settings.DEBUG:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>samples/.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

@@ -644,3 +644,25 @@ def test_a_bearer_token_needs_the_cases_scopes(world):
     assert client.post(f"{CASES}{case.pk}/withdraw/", {}, **reader).status_code == 403
     writer = token("openid cases.read cases.write")
     assert client.post(f"{CASES}{case.pk}/withdraw/", {}, **writer).status_code == 200
+
+
+def test_uploaded_materials_are_never_plain_media_files(settings):
+    """Even in DEBUG, /media/ serves the public catalog samples only; case materials and
+    documents go through the permission-checking, access-logging views."""
+    import importlib
+
+    from django.urls import Resolver404
+    from django.urls.resolvers import RegexPattern, URLResolver
+
+    import govserve.urls
+
+    settings.DEBUG = True
+    try:
+        resolver = URLResolver(RegexPattern(r"^/"), importlib.reload(govserve.urls))
+        assert resolver.resolve("/media/samples/forms/blank.pdf")
+        for path in ("/media/cases/1/abc-id.pdf", "/media/case-documents/2026/11/x.pdf"):
+            with pytest.raises(Resolver404):
+                resolver.resolve(path)
+    finally:
+        settings.DEBUG = False
+        importlib.reload(govserve.urls)
