@@ -666,3 +666,18 @@ def test_uploaded_materials_are_never_plain_media_files(settings):
     finally:
         settings.DEBUG = False
         importlib.reload(govserve.urls)
+
+
+def test_green_channel_through_the_api(world):
+    case = submitted_case(world)
+    url = f"{CASES}{case.pk}/green-channel/"
+    assert (
+        client_for(world.applicant)
+        .post(url, {"on": True, "reason": "急"}, format="json")
+        .status_code
+        == 403
+    )
+    refused = client_for(world.clerk).post(url, {"on": True, "reason": ""}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()
+    done = client_for(world.clerk).post(url, {"on": True, "reason": "重点项目"}, format="json")
+    assert done.status_code == 200 and done.json()["green_channel"] is True

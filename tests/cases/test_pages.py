@@ -485,3 +485,14 @@ def test_a_staff_account_does_not_apply_for_itself(client, world):
     response = client.get(reverse("cases:apply-item", args=[world.item.pk]))
     assert "工作人员账户不能以本人名义在线申请" in text(response)
     assert 'enctype="multipart/form-data"' not in html(response)
+
+
+def test_a_clerk_opens_the_green_channel_with_a_reason(client, world):
+    case = submitted_case(world)
+    signed_in(client, world.clerk)
+    url = reverse("cases:staff-action", args=[case.pk, "green-channel"])
+    assert client.post(url, {"on": "on", "reason": ""}).status_code == 400
+    client.post(url, {"on": "on", "reason": "重点招商项目"})
+    case.refresh_from_db()
+    assert case.green_channel
+    assert "已开通" in text(client.get(reverse("cases:staff-case", args=[case.pk])))

@@ -251,6 +251,11 @@ class CaseVisitSerializer(serializers.Serializer):
     )
 
 
+class CaseGreenChannelSerializer(serializers.Serializer):
+    on = serializers.BooleanField(help_text=gettext_lazy("开通（true）或关闭（false）"))
+    reason = serializers.CharField(allow_blank=True, max_length=500, help_text=gettext_lazy("理由"))
+
+
 class CaseDeliverSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=DeliveryMethod.choices, required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -954,6 +959,21 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         ser.is_valid(raise_exception=True)
         services.record_visit(case, request.user, purpose=ser.validated_data["purpose"])
         return _detail(request, case, code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="开通或关闭绿色通道（窗口人员、审批负责人；须写明理由）",
+        request=CaseGreenChannelSerializer,
+        responses={200: CaseDetailSerializer},
+        tags=CASES_TAG,
+    )
+    @action(detail=True, methods=["post"], url_path="green-channel")
+    def green_channel(self, request, pk=None):
+        case = _case_or_404(request, pk)
+        ser = CaseGreenChannelSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return _detail(
+            request, services.set_green_channel(case, request.user, **ser.validated_data)
+        )
 
     @extend_schema(
         summary="登记送达（工作人员）",

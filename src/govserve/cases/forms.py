@@ -342,6 +342,11 @@ class VisitForm(CaseFormMixin, forms.Form):
     purpose = forms.CharField(label=_("到现场事由"), max_length=200)
 
 
+class GreenChannelForm(CaseFormMixin, forms.Form):
+    on = forms.BooleanField(label=_("开通绿色通道（优先办理）"), required=False)
+    reason = forms.CharField(label=_("理由"), max_length=500)
+
+
 class DeliverForm(CaseFormMixin, forms.Form):
     method = forms.ChoiceField(label=_("送达方式"), choices=DeliveryMethod.choices)
     note = forms.CharField(label=_("备注"), required=False, max_length=300)

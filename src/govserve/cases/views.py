@@ -37,6 +37,7 @@ from .forms import (
     CorrectionNoticeForm,
     CorrectionUploadForm,
     DeliverForm,
+    GreenChannelForm,
     PersonLookupForm,
     RefuseForm,
     VisitForm,
@@ -633,6 +634,9 @@ def _staff_context(request: HttpRequest, case: Case, **forms) -> dict:
         refuse_form=RefuseForm(),
         correction_form=CorrectionNoticeForm(slots=_slots_for_notice(case)),
         visit_form=VisitForm(),
+        can_green=can_accept
+        or (case.state == CaseState.CORRECTION and permissions.can_accept(user, case)),
+        green_form=GreenChannelForm(initial={"on": not case.green_channel}),
         deliver_form=DeliverForm(initial={"method": case.delivery_method}),
     )
     context.update(forms)
@@ -655,6 +659,7 @@ STAFF_FORMS = {
     "correction": ("correction_form", CorrectionNoticeForm),
     "visit": ("visit_form", VisitForm),
     "deliver": ("deliver_form", DeliverForm),
+    "green-channel": ("green_form", GreenChannelForm),
 }
 
 
@@ -690,6 +695,9 @@ def staff_action(request: HttpRequest, pk: int, act: str) -> HttpResponse:
             elif act == "visit":
                 services.record_visit(case, user, purpose=data["purpose"])
                 messages.success(request, _("已登记到现场。"))
+            elif act == "green-channel":
+                services.set_green_channel(case, user, on=data["on"], reason=data["reason"])
+                messages.success(request, _("已更新绿色通道。"))
             else:
                 services.deliver(case, user, method=data["method"], note=data["note"])
                 messages.success(request, _("已登记送达，办件办结。"))
