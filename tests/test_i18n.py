@@ -31,7 +31,7 @@ PLACEHOLDER = re.compile(
     r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]"
     r"|%[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]"
     r"|%%"
-    r"|\{[^{}]*\}"
+    r"|\{[A-Za-z_][A-Za-z0-9_]*\}"
     r"|</?[a-zA-Z][^>]*>"
 )
 

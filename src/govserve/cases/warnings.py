@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from govserve.accounts.models import Role, RoleGrant
 from govserve.accounts.policies import grant_covers
@@ -41,9 +42,9 @@ WARNED_STATES = (CaseState.SUBMITTED, CaseState.IN_REVIEW, CaseState.DECIDED)
 DEPARTMENT_BATCH = 500
 
 DEADLINE_NAMES = {
-    CaseState.SUBMITTED: "受理期限",
-    CaseState.IN_REVIEW: "承诺办结期限",
-    CaseState.DECIDED: "送达期限",
+    CaseState.SUBMITTED: gettext_lazy("受理期限"),
+    CaseState.IN_REVIEW: gettext_lazy("承诺办结期限"),
+    CaseState.DECIDED: gettext_lazy("送达期限"),
 }
 
 
