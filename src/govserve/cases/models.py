@@ -72,11 +72,21 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
     )
+    # No single-column indexes: case_dept_due / case_region_due lead with these columns, so
+    # they serve every lookup by department or region and the deadline ranges as well.
     region = models.ForeignKey(
-        Region, verbose_name=_("办理区划"), on_delete=models.PROTECT, related_name="+"
+        Region,
+        verbose_name=_("办理区划"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="+"
+        Department,
+        verbose_name=_("牵头部门"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     title = models.CharField(_("申请事项"), max_length=300)
 
