@@ -547,9 +547,13 @@ def test_a_deadline_in_an_unknown_year_is_provisional(world):
 def test_after_five_working_days_the_law_has_accepted_and_a_late_notice_is_refused(world):
     case = apply(world)
     lapsed = case.received_on - dt.timedelta(days=20)
-    Case.objects.filter(pk=case.pk).update(received_on=lapsed, acceptance_due=lapsed + dt.timedelta(days=7))
+    Case.objects.filter(pk=case.pk).update(
+        received_on=lapsed, acceptance_due=lapsed + dt.timedelta(days=7)
+    )
     with pytest.raises(CaseError) as exc:
-        services.request_correction(case, world.clerk, entries=[{"material": "经营场所平面图", "reason": "不清晰"}])
+        services.request_correction(
+            case, world.clerk, entries=[{"material": "经营场所平面图", "reason": "不清晰"}]
+        )
     assert exc.value.status == 409 and "视为" in exc.value.message
     with pytest.raises(CaseError):
         services.refuse(case, world.clerk, reasons="太晚了")
@@ -564,3 +568,16 @@ def test_green_channel_needs_a_reason_and_the_right_post(world):
     with pytest.raises(ValidationError):
         services.set_green_channel(case, world.clerk, on=True, reason="")
     assert services.set_green_channel(case, world.clerk, on=True, reason="重点项目").green_channel
+
+
+def test_only_the_dates_in_an_unknown_year_are_shown_as_provisional(world):
+    from govserve.cases.selectors import deadlines
+
+    case = accepted(world)
+    Case.objects.filter(pk=case.pk).update(
+        accepted_on=dt.date(2026, 12, 14), statutory_limit_days=20, promised_limit_days=5
+    )
+    case = services.recompute_deadlines(case, "year end")
+    shown = {d.kind: d for d in deadlines(case)}
+    assert shown["promised"].due == dt.date(2026, 12, 21) and not shown["promised"].provisional
+    assert shown["statutory"].due.year == 2027 and shown["statutory"].provisional

@@ -22,6 +22,7 @@ from govserve.accounts.models import DEPARTMENT_ROLES, PersonalDataAccess, Role
 from govserve.accounts.selectors import PersonalData, reveal_personal_data
 from govserve.catalog.models import Bundle, ImplementationItem, ItemState, Material
 from govserve.catalog.selectors import bundle_items
+from govserve.workcalendar.calendar import year_table
 
 from . import permissions
 from .forms_schema import fields_for
@@ -275,7 +276,8 @@ def deadlines(case: Case) -> list[Deadline]:
             kind=kind,
             label=label,
             due=due,
-            provisional=case.due_provisional,
+            # The case's flag covers all its dates; a date in a year the calendar knows is firm.
+            provisional=case.due_provisional and year_table(due.year).provisional,
             overdue=due < today and not case.clock_stopped,
         )
         for kind, label, due in found
