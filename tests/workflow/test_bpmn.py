@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from govserve.workflow import bpmn
+from govserve.workflow import bpmn, bundles
 from tests.workflow import bpmn_samples as samples
 
 PROCESSES = Path(bpmn.__file__).resolve().parent / "processes"
@@ -27,11 +27,19 @@ def test_the_default_single_item_template_reviews_decides_and_delivers():
     ]
 
 
-def test_the_default_bundle_template_reviews_per_department_and_decides_jointly():
-    parsed = bpmn.parse((PROCESSES / "default-bundle.bpmn").read_text(encoding="utf-8"))
-    assert parsed.process_id == "default_bundle"
-    assert ("部门审查", "reviewer") in [(name, role) for _id, name, role in parsed.user_tasks]
-    assert "branches" in parsed.subprocess_specs  # the parallel multi-instance branch
+def test_the_generated_bundle_process_reviews_per_department_and_decides_jointly():
+    parsed = bpmn.parse(bundles.bundle_xml([7, 9]))
+    assert parsed.process_id == bundles.PROCESS_ID
+    assert sorted((tid, name, role) for tid, name, role in parsed.user_tasks) == [
+        ("counter_check_7", "窗口核实", "clerk"),
+        ("counter_check_9", "窗口核实", "clerk"),
+        ("deliver", "送达", "clerk"),
+        ("review_7", "部门审查", "reviewer"),
+        ("review_9", "部门审查", "reviewer"),
+    ]
+    assert {type(parsed.spec.task_specs[g]).__name__ for g in ("fork", "join")} == {
+        "ParallelGateway"
+    }
 
 
 def test_a_minimal_process_is_accepted():

@@ -150,7 +150,7 @@ def reviewers(world):
 
 def test_a_bundle_starts_one_review_per_department_all_at_once(world):
     case = accept(world, apply_bundle(world))
-    assert ProcessInstance.objects.get(case=case).definition.key == "default-bundle"
+    assert ProcessInstance.objects.get(case=case).definition.key == "bundle-GA-KAIFANDIAN"
     tasks = open_tasks(case)
     assert sorted(t.department.name for t in tasks) == sorted(
         d.name for d in (world.market, world.health, world.fire)

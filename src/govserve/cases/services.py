@@ -1128,7 +1128,9 @@ def joint_outcome(case: Case) -> tuple[str, str]:
         ci for ci in case.case_items.select_related("department") if ci.outcome == Outcome.DENIED
     ]
     if denied:
-        return Outcome.DENIED, "\n".join(f"{ci.department.name}：{ci.reasons}" for ci in denied)
+        # a department denying several items with one conclusion is named once
+        lines = dict.fromkeys(f"{ci.department.name}：{ci.reasons}" for ci in denied)
+        return Outcome.DENIED, "\n".join(lines)
     return Outcome.APPROVED, ""
 
 

@@ -18,7 +18,10 @@ Conventions a process must follow (docs/processes.md):
   clerk (综合窗口 of the region); outcomes: approve, deny, return (reviewer, approver),
   resubmit, deliver (clerk). reviewer and approver default to "approve,deny";
 - the answer is in the task data as `outcome` (and `reasons`), for the gateways to read;
-- a task inside a multi-instance over `case_items` reviews the case item in `case_item`;
+- a task may name the department whose staff work on it in the property `department` (a
+  department id; the generated bundle processes of bundles.py do, one review branch per
+  department); a task inside a multi-instance over `case_items` reviews the case item in
+  `case_item`;
 - the process must reach a decision: an approver task that may approve, or a script task
   that calls `joint_decision()`.
 
@@ -117,6 +120,12 @@ def task_role(task_spec) -> tuple[str, list[str]]:
     return role, [o.strip() for o in outcomes.split(",") if o.strip()]
 
 
+def task_department(task_spec) -> int | None:
+    """The department id a task names in its `department` property, if any."""
+    value = str(_properties(task_spec).get("department") or "").strip()
+    return int(value) if value.isdigit() else None
+
+
 def _label(task_spec) -> str:
     return getattr(task_spec, "bpmn_name", None) or getattr(task_spec, "bpmn_id", None) or ""
 
@@ -161,6 +170,14 @@ def _check_specs(specs: Iterable) -> tuple[list[tuple[str, str, str]], bool]:
                 continue
             role, outcomes = task_role(task_spec)
             label = _label(task_spec)
+            department = str(_properties(task_spec).get("department") or "").strip()
+            if department and not department.isdigit():
+                raise BpmnError(
+                    _(
+                        "人工环节“%(task)s”的扩展属性 department 须为部门编号（数字），当前为“%(value)s”"
+                    )
+                    % {"task": label, "value": department}
+                )
             if role not in ROLES:
                 raise BpmnError(
                     _(

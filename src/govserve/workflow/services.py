@@ -2,7 +2,9 @@
 
 - `start_process(case)` when a case is accepted (receivers: `cases.signals.case_accepted`):
   the item's own active process if it has one, else the default template, in its latest
-  active version; the case keeps that version to the end.
+  active version; a bundle a version uploaded by a superuser (key `default-bundle`) if there
+  is one, else its generated parent process (`bundle_definition`: one review branch per
+  department behind a parallel gateway, see bundles.py). The case keeps that version to the end.
 - `claim_task`, `unclaim_task`, `complete_task(task, user, outcome=…, reasons=…)`: the task
   row and the process instance are locked, the answer takes effect on the case through the
   cases services, the engine runs to the next wait, the state is saved under an optimistic
@@ -18,7 +20,7 @@ What a person's answer does on the case (by the task's role):
 
 | role | approve / deny | return | resubmit | deliver |
 | --- | --- | --- | --- | --- |
-| reviewer | `record_review` of the task's case item | — (the process routes it) | | |
+| reviewer | `record_review` of the task's case item, or of every item of the task's department | — (the process routes it) | | |
 | approver | `decide` | `reopen_review` of the reviewed items | | |
 | clerk | | | — | `deliver` |
 
@@ -43,7 +45,7 @@ from govserve.cases.models import Outcome as CaseOutcome
 from govserve.cases.services import CaseError
 from govserve.catalog.models import ImplementationItem
 
-from . import bpmn
+from . import bpmn, bundles
 from .models import (
     OPEN_TASK_STATES,
     InstanceStatus,
@@ -60,7 +62,10 @@ from .permissions import may_act
 log = logging.getLogger(__name__)
 
 PROCESS_DIR = Path(__file__).resolve().parent / "processes"
+# Keys a superuser may upload versions of. `default-single` ships as processes/default-single.bpmn;
+# `default-bundle` has no file: a bundle runs its generated process unless one was uploaded.
 DEFAULT_KEYS = {ProcessKind.SINGLE: "default-single", ProcessKind.BUNDLE: "default-bundle"}
+TEMPLATE_FILES = {ProcessKind.SINGLE: "default-single"}
 REASONS_REQUIRED = {Outcome.DENY, Outcome.RETURN}
 CASE_OUTCOME = {Outcome.APPROVE: CaseOutcome.APPROVED, Outcome.DENY: CaseOutcome.DENIED}
 
@@ -70,10 +75,10 @@ def _conflict(message: str | None = None) -> CaseError:
 
 
 # -- definitions -----------------------------------------------------------------------------
-def default_definition(kind: str) -> ProcessDefinition:
-    """The latest active version of the default template of `kind`, loaded from
+def default_definition(kind: str = ProcessKind.SINGLE) -> ProcessDefinition:
+    """The latest active version of the default single-item template, loaded from
     processes/<key>.bpmn as version 1 on first use."""
-    key = DEFAULT_KEYS[kind]
+    key = TEMPLATE_FILES[kind]
     found = ProcessDefinition.objects.filter(key=key).order_by("-active", "-version").first()
     if found is not None:
         return found
@@ -93,10 +98,60 @@ def default_definition(kind: str) -> ProcessDefinition:
         return ProcessDefinition.objects.get(key=key, version=1)
 
 
+def uploaded_bundle_definition() -> ProcessDefinition | None:
+    """The latest active `default-bundle` version a superuser uploaded, if any (it takes
+    precedence over the generated processes, for every bundle)."""
+    return (
+        ProcessDefinition.objects.filter(
+            key=DEFAULT_KEYS[ProcessKind.BUNDLE],
+            kind=ProcessKind.BUNDLE,
+            active=True,
+            uploaded_by__isnull=False,
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def bundle_key(case: Case) -> str:
+    return f"bundle-{case.bundle.code}"[:80]
+
+
+def bundle_definition(case: Case) -> ProcessDefinition:
+    """The generated parent process of a bundle case: a parallel gateway starts one review
+    branch per department of the case's items (bundles.bundle_xml). Stored under
+    `bundle-<bundle code>`; a version whose content hash matches is reused, otherwise the
+    definition is validated like an upload and stored as a new version (max + 1)."""
+    key = bundle_key(case)
+    xml = bundles.bundle_xml(case.case_items.values_list("department_id", flat=True))
+    digest = bundles.content_hash(xml)
+    for _attempt in range(3):
+        stored = ProcessDefinition.objects.filter(key=key).only("pk", "bpmn_xml")
+        for found in stored.order_by("-version"):
+            if bundles.content_hash(found.bpmn_xml) == digest:
+                return ProcessDefinition.objects.get(pk=found.pk)
+        parsed = validate_xml(xml)
+        latest = max(stored.values_list("version", flat=True), default=0)
+        try:
+            with transaction.atomic():
+                return ProcessDefinition.objects.create(
+                    key=key,
+                    version=latest + 1,
+                    name=f"{case.bundle.name} · {parsed.name}"[:200],
+                    kind=ProcessKind.BUNDLE,
+                    process_id=parsed.process_id,
+                    bpmn_xml=xml,
+                )
+        except IntegrityError:  # another case of the bundle stored a version at the same moment
+            continue
+    raise CaseError("process", _("一件事审批流程生成失败，请稍后重试"), status=409)
+
+
 def definition_for(case: Case) -> ProcessDefinition:
-    """A bundle runs the default bundle process; an item its own active process, else the default."""
+    """A bundle runs the uploaded bundle process, else its generated one; an item its own
+    active process, else the default."""
     if case.bundle_id:
-        return default_definition(ProcessKind.BUNDLE)
+        return uploaded_bundle_definition() or bundle_definition(case)
     own = (
         ProcessDefinition.objects.filter(item_id=case.item_id, kind=ProcessKind.SINGLE, active=True)
         .order_by("-version")
@@ -264,9 +319,17 @@ def _sync_tasks(instance: ProcessInstance, workflow, case: Case) -> list[Task]:
         if task_id in known:
             continue
         role, outcomes = bpmn.task_role(spiff_task.task_spec)
-        case_item = items.get(spiff_task.data.get("case_item"))
-        if case_item is None and len(items) == 1:
-            case_item = next(iter(items.values()))
+        department_id = bpmn.task_department(spiff_task.task_spec)
+        of_department = [ci for ci in items.values() if ci.department_id == department_id]
+        if of_department:  # a department's branch: all its items (named when only one)
+            case_item = of_department[0] if len(of_department) == 1 else None
+        else:
+            department_id = None  # a department the case has no item of: ignored
+            case_item = items.get(spiff_task.data.get("case_item"))
+            if case_item is None and len(items) == 1:
+                case_item = next(iter(items.values()))
+        if department_id is None:
+            department_id = case_item.department_id if case_item else case.department_id
         new.append(
             Task(
                 instance=instance,
@@ -276,7 +339,7 @@ def _sync_tasks(instance: ProcessInstance, workflow, case: Case) -> list[Task]:
                 label=(spiff_task.task_spec.bpmn_name or spiff_task.task_spec.name)[:200],
                 role=role if role in TaskRole.values else TaskRole.REVIEWER,
                 outcomes=",".join(outcomes)[:200],
-                department_id=case_item.department_id if case_item else case.department_id,
+                department_id=department_id,
                 region_id=case.region_id,
                 case_item=case_item,
                 due=case.current_due or case.promised_due,
@@ -363,10 +426,11 @@ def _take_effect(task: Task, user, outcome: str, reasons: str) -> None:
     """What the answer does on the case (see the table in the module docstring)."""
     case = task.case
     if outcome in CASE_OUTCOME and task.role == TaskRole.REVIEWER:
+        # one conclusion of the department for every item of it in the case
         items = (
             [task.case_item]
             if task.case_item_id
-            else list(case.case_items.filter(department_id=task.department_id))
+            else list(case.case_items.filter(department_id=task.department_id).order_by("pk"))
         )
         for case_item in items:
             case_services.record_review(
