@@ -33,9 +33,13 @@ For each: submissions/s, p50/p99 latency, their ratios to the baseline, non-201 
 the warm-up and after each round, which must stay flat. Afterwards it checks that every 201
 made exactly one case with its own number.
 
-Finally, in this process, the cost of each workflow step — deserialize the stored instance,
-advance it (complete the next task), serialize it — for a single-item case and a
-three-department bundle case (see `workflow_steps`).
+Finally, in this process, the cost of each workflow step for a single-item case and a
+three-department bundle case: deserialize the stored SpiffWorkflow instance, advance it
+(complete the next user task and run the engine to the next wait), serialize it — through
+`govserve.workflow.bpmn` (load / complete / dump) on the default processes (see
+`engine_steps`; SpiffWorkflow directly when the workflow app is absent) — and the whole
+transaction of a reviewer's answer, `govserve.workflow.services.complete_task`, on cases
+applied and accepted here (`--service-runs` of each kind; see `service_steps`).
 """
 
 from __future__ import annotations
@@ -344,6 +348,69 @@ def run_threads(
     }
 
 
+# -- one request at a time ------------------------------------------------------------------
+def in_process(ops: list[Operation], tokens: list[str], n: int) -> list[tuple[int, float]]:
+    """Database queries of one request and ms per request, one at a time through the same
+    WSGI application in this process (no concurrency, no HTTP): what a request costs alone."""
+    from io import BytesIO
+
+    import _benchapp
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    run = uuid.uuid4().hex[:12]
+
+    def call(op: Operation, k: int) -> None:
+        body = op.bodies[k % len(op.bodies)]
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": op.path,
+            "QUERY_STRING": "",
+            "SCRIPT_NAME": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+            "CONTENT_LENGTH": str(len(body)),
+            "CONTENT_TYPE": op.content_type,
+            "HTTP_AUTHORIZATION": f"Bearer {tokens[k % len(tokens)]}",
+            "HTTP_IDEMPOTENCY_KEY": f"{run}-{k}",
+        }
+        answer = {}
+
+        def start_response(status, headers, exc_info=None):
+            answer["status"] = int(status.split()[0])
+
+        result = _benchapp.application(environ, start_response)
+        try:
+            b"".join(result)
+        finally:
+            result.close()
+        assert answer["status"] == 201, (op.path, answer)
+
+    out = []
+    for i, op in enumerate(ops):
+        base = i * (n + 10)
+        for k in range(5):
+            call(op, base + k)
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            call(op, base + 5)
+        queries = len(captured)  # now: the next request's start clears the log
+        start = time.perf_counter()
+        for k in range(base + 6, base + 6 + n):
+            call(op, k)
+        out.append((queries, (time.perf_counter() - start) / n * 1000))
+    return out
+
+
 # -- the server -------------------------------------------------------------------------------
 class Server:
     """gunicorn with `workers` sync workers serving bench/_benchapp.py on 127.0.0.1:`port`."""
@@ -487,15 +554,28 @@ def _engine_api():
 
 def engine_steps(runs: int) -> tuple[str, list[tuple[str, dict[str, float]]]]:
     """Deserialize, advance (complete the next user task), serialize: p50/p95 ms each, for
-    the default single-item process (the review) and the default bundle process with three
-    items (the first of the three parallel reviews; the last one, which joins the branches
-    and runs the joint-decision script, here a function that only returns "approved")."""
+    the default single-item process (the review) and a bundle's parent process for three
+    departments (the first of the three parallel reviews; the last one, which joins the
+    branches and runs the joint-decision script, here a function that only returns
+    "approved")."""
     source, api = _engine_api()
     processes = ROOT / "src" / "govserve" / "workflow" / "processes"
     answer = {"outcome": "approve", "reasons": "", "actor": 1}
 
+    def process_xml(kind: str) -> str:
+        """The single-item template; for a bundle the parent process the workflow app
+        generates for three departments (govserve.workflow.bundles), else the template."""
+        if kind == "bundle":
+            try:
+                from govserve.workflow.bundles import bundle_xml
+            except ImportError:
+                pass
+            else:
+                return bundle_xml([1, 2, 3])
+        return (processes / f"default-{kind}.bpmn").read_text(encoding="utf-8")
+
     def state_after(kind: str, items: list[int], done: int) -> str:
-        xml = (processes / f"default-{kind}.bpmn").read_text(encoding="utf-8")
+        xml = process_xml(kind)
         data = {
             "case_id": 1,
             "case_items": items,
@@ -630,6 +710,9 @@ def main() -> None:
     parser.add_argument(
         "--conn-max-age", type=int, default=600, help="seconds a worker keeps its connection"
     )
+    parser.add_argument(
+        "--alone", type=int, default=50, help="requests of each kind timed one at a time"
+    )
     parser.add_argument("--workflow-runs", type=int, default=300, help="timed engine runs")
     parser.add_argument(
         "--service-runs", type=int, default=50, help="cases for timing complete_task"
@@ -704,6 +787,15 @@ def main() -> None:
             [multipart_body(it.pk, m.pk, n) for n, (it, m) in enumerate(world["pdf_items"])],
         ),
     ]
+
+    connection.settings_dict["CONN_MAX_AGE"] = args.conn_max_age
+    alone = in_process(ops, world["tokens"], args.alone)
+    for op in ops:
+        created[op.path] += args.alone + 6
+    print(f"one request at a time in this process ({args.alone} each, no HTTP, no concurrency):")
+    for op, (queries, ms) in zip(ops, alone, strict=True):
+        print(f"  {op.label}: {queries} queries, {ms:.1f} ms ({ms / alone[0][1]:.1f} × baseline)")
+    connection.close()
 
     server = Server(url, args.workers, args.port, args.conn_max_age, var)
     try:
