@@ -45,6 +45,7 @@ applied and accepted here (`--service-runs` of each kind; see `service_steps`).
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import secrets
@@ -739,6 +740,7 @@ def main() -> None:
 
     url, _existed = prepare_database(require_postgres(), args.database)
     var = tempfile.mkdtemp(prefix="govserve-bench-submit-")
+    atexit.register(shutil.rmtree, var, True)  # uploaded files and the server's log
     os.environ["GOVSERVE_VAR"] = var
     _setup_django(url)
     import requests
@@ -814,6 +816,7 @@ def main() -> None:
             )
             print(f"sanity {op.path}: {response.status_code} {response.text[:300]}")
             if response.status_code != 201:
+                print((Path(var) / "gunicorn.log").read_text()[-3000:])
                 sys.exit("the request above must answer 201: see the API contract")
             created[op.path] += 1
         for op in ops:
@@ -894,7 +897,6 @@ def main() -> None:
         )
         for label, timing in services:
             print(f"  {label}: " + ", ".join(f"{k} {v:.1f}" for k, v in timing.items()))
-    shutil.rmtree(var, ignore_errors=True)
 
 
 if __name__ == "__main__":
