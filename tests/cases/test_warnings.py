@@ -21,6 +21,7 @@ SEP_30 = dt.date(2026, 9, 30)  # Wednesday, the last working day before National
 OCT_8 = dt.date(2026, 10, 8)  # Thursday, the first working day after it
 OCT_9 = dt.date(2026, 10, 9)  # Friday: the 2nd working day after 30 September
 OCT_10 = dt.date(2026, 10, 10)  # Saturday, a make-up working day: the 3rd
+OCT_12 = dt.date(2026, 10, 12)  # Monday: the 4th
 
 
 def case_due(world, due: dt.date, state=CaseState.IN_REVIEW, *, bundle=False, **fields) -> Case:
@@ -50,24 +51,27 @@ def warnings_to(user) -> list[Notification]:
     )
 
 
-def test_yellow_within_two_working_days_across_national_day(world):
+def test_yellow_within_three_working_days_across_national_day(world):
     due_oct_9 = case_due(world, OCT_9)
     due_oct_10 = case_due(world, OCT_10)
-    assert send_deadline_warnings(SEP_30) == 1
-    (note,) = warnings_to(world.market_reviewer)
-    assert note.case == due_oct_9
-    assert note.subject == f"【预警】办件 {due_oct_9.number} 即将到达承诺办结期限"
-    assert "2026-10-09" in note.body and "还剩 2 个工作日" in note.body
-    assert "王小明" in note.body
+    due_oct_12 = case_due(world, OCT_12)
+    assert send_deadline_warnings(SEP_30) == 2
+    first, second = warnings_to(world.market_reviewer)
+    assert (first.case, second.case) == (due_oct_9, due_oct_10)
+    assert first.subject == f"【预警】办件 {due_oct_9.number} 即将到达承诺办结期限"
+    assert "2026-10-09" in first.body and "还剩 2 个工作日" in first.body
+    # 10 October, a make-up Saturday, counts: it is the 3rd working day after 30 September.
+    assert "还剩 3 个工作日" in second.body
+    assert "王小明" in first.body
     # The approver of the department is told too; the applicant and other departments are not.
-    assert [n.case for n in warnings_to(world.market_approver)] == [due_oct_9]
+    assert [n.case for n in warnings_to(world.market_approver)] == [due_oct_9, due_oct_10]
     assert warnings_to(world.health_reviewer) == []
     assert warnings_to(world.clerk) == []
     assert warnings_to(world.applicant) == []
-    # 10 October (a make-up Saturday) is the 3rd working day on 30 September, the 2nd on 8 October.
+    # 12 October is the 4th working day on 30 September, the 3rd on 8 October.
     assert send_deadline_warnings(OCT_8) == 1
-    assert [n.case for n in warnings_to(world.market_reviewer)] == [due_oct_9, due_oct_10]
-    assert "还剩 2 个工作日" in warnings_to(world.market_reviewer)[1].body
+    assert [n.case for n in warnings_to(world.market_reviewer)][-1] == due_oct_12
+    assert "还剩 3 个工作日" in warnings_to(world.market_reviewer)[-1].body
 
 
 def test_each_warning_is_sent_once_then_red_when_overdue(world):

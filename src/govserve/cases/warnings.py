@@ -37,7 +37,7 @@ from govserve.workcalendar.deadlines import add_working_days, remaining_working_
 
 from .models import Case, CaseItem, CaseState, DeadlineWarning, Notification, WarningLevel
 
-YELLOW_WORKING_DAYS = 2
+YELLOW_WORKING_DAYS = 3  # the inbox marks the same cases yellow (workflow.selectors)
 WARNED_STATES = (CaseState.SUBMITTED, CaseState.IN_REVIEW, CaseState.DECIDED)
 DEPARTMENT_BATCH = 500
 

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govserve.cases.models import Case, CaseEvent, Extension
+from govserve.cases.warnings import YELLOW_WORKING_DAYS
 from govserve.workcalendar.deadlines import remaining_working_days
 
 from .models import OPEN_TASK_STATES, Task, TaskState
 from .permissions import may_view, task_scope_q
 
-DUE_SOON_WORKING_DAYS = 3  # yellow: due within this many working days
+DUE_SOON_WORKING_DAYS = YELLOW_WORKING_DAYS  # yellow: the same rule as the deadline warnings
 
 
 class Mark:
