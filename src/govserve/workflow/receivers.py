@@ -40,4 +40,6 @@ def _finish(sender, case: Case, **kwargs) -> None:
 def _copy_dates(sender, instance: Case, created: bool, update_fields=None, **kwargs) -> None:
     if created or (update_fields is not None and not _TASK_FIELDS & set(update_fields)):
         return
+    if instance.accepted_on is None:  # no process (hence no task) before acceptance
+        return
     services.refresh_task_dates(instance)
