@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from govserve.accounts.models import PersonalDataAccess
 from govserve.cases.models import CaseState, Extension, SuspensionReason
 from govserve.workflow import services
 from govserve.workflow.models import Task, TaskState
@@ -66,16 +67,20 @@ def test_the_task_page_shows_the_case_materials_and_forms(client, world, review)
     ):
         assert words in text
     material = review.case.materials.get(name="经营场所平面图")
-    download = client.get(task_url(review, "material", material_pk=material.pk))
+    link = reverse("cases:material", args=[review.case.pk, material.pk])
+    assert link in text  # one download view for every staff page: it checks and logs access
+    download = client.get(link)
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert PersonalDataAccess.objects.filter(subject=review.case.applicant).exists()
 
 
 def test_a_reviewer_of_another_department_gets_not_found(client, world, review):
     as_user(client, world.health_reviewer)
     assert client.get(task_url(review)).status_code == 404
     material = review.case.materials.first()
-    assert client.get(task_url(review, "material", material_pk=material.pk)).status_code == 404
+    link = reverse("cases:material", args=[review.case.pk, material.pk])
+    assert client.get(link).status_code == 404
     post = client.post(task_url(review, "complete"), {"outcome": "approve"})
     assert post.status_code == 404
     assert Task.objects.get(pk=review.pk).state == TaskState.OPEN

@@ -18,6 +18,4 @@ urlpatterns = [
         views.extension_decide_view,
         name="extension-decide",
     ),
-    path("tasks/<int:pk>/materials/<int:material_pk>/", views.material_view, name="material"),
-    path("tasks/<int:pk>/documents/<int:document_pk>/", views.document_view, name="document"),
 ]

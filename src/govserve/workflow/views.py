@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -271,32 +271,3 @@ def extension_decide_view(request: HttpRequest, pk: int, extension_pk: int) -> H
         _("已批准延期，新的期限已告知申请人。") if approve else _("已驳回延期申请。"),
     )
     return _back(task)
-
-
-@staff_required
-def material_view(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
-    """Download a material of the task's case (only for those who may see the task)."""
-    task = _task(request, pk)
-    material = task.case.materials.filter(pk=material_pk).exclude(file="").first()
-    if material is None:
-        raise Http404(_("材料不存在"))
-    return FileResponse(
-        material.file.open("rb"),
-        as_attachment=True,
-        filename=material.original_name or material.file.name.rsplit("/", 1)[-1],
-        content_type=material.content_type or "application/octet-stream",
-    )
-
-
-@staff_required
-def document_view(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    task = _task(request, pk)
-    document = task.case.documents.filter(pk=document_pk).exclude(file="").first()
-    if document is None:
-        raise Http404(_("文书不存在"))
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{document.number}.pdf",
-        content_type="application/pdf",
-    )
