@@ -150,13 +150,15 @@ def required_materials(items: Iterable[ImplementationItem]) -> list[tuple[str, M
     return list(seen.items())
 
 
-def missing_materials(case: Case) -> list[Material]:
+def missing_materials(case: Case, items: list[ImplementationItem] | None = None) -> list[Material]:
+    """Required materials not yet given; pass `items` when the caller has already read them."""
     given = {
         cm.material.merge_key
         for cm in case.materials.select_related("material", "material__common")
         if cm.material_id and cm.status != MaterialStatus.REPLACED
     }
-    return [m for key, m in required_materials(case_items(case)) if key not in given]
+    items = case_items(case) if items is None else items
+    return [m for key, m in required_materials(items) if key not in given]
 
 
 def _check_actionable(item: ImplementationItem, field: str = "item") -> None:
@@ -394,8 +396,7 @@ def _next_number(case: Case, day: dt.date) -> str:
     return build_case_number(code, day, serial.last)
 
 
-def _limits(case: Case) -> None:
-    items = case_items(case)
+def _limits(case: Case, items: list[ImplementationItem]) -> None:
     if case.bundle_id:
         case.statutory_limit_days = JOINT_STATUTORY_DAYS
         case.promised_limit_days = min(case.bundle.promised_limit_days, JOINT_STATUTORY_DAYS)
@@ -434,7 +435,7 @@ def submit(case: Case, actor) -> Case:
         case.form_data = clean_form(fields_for(items), case.form_data)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    missing = missing_materials(case)
+    missing = missing_materials(case, items)
     if missing:
         errors["materials"] = [_("缺少必需材料：%(name)s") % {"name": m.name} for m in missing]
     if case.delivery_method == DeliveryMethod.POST and not case.delivery_address:
@@ -447,7 +448,7 @@ def submit(case: Case, actor) -> Case:
     case.state = CaseState.SUBMITTED
     case.submitted_at = now
     case.received_on = day
-    _limits(case)
+    _limits(case, items)
     _recompute(case, _("提交申请，开始计算受理期限"))
     _save(
         case,
