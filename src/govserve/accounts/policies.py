@@ -41,7 +41,13 @@ from .models import (
 
 CASE_ROLES = {Role.COUNTER_CLERK, Role.REVIEWER, Role.APPROVER}
 CATALOG_ROLES = {Role.CATALOG_ADMIN, Role.SYSTEM_ADMIN}
-PEOPLE_ROLES = {Role.COUNTER_CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR, Role.SYSTEM_ADMIN}
+PEOPLE_ROLES = {
+    Role.COUNTER_CLERK,
+    Role.REVIEWER,
+    Role.APPROVER,
+    Role.SUPERVISOR,
+    Role.SYSTEM_ADMIN,
+}
 
 
 # -- who holds what ------------------------------------------------------------------------
@@ -72,7 +78,11 @@ def grant_covers(grant: RoleGrant, region: Region | None) -> bool:
         return False
     if grant.region_id == region.pk:
         return True
-    return grant.covers_subtree and region.code.startswith(grant.region.prefix) and region.pk != grant.region_id
+    return (
+        grant.covers_subtree
+        and region.code.startswith(grant.region.prefix)
+        and region.pk != grant.region_id
+    )
 
 
 def region_scope(user, role: str) -> list[RoleGrant]:
@@ -86,7 +96,11 @@ def scope_q(grants: Iterable[RoleGrant], path: str = "region") -> Q:
     code, ident = (f"{path}__code", f"{path}_id") if path else ("code", "pk")
     q = Q(pk__in=[])
     for g in grants:
-        q |= Q(**{f"{code}__startswith": g.region.prefix}) if g.covers_subtree else Q(**{ident: g.region_id})
+        q |= (
+            Q(**{f"{code}__startswith": g.region.prefix})
+            if g.covers_subtree
+            else Q(**{ident: g.region_id})
+        )
     return q
 
 
@@ -96,17 +110,25 @@ def represented_organisation_ids(user) -> set[int]:
         return set()
     now = timezone.now()
     return set(
-        Representation.objects.filter(person_id=user.pk, revoked_at__isnull=True, valid_from__lte=now)
+        Representation.objects.filter(
+            person_id=user.pk, revoked_at__isnull=True, valid_from__lte=now
+        )
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
         .values_list("organisation_id", flat=True)
     )
 
 
 def is_legal_representative(user, organisation) -> bool:
-    return is_signed_in(user) and Representation.objects.filter(
-        organisation=organisation, person_id=user.pk, kind=Representation.Kind.LEGAL_REPRESENTATIVE,
-        revoked_at__isnull=True, valid_from__lte=timezone.now(),
-    ).exists()
+    return (
+        is_signed_in(user)
+        and Representation.objects.filter(
+            organisation=organisation,
+            person_id=user.pk,
+            kind=Representation.Kind.LEGAL_REPRESENTATIVE,
+            revoked_at__isnull=True,
+            valid_from__lte=timezone.now(),
+        ).exists()
+    )
 
 
 # -- catalog items --------------------------------------------------------------------------
@@ -125,7 +147,10 @@ def can_change_item(user, item: ImplementationItem) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(_grant_covers_item(g, item.region, item.exercise_level) for g in active_grants(user, CATALOG_ROLES))
+    return any(
+        _grant_covers_item(g, item.region, item.exercise_level)
+        for g in active_grants(user, CATALOG_ROLES)
+    )
 
 
 def can_read_item(user, item: ImplementationItem) -> bool:
@@ -175,6 +200,15 @@ def _staff_grant_covers(grant: RoleGrant, department_id, region) -> bool:
     return grant.role not in DEPARTMENT_ROLES or grant.department_id == department_id
 
 
+def holds_role(user, role: str, region, department_id=None) -> bool:
+    """`user` holds `role` covering `region` and, for a department role, `department_id`."""
+    if not is_signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    return any(_staff_grant_covers(g, department_id, region) for g in active_grants(user, [role]))
+
+
 def can_read_scoped(user, *, department_id, region, owner_id=None, organisation_id=None) -> bool:
     """Read a record that belongs to a department and region and, for applicants, an owner."""
     if not is_signed_in(user):
@@ -195,7 +229,9 @@ def can_change_scoped(user, *, department_id, region, owner_id=None, organisatio
         return False
     if user.is_superuser or _applicant_may(user, owner_id, organisation_id):
         return True
-    return any(_staff_grant_covers(g, department_id, region) for g in active_grants(user, CASE_ROLES))
+    return any(
+        _staff_grant_covers(g, department_id, region) for g in active_grants(user, CASE_ROLES)
+    )
 
 
 # -- people and their personal data -------------------------------------------------------------
@@ -203,7 +239,9 @@ def can_manage_staff(admin, staff) -> bool:
     """System administrators manage staff accounts whose home region they cover."""
     if not is_signed_in(admin) or staff.account_type != AccountType.STAFF:
         return False
-    return admin.is_superuser or (staff.region_id is not None and can_administer_region(admin, staff.region))
+    return admin.is_superuser or (
+        staff.region_id is not None and can_administer_region(admin, staff.region)
+    )
 
 
 def can_view_person(viewer, subject) -> bool:
@@ -218,7 +256,12 @@ def can_view_person(viewer, subject) -> bool:
 
 
 def has_personal_data_grant(user) -> bool:
-    return is_signed_in(user) and PersonalDataGrant.objects.filter(user_id=user.pk, valid_until__gt=timezone.now()).exists()
+    return (
+        is_signed_in(user)
+        and PersonalDataGrant.objects.filter(
+            user_id=user.pk, valid_until__gt=timezone.now()
+        ).exists()
+    )
 
 
 def can_view_full_personal_data(viewer, subject, *, verifying: bool = False) -> bool:
@@ -231,7 +274,11 @@ def can_view_full_personal_data(viewer, subject, *, verifying: bool = False) -> 
         return False
     if has_role(viewer, Role.SYSTEM_ADMIN) or has_personal_data_grant(viewer):
         return True
-    return verifying and subject.account_type == AccountType.PERSON and has_role(viewer, Role.COUNTER_CLERK)
+    return (
+        verifying
+        and subject.account_type == AccountType.PERSON
+        and has_role(viewer, Role.COUNTER_CLERK)
+    )
 
 
 def meets_assurance(user, item: ImplementationItem) -> bool:

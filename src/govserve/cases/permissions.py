@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from govserve.accounts.models import Role
 from govserve.accounts.policies import (
-    active_grants,
     can_read_scoped,
-    grant_covers,
+    holds_role,
     is_signed_in,
     represented_organisation_ids,
 )
@@ -39,32 +38,19 @@ def can_view_case(user, case: Case) -> bool:
     return any(can_review_item(user, ci) for ci in case.case_items.all())
 
 
-def _has(user, role: str, region, department_id=None) -> bool:
-    if not is_signed_in(user):
-        return False
-    if user.is_superuser:
-        return True
-    for grant in active_grants(user, [role]):
-        if grant_covers(grant, region) and (
-            department_id is None or grant.department_id == department_id
-        ):
-            return True
-    return False
-
-
 def can_receive(user, region) -> bool:
     """Counter clerks of the region file, check completeness, accept and refuse."""
-    return _has(user, Role.COUNTER_CLERK, region)
+    return holds_role(user, Role.COUNTER_CLERK, region)
 
 
 def can_accept(user, case: Case) -> bool:
-    return can_receive(user, case.region) or _has(
+    return can_receive(user, case.region) or holds_role(
         user, Role.REVIEWER, case.region, case.department_id
     )
 
 
 def can_review_item(user, case_item: CaseItem) -> bool:
-    return _has(user, Role.REVIEWER, case_item.case.region, case_item.department_id)
+    return holds_role(user, Role.REVIEWER, case_item.case.region, case_item.department_id)
 
 
 def can_review_case(user, case: Case) -> bool:
@@ -73,10 +59,10 @@ def can_review_case(user, case: Case) -> bool:
 
 def can_approve(user, case: Case, department_id=None) -> bool:
     """The department head (审批负责人) decides and approves extensions."""
-    return _has(user, Role.APPROVER, case.region, department_id or case.department_id)
+    return holds_role(user, Role.APPROVER, case.region, department_id or case.department_id)
 
 
 def can_deliver(user, case: Case) -> bool:
-    return can_receive(user, case.region) or _has(
+    return can_receive(user, case.region) or holds_role(
         user, Role.REVIEWER, case.region, case.department_id
     )

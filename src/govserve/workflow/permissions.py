@@ -9,19 +9,11 @@ from __future__ import annotations
 from django.db.models import Q
 
 from govserve.accounts.models import DEPARTMENT_ROLES
-from govserve.accounts.policies import active_grants, grant_covers, is_signed_in, scope_q
+from govserve.accounts.policies import active_grants, holds_role, is_signed_in, scope_q
 from govserve.accounts.security import is_staff_account
 from govserve.cases import permissions as case_permissions
 
 from .models import Task, TaskRole
-
-
-def _grant_allows(user, role: str, region, department_id) -> bool:
-    return any(
-        grant_covers(g, region)
-        and (role not in DEPARTMENT_ROLES or g.department_id == department_id)
-        for g in active_grants(user, [role])
-    )
 
 
 def may_act(user, task: Task) -> bool:
@@ -37,7 +29,7 @@ def may_act(user, task: Task) -> bool:
         return case_permissions.can_approve(user, task.case, department_id=task.department_id)
     if task.role == TaskRole.CLERK:
         return case_permissions.can_receive(user, task.region)
-    return _grant_allows(user, task.role, task.region, task.department_id)
+    return holds_role(user, task.role, task.region, task.department_id)
 
 
 def task_scope_q(user) -> Q:
