@@ -653,7 +653,6 @@ def service_steps(world: dict, runs: int) -> list[tuple[str, dict[str, float]]]:
         case, _created = case_services.apply(
             world["citizens"][n % len(world["citizens"])],
             idempotency_key=None,
-            payload={"bench": n, **{k: str(v) for k, v in what.items()}},
             form_data={"business_name": f"广安区某某饭店{n}"},
             **what,
         )

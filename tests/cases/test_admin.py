@@ -16,7 +16,6 @@ def submitted_case(world, applicant=None) -> Case:
     case, _created = services.apply(
         applicant or world.applicant,
         idempotency_key=None,
-        payload={},
         item=world.item,
         uploads=[(world.id_card.pk, pdf()), (world.floor_plan.pk, pdf("plan.pdf"))],
     )

@@ -63,7 +63,6 @@ def submitted_case(world, applicant=None) -> Case:
     case, _created = services.apply(
         applicant or world.applicant,
         idempotency_key=None,
-        payload={},
         item=world.item,
         uploads=[(world.id_card.pk, pdf()), (world.floor_plan.pk, pdf("plan.pdf"))],
     )
@@ -287,7 +286,6 @@ def test_a_bundle_case_is_seen_by_each_reviewing_department(world):
     case, _created = services.apply(
         world.applicant,
         idempotency_key=None,
-        payload={},
         bundle=world.bundle,
         uploads=[
             (world.id_card.pk, pdf()),

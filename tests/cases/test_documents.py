@@ -32,7 +32,6 @@ def apply(world, applicant=None):
     case, _created = services.apply(
         applicant or world.applicant,
         idempotency_key=None,
-        payload={},
         item=world.item,
         uploads=[(world.id_card.pk, pdf()), (world.floor_plan.pk, pdf("plan.pdf"))],
     )

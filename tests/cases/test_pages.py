@@ -41,7 +41,6 @@ def submitted_case(world, applicant=None) -> Case:
     case, _created = services.apply(
         applicant or world.applicant,
         idempotency_key=None,
-        payload={},
         item=world.item,
         uploads=[(world.id_card.pk, pdf()), (world.floor_plan.pk, pdf("plan.pdf"))],
     )
@@ -464,7 +463,6 @@ def test_staff_read_the_form_by_its_labels(client, world):
     case, _created = services.apply(
         world.applicant,
         idempotency_key=None,
-        payload={},
         item=world.item,
         form_data={"shop_name": "王记小吃"},
         uploads=[(world.id_card.pk, pdf()), (world.floor_plan.pk, pdf("plan.pdf"))],

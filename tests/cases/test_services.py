@@ -24,7 +24,7 @@ from govserve.cases.models import (
 )
 from govserve.cases.services import CaseError
 from govserve.catalog.models import ItemState
-from tests.cases.conftest import PNG_BYTES, pdf
+from tests.cases.conftest import PDF_BYTES, PNG_BYTES, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,7 @@ def apply(world, *, key=None, applicant=None, **kwargs):
     kwargs.setdefault(
         "uploads", [(world.id_card.pk, pdf()), (world.floor_plan.pk, pdf("plan.pdf"))]
     )
-    case, _created = services.apply(
-        applicant or world.applicant, idempotency_key=key, payload={"k": key}, **kwargs
-    )
+    case, _created = services.apply(applicant or world.applicant, idempotency_key=key, **kwargs)
     return case
 
 
@@ -61,11 +59,12 @@ def test_online_application_gets_a_national_case_number_and_an_acceptance_deadli
 
 def test_the_same_idempotency_key_makes_one_case(world):
     first = apply(world, key="double-click")
+    # The retry sends the same request again (the same files, read afresh).
     again, created = services.apply(
         world.applicant,
         idempotency_key="double-click",
-        payload={"k": "double-click"},
         item=world.item,
+        uploads=[(world.id_card.pk, pdf()), (world.floor_plan.pk, pdf("plan.pdf"))],
     )
     assert not created and again.pk == first.pk
     assert Case.objects.count() == 1
@@ -74,7 +73,16 @@ def test_the_same_idempotency_key_makes_one_case(world):
 def test_a_used_key_with_another_request_is_refused(world):
     apply(world, key="k")
     with pytest.raises(CaseError) as exc:
-        services.apply(world.applicant, idempotency_key="k", payload={"other": 1}, item=world.item)
+        # Same key, another file for the floor plan: another application.
+        services.apply(
+            world.applicant,
+            idempotency_key="k",
+            item=world.item,
+            uploads=[
+                (world.id_card.pk, pdf()),
+                (world.floor_plan.pk, pdf("plan.pdf", PDF_BYTES + b"%v2")),
+            ],
+        )
     assert exc.value.status == 409
     assert Case.objects.count() == 1
 

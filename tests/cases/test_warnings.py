@@ -36,7 +36,7 @@ def case_due(world, due: dt.date, state=CaseState.IN_REVIEW, *, bundle=False, **
             if m.name != "申请人身份证明"
         ]
     case, _created = services.apply(
-        world.applicant, idempotency_key=None, payload={}, uploads=uploads, **target
+        world.applicant, idempotency_key=None, uploads=uploads, **target
     )
     if state != CaseState.SUBMITTED:
         services.accept(case, world.clerk)

@@ -88,7 +88,6 @@ def overdue_case(world) -> Case:
     case, _created = services.apply(
         world.applicant,
         idempotency_key=None,
-        payload={},
         item=world.item,
         uploads=[(world.id_card.pk, pdf()), (world.floor_plan.pk, pdf("plan.pdf"))],
     )

@@ -26,7 +26,7 @@ def apply_single(w, **kwargs) -> Case:
     kwargs.setdefault("uploads", [(w.id_card.pk, pdf()), (w.floor_plan.pk, pdf("plan.pdf"))])
     with on_commit():
         case, _created = case_services.apply(
-            w.applicant, idempotency_key=None, payload={}, item=w.item, **kwargs
+            w.applicant, idempotency_key=None, item=w.item, **kwargs
         )
     return case
 
@@ -41,7 +41,6 @@ def apply_bundle(w, **kwargs) -> Case:
         case, _created = case_services.apply(
             w.applicant,
             idempotency_key=None,
-            payload={},
             bundle=w.bundle,
             uploads=uploads,
             **kwargs,

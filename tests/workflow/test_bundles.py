@@ -57,7 +57,7 @@ def gateways(xml: str) -> list[tuple[str, int, int]]:
 def apply_for(world, bundle, uploads):
     with on_commit():
         case, _created = case_services.apply(
-            world.applicant, idempotency_key=None, payload={}, bundle=bundle, uploads=uploads
+            world.applicant, idempotency_key=None, bundle=bundle, uploads=uploads
         )
     return case
 

@@ -17,8 +17,6 @@ or not it exists; a refused action answers with `{field: [message]}` and its sta
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
@@ -666,14 +664,6 @@ def _uploads(request) -> list[tuple[int, object]]:
     return sorted(uploads, key=lambda pair: pair[0])
 
 
-def _digest(upload) -> str:
-    sha = hashlib.sha256()
-    for chunk in upload.chunks():
-        sha.update(chunk)
-    upload.seek(0)
-    return sha.hexdigest()
-
-
 def _file_response(field_file, filename: str, content_type: str) -> FileResponse:
     try:
         handle = field_file.open("rb")
@@ -746,21 +736,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         applicant = _applicant_by_id_number(data["applicant"]) if data.get("applicant") else None
         uploads = _uploads(request)
         reuse = data.get("reuse") or []
-        payload = {
-            "item": item.pk if item else None,
-            "bundle": bundle.code if bundle else None,
-            "applicant": applicant.pk if applicant else None,
-            "organisation": organisation.pk if organisation else None,
-            "form_data": data.get("form_data") or {},
-            "delivery_method": data["delivery_method"],
-            "delivery_address": data.get("delivery_address", ""),
-            "materials": {str(mid): _digest(upload) for mid, upload in uploads},
-            "reuse": sorted([list(pair) for pair in reuse]),
-        }
         case, created = services.apply(
             request.user,
             idempotency_key=key,
-            payload=payload,
             item=item,
             bundle=bundle,
             applicant=applicant,

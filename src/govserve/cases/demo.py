@@ -79,7 +79,6 @@ def ensure_demo_cases() -> list[str]:
     case, _ = services.apply(
         citizen,
         idempotency_key="demo-bundle",
-        payload={"demo": 1},
         bundle=bundle,
         form_data=FORM,
         uploads=_uploads(items),
@@ -90,7 +89,6 @@ def ensure_demo_cases() -> list[str]:
         case, _ = services.apply(
             citizen,
             idempotency_key="demo-item",
-            payload={"demo": 2},
             item=item,
             form_data=FORM,
             uploads=_uploads([item]),

@@ -481,9 +481,20 @@ def submit(case: Case, actor) -> Case:
     return case
 
 
-def _request_hash(payload: dict) -> str:
+def _file_sha256(upload) -> str:
+    sha = hashlib.sha256()
+    for chunk in upload.chunks():
+        sha.update(chunk)
+    upload.seek(0)
+    return sha.hexdigest()
+
+
+def _request_hash(**request) -> str:
+    """What a retry must repeat to count as the same application (files by their content)."""
+    request["uploads"] = {str(mid): _file_sha256(up) for mid, up in request["uploads"]}
+    request["reuse"] = sorted([list(pair) for pair in request["reuse"]])
     return hashlib.sha256(
-        json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()
+        json.dumps(request, sort_keys=True, default=str, ensure_ascii=False).encode()
     ).hexdigest()
 
 
@@ -491,7 +502,6 @@ def apply(
     actor,
     *,
     idempotency_key: str | None,
-    payload: dict,
     item: ImplementationItem | None = None,
     bundle: Bundle | None = None,
     applicant=None,
@@ -508,7 +518,18 @@ def apply(
     The same `idempotency_key` from the same account returns the first case (created=False)
     however often the request is retried; a different request under a used key is refused.
     """
-    digest = _request_hash(payload)
+    uploads, reuse = list(uploads), list(reuse)
+    digest = _request_hash(
+        item=item and item.pk,
+        bundle=bundle and bundle.code,
+        applicant=applicant and applicant.pk,
+        organisation=organisation and organisation.pk,
+        form_data=form_data or {},
+        uploads=uploads,
+        reuse=reuse,
+        delivery_method=delivery_method,
+        delivery_address=delivery_address,
+    )
     if idempotency_key:
         if len(idempotency_key) > 100:
             raise ValidationError({"idempotency_key": [_("幂等键不能超过 100 个字符")]})

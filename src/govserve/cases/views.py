@@ -8,8 +8,6 @@ shown next to the fields), reads through `selectors`, decisions through `permiss
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -123,14 +121,6 @@ def _counter_person(request: HttpRequest) -> User | None:
     return User.objects.filter(pk=pk, account_type=AccountType.PERSON, is_active=True).first()
 
 
-def _digest(upload) -> str:
-    sha = hashlib.sha256()
-    for chunk in upload.chunks():
-        sha.update(chunk)
-    upload.seek(0)
-    return sha.hexdigest()
-
-
 def _apply(request: HttpRequest, *, item=None, bundle=None, counter: bool = False) -> HttpResponse:
     user = request.user
     applicant = None
@@ -174,30 +164,18 @@ def _apply(request: HttpRequest, *, item=None, bundle=None, counter: bool = Fals
                     messages.success(request, _("草稿已保存，可以继续填写后提交。"))
                     return redirect("cases:edit", case.pk)
                 uploads = form.uploads()
-                payload = {
-                    "item": item.pk if item else None,
-                    "bundle": bundle.code if bundle else None,
-                    "applicant": applicant.pk if applicant else None,
-                    "organisation": organisation.pk if organisation else None,
-                    "form_data": form.form_data(),
-                    "delivery_method": form.cleaned_data["delivery_method"],
-                    "delivery_address": form.cleaned_data.get("delivery_address") or "",
-                    "materials": {str(mid): _digest(up) for mid, up in uploads},
-                    "reuse": sorted([list(pair) for pair in form.reuse()]),
-                }
                 case, _created = services.apply(
                     user,
                     idempotency_key=form.cleaned_data.get("idempotency_key") or None,
-                    payload=payload,
                     item=item,
                     bundle=bundle,
                     applicant=applicant,
                     organisation=organisation,
-                    form_data=payload["form_data"],
+                    form_data=form.form_data(),
                     uploads=uploads,
                     reuse=form.reuse(),
-                    delivery_method=payload["delivery_method"],
-                    delivery_address=payload["delivery_address"],
+                    delivery_method=form.cleaned_data["delivery_method"],
+                    delivery_address=form.cleaned_data.get("delivery_address") or "",
                 )
                 return redirect("cases:receipt", case.pk)
             except CaseError as exc:
