@@ -26,6 +26,12 @@ class CaseState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+# The deadline running in each state (stored as `Case.current_due`): field and name.
+CURRENT_DEADLINE = {
+    CaseState.SUBMITTED: ("acceptance_due", _("受理期限")),
+    CaseState.IN_REVIEW: ("promised_due", _("承诺办结期限")),
+    CaseState.DECIDED: ("delivery_due", _("送达期限")),
+}
 OPEN_STATES = (CaseState.SUBMITTED, CaseState.CORRECTION, CaseState.IN_REVIEW, CaseState.DECIDED)
 # States in which the applicant may still withdraw (before the decision).
 WITHDRAWABLE_STATES = (

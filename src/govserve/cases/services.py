@@ -36,6 +36,7 @@ from . import permissions, signals
 from .documents import issue_document
 from .forms_schema import clean_form, fields_for
 from .models import (
+    CURRENT_DEADLINE,
     WITHDRAWABLE_STATES,
     Case,
     CaseEvent,
@@ -627,11 +628,8 @@ def _recompute(case: Case, cause: str) -> None:
         delivery = add_working_days(timezone.localdate(case.decided_at), DELIVERY_DAYS)
         case.delivery_due, provisional = delivery.due, delivery.provisional
     case.due_provisional = provisional
-    case.current_due = {
-        CaseState.SUBMITTED: case.acceptance_due,
-        CaseState.IN_REVIEW: case.promised_due,
-        CaseState.DECIDED: case.delivery_due,
-    }.get(case.state)
+    running = CURRENT_DEADLINE.get(case.state)
+    case.current_due = getattr(case, running[0]) if running else None
     if case.pk:
         DeadlineRecord.objects.create(
             case=case,

@@ -28,24 +28,25 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from govserve.accounts.models import Role, RoleGrant
 from govserve.accounts.policies import grant_covers
 from govserve.regions.models import PREFIX_LENGTH, Department
 from govserve.workcalendar.deadlines import add_working_days, remaining_working_days
 
-from .models import Case, CaseItem, CaseState, DeadlineWarning, Notification, WarningLevel
+from .models import (
+    CURRENT_DEADLINE,
+    Case,
+    CaseItem,
+    CaseState,
+    DeadlineWarning,
+    Notification,
+    WarningLevel,
+)
 
 YELLOW_WORKING_DAYS = 3  # the inbox marks the same cases yellow (workflow.selectors)
 WARNED_STATES = (CaseState.SUBMITTED, CaseState.IN_REVIEW, CaseState.DECIDED)
 DEPARTMENT_BATCH = 500
-
-DEADLINE_NAMES = {
-    CaseState.SUBMITTED: gettext_lazy("受理期限"),
-    CaseState.IN_REVIEW: gettext_lazy("承诺办结期限"),
-    CaseState.DECIDED: gettext_lazy("送达期限"),
-}
 
 
 def due_cases(
@@ -131,7 +132,7 @@ def recipients(case: Case, grants: list[RoleGrant]) -> set[int]:
 
 
 def _message(case: Case, level: str, today: dt.date) -> tuple[str, str]:
-    deadline = DEADLINE_NAMES[case.state]
+    deadline = CURRENT_DEADLINE[case.state][1]
     left = remaining_working_days(case.current_due, today)
     values = {
         "number": case.number,
