@@ -33,9 +33,10 @@ fonts:
 	fi
 	@test -f "$(PDF_FONT)" || { echo "PDF font not found: $(PDF_FONT) (GOVSERVE_PDF_FONT)" >&2; exit 1; }
 
-# poppler's pdftotext and pdffonts: the tests read issued documents back with them.
+# poppler's pdftotext, pdffonts and pdfsig: the tests read issued documents back and check their
+# signatures independently of pyHanko.
 pdftools:
-	@if ! command -v pdffonts >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then \
+	@if ! command -v pdffonts >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfsig >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
 	fi
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "govserve.workcalendar",
     "govserve.cases",
     "govserve.workflow",
+    "govserve.licences",
     "oauth2_provider",
     "axes",
     "django_otp",
@@ -288,7 +289,22 @@ GOVSERVE = {
     "MATERIAL_MAX_BYTES": int(os.environ.get("GOVSERVE_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)),
     "MATERIAL_SCANNERS": os.environ.get("GOVSERVE_MATERIAL_SCANNERS", "govserve.cases.uploads.eicar_scanner").split(","),
     "CLAMD_SOCKET": os.environ.get("GOVSERVE_CLAMD_SOCKET", "/run/clamav/clamd.ctl"),
+    # Seals and signs every rendered notice and decision (cases/pdf.py; empty = unsigned).
+    "DOCUMENT_SEALER": "govserve.licences.sealing.DocumentSealer",
+    # Finds valid licences an applicant holds for a case's materials (免提交; cases/services.py).
+    "HELD_LICENCES": "govserve.licences.once_only.held_licence_materials",
+    # Protects the platform CA's private keys (licences/keystore.py; an HSM implements the same).
+    "KEY_STORE": os.environ.get("GOVSERVE_KEY_STORE", "govserve.licences.keystore.EnvironmentKeyStore"),
+    # The address printed in licence QR codes (the public verification page).
+    "PUBLIC_URL": os.environ.get("GOVSERVE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
 }
+
+# Private keys are wrapped with GOVSERVE_KEY_ENCRYPTION_KEY (base64, 32 bytes). In development
+# (DEBUG) a key is made once under var/ so `make run` works; production must set it.
+if DEBUG and not os.environ.get("GOVSERVE_KEY_ENCRYPTION_KEY"):
+    from govserve.licences.keystore import development_kek
+
+    os.environ["GOVSERVE_KEY_ENCRYPTION_KEY"] = development_kek(VAR_DIR / "key-encryption-key")
 
 # -- Background work (Celery) ----------------------------------------------------------
 # Without CELERY_BROKER_URL tasks run eagerly in the calling process (`make run`, tests);

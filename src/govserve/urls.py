@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("govserve.accounts.urls")),
     path("workcalendar/", include("govserve.workcalendar.urls")),
     path("workflow/", include("govserve.workflow.urls")),
+    # Licences: /verify/… (public), /licences/… (wallet, staff), case archive packages.
+    path("", include("govserve.licences.urls")),
     # Applications (办件): /cases/… for applicants, /counter/… for the 综合窗口.
     path("", include("govserve.cases.urls")),
     # OpenID Connect provider: /o/… endpoints and /.well-known/openid-configuration.

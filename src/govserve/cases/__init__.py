@@ -6,7 +6,15 @@ Signals this app sends (upward events, DESIGN.md "Layout"); the workflow app lis
 - `signals.case_accepted(case)` — the case was accepted (by staff, or deemed accepted by
   law after 5 working days); the review process should start.
 - `signals.case_withdrawn(case)` / `signals.case_closed(case)` — the process should stop.
-- `signals.case_decided(case)` — a decision was taken (the licences app issues on approval).
+- `signals.case_decided(case)` — a decision was taken (on commit).
+- `signals.case_approving(case, actor)` — *inside* the approval's transaction: the licences app
+  issues the case's electronic licences here; raising `CaseError` refuses the approval.
+- `signals.document_issued(document)` — *inside* the transaction that issued a notice or
+  decision: the licences app archives it.
+
+Hooks (settings, dotted paths, so this app imports nothing above it):
+`GOVSERVE_DOCUMENT_SEALER` seals and signs rendered documents (`pdf.sign_pdf`),
+`GOVSERVE_HELD_LICENCES` finds licences an applicant already holds (免提交, `services`).
 
 It listens to `workcalendar.signals.holiday_notice_loaded(year)` to recompute the deadlines
 of open cases that touch that year.

@@ -14,6 +14,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import F
 
+from . import signals
 from .models import Case, CaseDocument, DocumentKind, DocumentSerial
 
 NUMBER_PREFIX = {
@@ -57,4 +58,5 @@ def issue_document(case: Case, kind: str, *, department, text: str, on: dt.date)
     from .pdf import attach_pdf
 
     attach_pdf(doc)
+    signals.document_issued.send(sender=CaseDocument, document=doc)
     return doc

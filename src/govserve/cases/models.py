@@ -151,6 +151,9 @@ class Case(models.Model):
     )
     delivery_address = models.CharField(_("邮寄地址"), max_length=300, blank=True)
     green_channel = models.BooleanField(_("绿色通道"), default=False, db_index=True)
+    # 免提交: materials the platform attached itself from licences the applicant holds
+    # (统计 "少交材料数").
+    saved_materials = models.PositiveSmallIntegerField(_("免提交材料数"), default=0)
 
     state = models.CharField(
         _("状态"), max_length=12, choices=CaseState.choices, default=CaseState.DRAFT, db_index=True

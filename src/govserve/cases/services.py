@@ -1185,6 +1185,7 @@ def decide(case: Case, actor, *, outcome: str, reasons: str = "") -> Case:
             "number": case.number,
         }
         kind = DocumentKind.APPROVAL
+        signals.case_approving.send(sender=Case, case=case, actor=actor)
     else:
         text = _(
             "%(applicant)s：\n您申请的“%(title)s”（办件编号 %(number)s），经审查决定不予许可。理由：%(reasons)s"

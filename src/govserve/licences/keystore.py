@@ -98,3 +98,24 @@ class EnvironmentKeyStore:
             return aead.decrypt(nonce, sealed, aad)
         except InvalidTag:
             raise broken from None
+
+
+def development_kek(path) -> str:  # noqa: ANN001 - a pathlib.Path
+    """The development KEK kept in `path` (made once, mode 0600); settings use it only in DEBUG."""
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(base64.b64encode(os.urandom(32)).decode())
+    return path.read_text().strip()
+
+
+def key_store() -> KeyStore:
+    """The configured key store (settings.GOVSERVE["KEY_STORE"], a dotted path to a class)."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    return import_string(settings.GOVSERVE["KEY_STORE"])()

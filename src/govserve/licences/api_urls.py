@@ -1,0 +1,5 @@
+"""REST routes under /api/licences/ (no namespace, like the other API routes)."""
+
+from . import api_archive, api_lifecycle, api_public
+
+urlpatterns = [*api_public.urlpatterns, *api_lifecycle.urlpatterns, *api_archive.urlpatterns]

@@ -1,0 +1,488 @@
+"""Electronic licences, the platform's certificate authority, seals and the archive.
+
+证照类型 → 电子证照 (one row per version); 证书 (root and department, per algorithm);
+电子印章 (GB/T 38540); sharing and use records; the append-only 电子档案.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from govserve.accounts.models import Organisation
+from govserve.cases.models import Case, CaseDocument
+from govserve.catalog.models import ImplementationItem
+from govserve.regions.models import Department
+
+
+class FieldKind(models.TextChoices):
+    TEXT = "text", _("文本")
+    DATE = "date", _("日期")
+    NUMBER = "number", _("数字")
+    CHOICE = "choice", _("选项")
+
+
+class LicenceType(models.Model):
+    """证照类型: one kind of licence (食品经营许可证 …), defined once, issued by many departments.
+
+    `fields` lists the licence's own data, each ``{"name", "label", "kind", "required",
+    "choices"?, "max_length"?}``; on issue each is filled from the case's form field of the
+    same name (see services). `layout` is ``{"title", "orientation": "landscape"|"portrait",
+    "note"}``.
+    """
+
+    name = models.CharField(_("证照名称"), max_length=100)
+    type_code = models.CharField(
+        _("证照类型代码"),
+        max_length=21,
+        unique=True,
+        help_text=_("定义部门统一社会信用代码（18 位）+ 3 位顺序号（GB/T 36904）"),
+    )
+    ministry_name = models.CharField(_("定义部门"), max_length=100, blank=True)
+    fields = models.JSONField(_("照面信息项"), default=list, blank=True)
+    validity_months = models.PositiveSmallIntegerField(
+        _("有效期（月）"), default=0, help_text=_("0 表示长期有效")
+    )
+    layout = models.JSONField(_("版式"), default=dict, blank=True)
+    items = models.ManyToManyField(
+        ImplementationItem,
+        verbose_name=_("产生证照的实施事项"),
+        related_name="licence_types",
+        blank=True,
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证照类型")
+        verbose_name_plural = _("证照类型")
+        ordering = ["type_code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ministry_uscc(self) -> str:
+        return self.type_code[:18]
+
+
+class Algorithm(models.TextChoices):
+    ECDSA_P256 = "ecdsa-p256", "ECDSA P-256 / SHA-256"
+    RSA_3072 = "rsa-3072", "RSA 3072 / SHA-256"
+    SM2 = "sm2", "SM2 / SM3"
+
+
+class CertificateRole(models.TextChoices):
+    ROOT = "root", _("平台根证书")
+    DEPARTMENT = "department", _("部门签名证书")
+
+
+class Certificate(models.Model):
+    """证书: an X.509 certificate of the platform certificate authority with its wrapped key.
+
+    The private key is stored only as the key store's wrapped blob (`keystore`), under
+    `key_label`. A root signs itself; a department certificate is signed by the active root of
+    the same algorithm. Rotation issues a new certificate and marks the old one `retired_at`
+    (documents it signed stay valid); revocation (`revoked_at`) puts it on the CRL.
+    """
+
+    role = models.CharField(_("用途"), max_length=12, choices=CertificateRole.choices)
+    algorithm = models.CharField(_("算法"), max_length=12, choices=Algorithm.choices)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    issuer = models.ForeignKey(
+        "self",
+        verbose_name=_("签发者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued",
+    )
+    serial_number = models.CharField(_("序列号"), max_length=64, unique=True)
+    subject = models.CharField(_("主题"), max_length=300)
+    pem = models.TextField(_("证书（PEM）"))
+    key_label = models.CharField(_("密钥标签"), max_length=100, unique=True)
+    wrapped_key = models.BinaryField(_("加密私钥"))
+    not_before = models.DateTimeField(_("生效时间"))
+    not_after = models.DateTimeField(_("失效时间"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("轮换停用时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revocation_reason = models.CharField(_("吊销原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("证书")
+        verbose_name_plural = _("证书")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["role", "algorithm", "department"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.get_algorithm_display()}, {self.serial_number})"
+
+    @property
+    def in_use(self) -> bool:
+        """May sign now: not retired, not revoked, inside its validity."""
+        now = timezone.now()
+        return (
+            self.retired_at is None
+            and self.revoked_at is None
+            and self.not_before <= now < self.not_after
+        )
+
+
+class SealKind(models.TextChoices):
+    OFFICIAL = "01", _("法定名称章")
+    LICENSING = "02", _("行政审批专用章")
+    OTHER = "99", _("其他业务专用章")
+
+
+class Seal(models.Model):
+    """电子印章 (GB/T 38540): seal information and picture bound to the maker's certificate.
+
+    `code` is the seal's identifier (印章编码); `maker_signature` is the SM2 signature of the
+    platform root over `seal_info()` (canonical bytes made by `seals`), so a seal whose picture
+    or dates were changed no longer verifies.
+    """
+
+    code = models.CharField(_("印章编码"), max_length=32, unique=True)
+    name = models.CharField(_("印章名称"), max_length=200)
+    kind = models.CharField(_("印章类型"), max_length=2, choices=SealKind.choices)
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="seals"
+    )
+    valid_from = models.DateField(_("有效期起"))
+    valid_until = models.DateField(_("有效期止"))
+    picture = models.BinaryField(_("印章图片（PNG）"))
+    picture_sha256 = models.CharField(_("图片 SM3/SHA-256"), max_length=64)
+    width_mm = models.PositiveSmallIntegerField(_("宽（毫米）"), default=42)
+    height_mm = models.PositiveSmallIntegerField(_("高（毫米）"), default=42)
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("签章人证书"),
+        on_delete=models.PROTECT,
+        related_name="seals",
+    )
+    maker_certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("制章者证书"),
+        on_delete=models.PROTECT,
+        related_name="made_seals",
+    )
+    maker_signature = models.BinaryField(_("制章者签名"))
+    created_at = models.DateTimeField(_("制作时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("电子印章")
+        verbose_name_plural = _("电子印章")
+        ordering = ["department", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LicenceStatus(models.TextChoices):
+    VALID = "valid", _("有效")
+    SUSPENDED = "suspended", _("已中止")
+    REVOKED = "revoked", _("已撤销")
+    SUPERSEDED = "superseded", _("已变更（被新版本替代）")
+    EXPIRED = "expired", _("已过期")
+
+
+class Licence(models.Model):
+    """电子证照: one version of one licence, signed (PAdES PDF + SM2 over its data).
+
+    A change (变更) or renewal (延续) issues a new row with the same serial and the next
+    version, and marks this one superseded; the old PDF stays verifiable as such.
+    """
+
+    identifier = models.CharField(_("证照标识"), max_length=140, unique=True)
+    licence_type = models.ForeignKey(
+        LicenceType, verbose_name=_("证照类型"), on_delete=models.PROTECT, related_name="licences"
+    )
+    serial = models.CharField(_("顺序号"), max_length=32)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    number = models.CharField(_("证照编号"), max_length=64)
+    holder_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("持证人（个人）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="licences",
+    )
+    holder_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("持证主体（法人）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="licences",
+    )
+    holder_name = models.CharField(_("持证主体名称"), max_length=200)
+    holder_id_number = models.CharField(_("持证主体证件号码"), max_length=18)
+    issuer = models.ForeignKey(
+        Department, verbose_name=_("发证机关"), on_delete=models.PROTECT, related_name="licences"
+    )
+    issued_on = models.DateField(_("发证日期"))
+    valid_from = models.DateField(_("有效期起"))
+    valid_until = models.DateField(_("有效期止"), null=True, blank=True)
+    data = models.JSONField(_("照面信息"), default=dict)
+    source_case = models.ForeignKey(
+        Case,
+        verbose_name=_("来源办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="licences",
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=LicenceStatus.choices, default=LicenceStatus.VALID
+    )
+    status_reason = models.CharField(_("状态原因"), max_length=300, blank=True)
+    status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("替代的版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    pdf = models.FileField(_("证照文件（PDF）"), upload_to="licences/%Y/%m/", blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, db_index=True, blank=True)
+    signed_data = models.BinaryField(_("签名数据（规范化 JSON）"), default=b"")
+    sm2_signature = models.BinaryField(_("SM2 签名"), default=b"")
+    sm2_certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("SM2 签名证书"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    seal = models.ForeignKey(
+        Seal, verbose_name=_("电子印章"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    renewal_reminded_on = models.DateField(_("延续提醒日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("电子证照")
+        verbose_name_plural = _("电子证照")
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licence_type", "issuer", "serial", "version"],
+                name="licence_version_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(holder_user__isnull=False)
+                | models.Q(holder_organisation__isnull=False),
+                name="licence_has_holder",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["holder_user", "status"]),
+            models.Index(fields=["holder_organisation", "status"]),
+            models.Index(fields=["status", "valid_until"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licence_type.name} {self.number}"
+
+    def effective_status(self, on: dt.date | None = None) -> str:
+        """The stored status, or EXPIRED for a valid licence past its end date."""
+        on = on or timezone.localdate()
+        if self.status == LicenceStatus.VALID and self.valid_until and self.valid_until < on:
+            return LicenceStatus.EXPIRED
+        return self.status
+
+    def is_usable(self, on: dt.date | None = None) -> bool:
+        """Valid today: may be offered as a material (免提交)."""
+        return self.effective_status(on) == LicenceStatus.VALID
+
+
+class LicenceSerial(models.Model):
+    """The last serial a department gave for a licence type (taken under a row lock)."""
+
+    licence_type = models.ForeignKey(LicenceType, on_delete=models.CASCADE, related_name="+")
+    issuer = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["licence_type", "issuer"], name="licence_serial_once")
+        ]
+
+
+class LicenceEvent(models.Model):
+    """证照生命周期记录: issued, changed, renewed, suspended, resumed, revoked, expired …"""
+
+    licence = models.ForeignKey(
+        Licence, verbose_name=_("电子证照"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("动作"), max_length=20)
+    description = models.CharField(_("说明"), max_length=300)
+    reason = models.TextField(_("原因"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("证照记录")
+        verbose_name_plural = _("证照记录")
+        ordering = ["licence", "at", "pk"]
+
+
+class LicenceShare(models.Model):
+    """证照授权: the holder lets one department use one licence for a stated purpose."""
+
+    licence = models.ForeignKey(
+        Licence, verbose_name=_("电子证照"), on_delete=models.CASCADE, related_name="shares"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("使用部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    purpose = models.CharField(_("用途"), max_length=300)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("授权人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+    expires_on = models.DateField(_("授权截止日期"))
+    revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("证照授权")
+        verbose_name_plural = _("证照授权")
+        ordering = ["-created_at", "-pk"]
+
+    def clean(self) -> None:
+        if not (self.purpose or "").strip():
+            raise ValidationError({"purpose": [_("请写明用途")]})
+
+
+class LicenceUse(models.Model):
+    """用证记录: one use of a licence by a department (visible to the holder)."""
+
+    class Channel(models.TextChoices):
+        CASE_MATERIAL = "material", _("作为办件材料（免提交）")
+        SHARE = "share", _("持证人授权查验")
+        VERIFY = "verify", _("部门核验")
+
+    licence = models.ForeignKey(
+        Licence, verbose_name=_("电子证照"), on_delete=models.CASCADE, related_name="uses"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("使用部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("使用人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices)
+    purpose = models.CharField(_("用途"), max_length=300)
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    share = models.ForeignKey(
+        LicenceShare,
+        verbose_name=_("授权"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="uses",
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("用证记录")
+        verbose_name_plural = _("用证记录")
+        ordering = ["-at", "-pk"]
+
+
+class ArchiveKind(models.TextChoices):
+    DOCUMENT = "document", _("文书")
+    LICENCE = "licence", _("电子证照")
+    LICENCE_EVENT = "licence_event", _("证照状态变更")
+
+
+class ArchiveEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: ANN003 - QuerySet signature
+        raise ValidationError(_("电子档案只能追加，不能修改"))
+
+    def delete(self):
+        raise ValidationError(_("电子档案只能追加，不能删除"))
+
+
+class ArchiveEntry(models.Model):
+    """电子档案: an append-only entry; `entry_hash` = SHA-256 over the previous entry's hash
+    and this entry's content (see `archive`), so any change breaks the chain after it."""
+
+    sequence = models.PositiveBigIntegerField(_("序号"), unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=ArchiveKind.choices)
+    title = models.CharField(_("题名"), max_length=300)
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.ForeignKey(
+        CaseDocument,
+        verbose_name=_("文书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    licence = models.ForeignKey(
+        Licence,
+        verbose_name=_("电子证照"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    content_sha256 = models.CharField(_("内容 SHA-256"), max_length=64)
+    metadata = models.JSONField(_("元数据"), default=dict)
+    previous_hash = models.CharField(_("前一条哈希"), max_length=64)
+    entry_hash = models.CharField(_("本条哈希"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("归档时间"))
+
+    objects = ArchiveEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("电子档案")
+        verbose_name_plural = _("电子档案")
+        ordering = ["sequence"]
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        if self.pk is not None:
+            raise ValidationError(_("电子档案只能追加，不能修改"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        raise ValidationError(_("电子档案只能追加，不能删除"))
