@@ -325,6 +325,9 @@ class LicenceSerial(models.Model):
             models.UniqueConstraint(fields=["licence_type", "issuer"], name="licence_serial_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.licence_type_id}/{self.issuer_id}: {self.last}"
+
 
 class LicenceEvent(models.Model):
     """证照生命周期记录: issued, changed, renewed, suspended, resumed, revoked, expired …"""
@@ -350,6 +353,9 @@ class LicenceEvent(models.Model):
         verbose_name_plural = _("证照记录")
         ordering = ["licence", "at", "pk"]
 
+    def __str__(self) -> str:
+        return self.description
+
 
 class LicenceShare(models.Model):
     """证照授权: the holder lets one department use one licence for a stated purpose."""
@@ -372,6 +378,9 @@ class LicenceShare(models.Model):
         verbose_name = _("证照授权")
         verbose_name_plural = _("证照授权")
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.licence} → {self.department}: {self.purpose}"
 
     def clean(self) -> None:
         if not (self.purpose or "").strip():
@@ -424,6 +433,9 @@ class LicenceUse(models.Model):
         verbose_name = _("用证记录")
         verbose_name_plural = _("用证记录")
         ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.licence} ← {self.department}: {self.purpose}"
 
 
 class ArchiveKind(models.TextChoices):
@@ -478,6 +490,9 @@ class ArchiveEntry(models.Model):
         verbose_name = _("电子档案")
         verbose_name_plural = _("电子档案")
         ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.title}"
 
     def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         if self.pk is not None:
