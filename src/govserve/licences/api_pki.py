@@ -1,0 +1,3 @@
+"""API routes: see licences/api_urls.py (owner module)."""
+
+urlpatterns: list = []

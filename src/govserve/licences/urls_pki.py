@@ -1,0 +1,3 @@
+"""Pages: see licences/urls.py (owner module)."""
+
+urlpatterns: list = []
