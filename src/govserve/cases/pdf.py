@@ -26,12 +26,14 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -107,15 +109,25 @@ def document_font() -> str:
         return name
 
 
+def document_sealer():  # noqa: ANN201 - any object with picture() and sign()
+    """The configured document sealer (settings.GOVSERVE["DOCUMENT_SEALER"], a dotted path to
+    a class with `picture(department) -> bytes | None` and `sign(data, department, *, reason)`),
+    or None when the setting is empty: documents are then issued unsigned."""
+    path = (getattr(settings, "GOVSERVE", {}) or {}).get("DOCUMENT_SEALER") or ""
+    return import_string(path)() if path else None
+
+
 class SealArea(Flowable):
-    """The issuing department and the date, right-aligned, under a dashed ring where the
-    electronic seal goes (the seal overlaps the date, as a paper seal does)."""
+    """The issuing department and the date, right-aligned, with the electronic seal's picture
+    centred over them (the seal overlaps the name and the date, as a paper seal does); without
+    a seal picture, a dashed ring marks where it goes."""
 
     RADIUS = 21 * mm  # a 42 mm official seal
 
-    def __init__(self, font: str, department: str, date_text: str):
+    def __init__(self, font: str, department: str, date_text: str, picture: bytes | None = None):
         super().__init__()
         self.font, self.department, self.date_text = font, department, date_text
+        self.picture = picture
         self.height = 2 * self.RADIUS + 6 * mm
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -133,16 +145,27 @@ class SealArea(Flowable):
         centre_x = right - text_width / 2
         centre_y = self.height / 2
         c.saveState()
-        c.setStrokeColor(colors.Color(0.8, 0.1, 0.1))
-        c.setDash(3, 3)
-        c.circle(centre_x, centre_y, self.RADIUS, stroke=1, fill=0)
-        c.setFillColor(colors.Color(0.8, 0.1, 0.1))
-        c.setFont(self.font, 8)
-        c.drawCentredString(centre_x, centre_y + self.RADIUS - 6 * mm, "（电子印章位置）")
+        if not self.picture:
+            c.setStrokeColor(colors.Color(0.8, 0.1, 0.1))
+            c.setDash(3, 3)
+            c.circle(centre_x, centre_y, self.RADIUS, stroke=1, fill=0)
+            c.setFillColor(colors.Color(0.8, 0.1, 0.1))
+            c.setFont(self.font, 8)
+            c.drawCentredString(centre_x, centre_y + self.RADIUS - 6 * mm, "（电子印章位置）")
         c.setFillColor(colors.black)
         c.setFont(self.font, size)
         c.drawRightString(right, centre_y + 2 * mm, self.department)
         c.drawRightString(right, centre_y - 6 * mm, self.date_text)
+        if self.picture:
+            # Drawn after the text, so the red seal lies over the name and date (transparent PNG).
+            c.drawImage(
+                ImageReader(io.BytesIO(self.picture)),
+                centre_x - self.RADIUS,
+                centre_y - self.RADIUS,
+                width=2 * self.RADIUS,
+                height=2 * self.RADIUS,
+                mask="auto",
+            )
         c.restoreState()
 
 
@@ -174,8 +197,8 @@ def _paragraphs(text: str, styles: dict[str, ParagraphStyle]) -> list[Paragraph]
     return out
 
 
-def render_pdf(doc: CaseDocument) -> bytes:
-    """The document as PDF bytes (unsigned)."""
+def render_pdf(doc: CaseDocument, sealer=None) -> bytes:  # noqa: ANN001 - see document_sealer
+    """The document as PDF bytes (unsigned), with `sealer`'s seal picture if one is given."""
     font = document_font()
     styles = _styles(font)
     case = doc.case
@@ -223,7 +246,12 @@ def render_pdf(doc: CaseDocument) -> bytes:
         Spacer(1, 8 * mm),
         info,
         Spacer(1, 6 * mm),
-        SealArea(font, department.name, chinese_date(doc.issued_on)),
+        SealArea(
+            font,
+            department.name,
+            chinese_date(doc.issued_on),
+            sealer.picture(department) if sealer is not None else None,
+        ),
     ]
 
     def footer(canvas, _doc) -> None:
@@ -238,20 +266,28 @@ def render_pdf(doc: CaseDocument) -> bytes:
     return buffer.getvalue()
 
 
-def sign_pdf(data: bytes) -> bytes:
-    """Apply the issuing department's electronic seal and signature to a rendered document.
+def sign_pdf(data: bytes, department, reason: str, sealer=None) -> bytes:  # noqa: ANN001
+    """Sign a rendered document with the issuing department's signature (PAdES, by the
+    configured sealer); unchanged when no sealer is configured.
 
-    Not implemented yet: this returns `data` unchanged. The electronic seal (GB/T 38540, SM2
-    over SM3, DOMAIN.md §3) and the PAdES signature come with the licences issue; they belong
-    here, on the dashed ring that `SealArea` draws, so every caller of `attach_pdf` gets sealed
-    documents without changing.
+    A key that cannot be used raises the sealer's error (a `CaseError` with status 503 from
+    the licences app): the caller's transaction — the state change that issues the
+    document — is then rolled back, so no unsigned notice or decision is ever issued.
     """
-    return data
+    sealer = sealer if sealer is not None else document_sealer()
+    if sealer is None:
+        return data
+    return sealer.sign(data, department, reason=reason)
 
 
 def attach_pdf(doc: CaseDocument) -> None:
-    """Render, (later: seal and sign,) and store the PDF on `doc.file` with its SHA-256."""
-    data = sign_pdf(render_pdf(doc))
+    """Render with the department's seal picture, sign, and store the PDF on `doc.file`
+    with its SHA-256."""
+    sealer = document_sealer()
+    title = TITLES.get(doc.kind, doc.kind)
+    data = render_pdf(doc, sealer)
+    if sealer is not None:
+        data = sign_pdf(data, doc.department, f"{title} {doc.number}".strip(), sealer)
     doc.sha256 = hashlib.sha256(data).hexdigest()
     doc.file.save(f"{doc.case_id}-{doc.kind}-{doc.pk}.pdf", ContentFile(data), save=False)
     doc.save(update_fields=["file", "sha256"])
