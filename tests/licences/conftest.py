@@ -47,6 +47,83 @@ def approved_case(world, **kwargs):
     kwargs.setdefault(
         "uploads", [(world.id_card.pk, pdf()), (world.floor_plan.pk, pdf("plan.pdf"))]
     )
+    kwargs.setdefault("idempotency_key", None)
     case, _created = case_services.apply(world.applicant, **kwargs)
     case = case_services.accept(case, world.clerk)
     return case_services.decide(case, world.market_approver, outcome="approved")
+
+
+# -- issuing and lifecycle -------------------------------------------------------------------------
+FOOD_FIELDS = [
+    {
+        "name": "business_address",
+        "label": "经营场所",
+        "kind": "text",
+        "required": True,
+        "max_length": 200,
+    },
+    {"name": "business_scope", "label": "经营项目", "kind": "text", "required": False},
+    {
+        "name": "main_form",
+        "label": "主体业态",
+        "kind": "choice",
+        "required": False,
+        "choices": ["食品销售经营者", "餐饮服务经营者"],
+    },
+]
+FOOD_FORM = {
+    "business_address": "广安市广安区北辰街道建设路 8 号",
+    "business_scope": "预包装食品销售；热食类食品制售",
+    "main_form": "餐饮服务经营者",
+}
+
+
+def add_form_fields(item, fields=FOOD_FIELDS, *, required=None) -> None:
+    """The item's application form asks for the licence's fields (same keys as the names)."""
+    from govserve.cases.models import FieldType, FormField
+
+    kinds = {
+        "text": FieldType.TEXT,
+        "date": FieldType.DATE,
+        "number": FieldType.NUMBER,
+        "choice": FieldType.CHOICE,
+    }
+    for n, spec in enumerate(fields):
+        FormField.objects.create(
+            item=item,
+            key=spec["name"],
+            label=spec["label"],
+            field_type=kinds[spec["kind"]],
+            required=spec["required"] if required is None else required,
+            choices=spec.get("choices", []),
+            order=n,
+        )
+
+
+@pytest.fixture
+def food_licence_type(world):
+    """食品经营许可证 with a required address, its fields on the item's application form."""
+    add_form_fields(world.item)
+    return make_licence_type(
+        world,
+        fields=FOOD_FIELDS,
+        layout={
+            "title": "食品经营许可证",
+            "orientation": "landscape",
+            "number_prefix": "JY",
+            "note": "本证照依法签发，与纸质证照具有同等法律效力。",
+        },
+    )
+
+
+@pytest.fixture
+def issued_licence(world, food_licence_type):
+    """The licence an approved food-business application issued (version 1)."""
+    case = approved_case(world, form_data=dict(FOOD_FORM))
+    return case.licences.get()
+
+
+def staff_user(username, role, region, department=None):
+    from tests.cases.conftest import staff
+
+    return staff(username, role, region, department)
