@@ -320,6 +320,11 @@ CELERY_BEAT_SCHEDULE = {
     # Art 32: cases nobody acted on within 5 working days are accepted by law.
     "deem-accepted": {"task": "govserve.cases.tasks.deem_accepted", "schedule": 15 * 60},
     "deadline-warnings": {"task": "govserve.cases.tasks.deadline_warnings", "schedule": 60 * 60},
+    # Licences past their end date expire; holders of those ending within 30 days are reminded.
+    "licence-expiry-and-renewal-reminders": {
+        "task": "govserve.licences.tasks.daily_lifecycle",
+        "schedule": 24 * 60 * 60,
+    },
 }
 # Beat remembers when each entry last ran here (not in the working directory).
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
