@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
 from dataclasses import dataclass, field
@@ -36,13 +37,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.reader import PdfFileReader
 from stdnum.cn import uscc as stdnum_uscc
 
 from govserve.accounts.masking import mask_id_number
 from govserve.cases.models import CaseDocument
 from govserve.cases.pdf import chinese_date
 
-from . import identifiers, qrlinks
+from . import identifiers, pki, qrlinks, seals, services, signing
 from .errors import LicenceError
 from .models import Licence, LicenceStatus
 
@@ -229,8 +231,6 @@ def _payload_differences(stored: bytes, expected: bytes) -> list[str]:
 
 
 def _check_sm2(licence: Licence) -> Check:
-    from . import signing
-
     name = _("SM2 数据签名")
     certificate = licence.sm2_certificate
     signature = bytes(licence.sm2_signature or b"")
@@ -249,8 +249,6 @@ def _check_sm2(licence: Licence) -> Check:
 
 def _check_signed_data(licence: Licence) -> Check:
     """The register must still say what was signed: recompute the canonical payload."""
-    from . import services
-
     name = _("登记信息与签名数据一致")
     stored = bytes(licence.signed_data or b"")
     expected = services.signed_payload(licence)
@@ -264,10 +262,8 @@ def _check_signed_data(licence: Licence) -> Check:
     return Check(name, False, detail, SIGNED_DATA)
 
 
-def _check_certificates(licence: Licence, pdf_check: Any | None) -> Check:
+def _check_certificates(licence: Licence, pdf_check: signing.PdfSignatureCheck | None) -> Check:
     """Chain and revocation of both signing certificates, and that the issuer owns them."""
-    from . import pki
-
     name = _("签名证书（证书链与吊销状态）")
     problems: list[str] = []
     certificates = [licence.sm2_certificate]
@@ -275,10 +271,14 @@ def _check_certificates(licence: Licence, pdf_check: Any | None) -> Check:
         certificates.append(pdf_check.certificate)
     elif pdf_check is not None and pdf_check.signed:
         problems.append(_("PDF 签名证书不是本平台签发的证书"))
+    # Validity at the signing time (a certificate that ran out later does not void what it
+    # signed); revocation counts whenever it happened (check_chain always reports it). The
+    # register's creation time is used, not the time the PDF claims for itself.
+    signed_at = licence.created_at or timezone.now()
     for certificate in certificates:
         if certificate is None:
             continue
-        problems += pki.check_chain(certificate)
+        problems += pki.check_chain(certificate, at=signed_at)
         if certificate.department_id != licence.issuer_id:
             problems.append(
                 _("证书 %(serial)s 不属于发证机关") % {"serial": certificate.serial_number}
@@ -300,7 +300,7 @@ def _stored_pdf(licence: Licence) -> bytes | None:
         return None
 
 
-def _pdf_signature_problems(pdf_check: Any) -> list[str]:
+def _pdf_signature_problems(pdf_check: signing.PdfSignatureCheck) -> list[str]:
     """What is wrong with a PDF's signature itself (the certificate is judged separately)."""
     if not pdf_check.signed:
         return [_("文件中没有电子签名")]
@@ -312,13 +312,13 @@ def _pdf_signature_problems(pdf_check: Any) -> list[str]:
     return problems
 
 
-def _check_pdf(licence: Licence, data: bytes | None) -> tuple[Check, Any | None]:
+def _check_pdf(
+    licence: Licence, data: bytes | None
+) -> tuple[Check, signing.PdfSignatureCheck | None]:
     name = _("PDF 电子签名")
     if data is None:
         return Check(name, False, _("证照文件缺失"), PDF_SIGNATURE), None
-    pdf_check = _validate_pdf(data)
-    if pdf_check is None:
-        return Check(name, False, _("证照文件无法读取"), PDF_SIGNATURE), None
+    pdf_check = signing.validate_pdf(data)
     problems = _pdf_signature_problems(pdf_check)
     if hashlib.sha256(data).hexdigest() != licence.pdf_sha256:
         problems.append(_("文件摘要与签发时登记的不一致"))
@@ -328,12 +328,11 @@ def _check_pdf(licence: Licence, data: bytes | None) -> tuple[Check, Any | None]
 
 
 def _check_seal(licence: Licence) -> Check:
-    from . import seals
-
     name = _("电子印章")
     if licence.seal is None:
         return Check(name, False, _("证照没有电子印章"), SEAL)
-    problems = seals.verify_seal(licence.seal)
+    # The seal had to be valid when it was applied, like a paper seal: judged on the issue date.
+    problems = seals.verify_seal(licence.seal, on=licence.issued_on)
     if problems:
         return Check(name, False, "；".join(problems), SEAL)
     return Check(name, True, _("“%(seal)s”有效") % {"seal": licence.seal.name}, SEAL)
@@ -455,19 +454,13 @@ def too_large_message() -> str:
     }
 
 
-def _validate_pdf(data: bytes) -> Any | None:
-    """signing.validate_pdf, or None when the file cannot be parsed as a PDF at all.
-
-    The bytes come from anyone on the internet; the PDF parser raises many kinds of errors on
-    malformed files, and every one of them means the same to the user: not a readable PDF.
-    """
-    from . import signing
-
+def _readable(data: bytes) -> bool:
+    """Whether the PDF parser can read the file at all (asked only of unsigned files)."""
     try:
-        return signing.validate_pdf(data)
-    except Exception:  # noqa: BLE001 - untrusted input, see the docstring
-        logger.info("verification: PDF could not be parsed", exc_info=True)
-        return None
+        PdfFileReader(io.BytesIO(data), strict=False).root  # noqa: B018 - parse the trailer
+    except Exception:  # noqa: BLE001 - any parser error on untrusted bytes means "unreadable"
+        return False
+    return True
 
 
 def verify_pdf(data: bytes) -> Verification:
@@ -480,10 +473,10 @@ def verify_pdf(data: bytes) -> Verification:
         raise LicenceError("file", too_large_message(), status=413)
     if b"%PDF-" not in data[:_HEADER_WINDOW]:
         raise LicenceError("file", _("这不是 PDF 文件：请上传电子证照的 PDF 原件"), status=400)
-    pdf_check = _validate_pdf(data)
-    if pdf_check is None:
-        raise LicenceError("file", _("无法读取该 PDF 文件：文件已损坏或格式不正确"), status=400)
+    pdf_check = signing.validate_pdf(data)
     if not pdf_check.signed:
+        if not _readable(data):
+            raise LicenceError("file", _("无法读取该 PDF 文件：文件已损坏或格式不正确"), status=400)
         return Verification(
             outcome=UNKNOWN,
             headline=_("这不是本平台签发的电子证照，或文件中没有电子签名。"),
@@ -550,7 +543,9 @@ def verify_pdf(data: bytes) -> Verification:
     )
 
 
-def _verify_document(document: CaseDocument, pdf_check: Any, signature_ok: Check) -> Verification:
+def _verify_document(
+    document: CaseDocument, pdf_check: signing.PdfSignatureCheck, signature_ok: Check
+) -> Verification:
     """A signed notice or decision (文书) of a case, recognised by its SHA-256."""
     problems = list(pdf_check.problems) if not pdf_check.trusted else []
     certificate = pdf_check.certificate
