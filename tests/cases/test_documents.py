@@ -270,3 +270,32 @@ def test_concurrent_documents_never_share_a_number(world):
     )
     year = timezone.localdate().year
     assert numbers == {f"区市场监管局停字〔{year}〕第{n}号" for n in range(1, 5)}
+
+
+@needs_poppler
+@pytest.mark.skipif(not shutil.which("pdfsig"), reason="poppler's pdfsig is not installed")
+def test_documents_carry_the_departments_seal_and_signature(world, tmp_path):
+    """With the configured sealer (the licences app), the seal picture replaces the dashed
+    placeholder and the notice is signed by the issuing department."""
+    case = services.accept(apply(world), world.clerk)
+    data = read(case.documents.get(kind=DocumentKind.ACCEPTANCE))
+    assert "电子印章位置" not in "".join(pdf_text(data, tmp_path).split())
+    path = tmp_path / "sealed.pdf"
+    path.write_bytes(data)
+    images = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert " image " in images, "the seal picture is in the page"
+    sig = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert "Signature is Valid." in sig and "广安市广安区市场监督管理局" in sig
+
+
+@needs_poppler
+def test_without_a_sealer_documents_are_issued_unsigned_with_a_placeholder(
+    world, settings, tmp_path
+):
+    settings.GOVSERVE = {**settings.GOVSERVE, "DOCUMENT_SEALER": ""}
+    case = services.accept(apply(world), world.clerk)
+    data = read(case.documents.get(kind=DocumentKind.ACCEPTANCE))
+    assert "（电子印章位置）" in "".join(pdf_text(data, tmp_path).split())
+    assert b"/ByteRange" not in data
