@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govserve.accounts import policies
-from govserve.accounts.models import DEPARTMENT_ROLES, Representation, Role
+from govserve.accounts.models import DEPARTMENT_ROLES, PersonalDataAccess, Representation, Role
 from govserve.cases.models import Case, Notification, Outcome
 from govserve.cases.notifications import _send as _email_notification
 
@@ -371,6 +371,20 @@ def staff_licences(user) -> QuerySet[Licence]:
             part &= Q(issuer_id=grant.department_id)
         q |= part
     return qs.filter(q)
+
+
+def log_staff_read(viewer, licence: Licence, *, channel: str) -> None:
+    """Record a staff read of a person's licence (name, ID number, data), as cases does for a
+    case; a business's licence carries no personal data, the holder reading their own neither."""
+    if not licence.holder_user_id or viewer.pk == licence.holder_user_id:
+        return
+    PersonalDataAccess.objects.create(
+        viewer=viewer,
+        subject_id=licence.holder_user_id,
+        fields="licence:holder_name,holder_id_number(masked),data",
+        reason=_("查阅电子证照 %(number)s") % {"number": licence.number},
+        channel=channel[:20],
+    )
 
 
 def _lock(licence: Licence) -> Licence:
