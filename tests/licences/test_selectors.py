@@ -81,7 +81,9 @@ def test_the_wallet_holds_own_and_represented_organisations_licences_only(world,
     own = make_licence(world, licence_type, holder_user=world.applicant)
     companys = make_licence(world, licence_type, holder_organisation=company)
     others = make_licence(world, licence_type, holder_user=world.other_applicant)
-    someone_elses_company = make_licence(world, licence_type, holder_organisation=OrganisationFactory())
+    someone_elses_company = make_licence(
+        world, licence_type, holder_organisation=OrganisationFactory()
+    )
 
     assert set(selectors.wallet(world.applicant)) == {own, companys}
     assert selectors.licence_for_holder(world.applicant, companys.pk) == companys
@@ -108,9 +110,7 @@ def test_an_agent_sees_the_organisations_licences_until_the_authorisation_ends(w
         selectors.licence_for_holder(world.other_applicant, licence.pk)
 
     # an authorisation that has run out is as good as revoked
-    represent(
-        world.other_applicant, company, valid_until=timezone.now() - dt.timedelta(minutes=1)
-    )
+    represent(world.other_applicant, company, valid_until=timezone.now() - dt.timedelta(minutes=1))
     assert list(selectors.wallet(world.other_applicant)) == []
 
 
@@ -214,7 +214,12 @@ def test_only_live_shares_are_shared_with_a_department(world, licence_type):
         world.market,
         world.health,
     }
-    assert [s.purpose for s in selectors.shares_of(licence)] == ["卫生许可", "已到期", "旧用途", "核验经营资格"]
+    assert [s.purpose for s in selectors.shares_of(licence)] == [
+        "卫生许可",
+        "已到期",
+        "旧用途",
+        "核验经营资格",
+    ]
 
 
 def test_the_department_picker_searches_by_name(world):
