@@ -313,12 +313,13 @@ def _pdf_signature_problems(pdf_check: signing.PdfSignatureCheck) -> list[str]:
 
 
 def _check_pdf(
-    licence: Licence, data: bytes | None
+    licence: Licence, data: bytes | None, pdf_check: signing.PdfSignatureCheck | None = None
 ) -> tuple[Check, signing.PdfSignatureCheck | None]:
     name = _("PDF 电子签名")
     if data is None:
         return Check(name, False, _("证照文件缺失"), PDF_SIGNATURE), None
-    pdf_check = signing.validate_pdf(data)
+    if pdf_check is None:
+        pdf_check = signing.validate_pdf(data)
     problems = _pdf_signature_problems(pdf_check)
     if hashlib.sha256(data).hexdigest() != licence.pdf_sha256:
         problems.append(_("文件摘要与签发时登记的不一致"))
@@ -339,16 +340,20 @@ def _check_seal(licence: Licence) -> Check:
 
 
 def _verify_licence(
-    licence: Licence, result: Verification, pdf_data: bytes | None = None
+    licence: Licence,
+    result: Verification,
+    pdf_data: bytes | None = None,
+    pdf_validated: signing.PdfSignatureCheck | None = None,
 ) -> Verification:
     """Run every check on a registered licence and word the verdict.
 
     `pdf_data` is the uploaded file when verifying a PDF (already known to be an exact copy of
-    the stored one); otherwise the stored file is read.
+    the stored one), with its `pdf_validated` answer (not validated twice); otherwise the
+    stored file is read.
     """
     _describe(result, licence)
     data = pdf_data if pdf_data is not None else _stored_pdf(licence)
-    pdf_check, validated = _check_pdf(licence, data)
+    pdf_check, validated = _check_pdf(licence, data, pdf_validated)
     result.checks = [
         _check_sm2(licence),
         _check_signed_data(licence),
@@ -517,7 +522,12 @@ def verify_pdf(data: bytes) -> Verification:
         .first()
     )
     if licence is not None:
-        return _verify_licence(licence, Verification(outcome=UNKNOWN, headline=""), pdf_data=data)
+        return _verify_licence(
+            licence,
+            Verification(outcome=UNKNOWN, headline=""),
+            pdf_data=data,
+            pdf_validated=pdf_check,
+        )
     document = CaseDocument.objects.select_related("department").filter(sha256=sha256).first()
     if document is not None:
         return _verify_document(document, pdf_check, signature_ok)
