@@ -138,7 +138,6 @@ def use(
             "department", _("您不是%(department)s的工作人员") % {"department": department.name}, 403
         )
     purpose = _purpose(purpose)
-    licence = Licence.objects.select_for_update().get(pk=licence.pk)
     grant = None
     if case is not None:
         if not _case_carries(case, department, licence):

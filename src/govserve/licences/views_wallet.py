@@ -259,7 +259,7 @@ def use_shared(request: HttpRequest, share_pk: int) -> HttpResponse:
     return page(
         request,
         "licences/wallet/shared.html",
-        {"shares": _staff_shares(request, {grant.pk: form}), "open_share": grant.pk},
+        {"shares": _staff_shares(request, {grant.pk: form})},
         status=status,
     )
 
