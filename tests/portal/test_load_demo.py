@@ -26,9 +26,19 @@ def test_demo_loads_and_is_idempotent(django_capture_on_commit_callbacks):
     from govserve.cases.models import Case, CaseState
     from govserve.workflow.models import Task
 
-    assert set(Case.objects.values_list("state", flat=True)) == {CaseState.SUBMITTED, CaseState.IN_REVIEW}
+    assert set(Case.objects.values_list("state", flat=True)) == {
+        CaseState.SUBMITTED,
+        CaseState.IN_REVIEW,
+        CaseState.CLOSED,
+    }
+    # The demo citizen holds a signed 营业执照 (from an approved 个体工商户设立登记), which the
+    # items asking for one attach by themselves.
+    from govserve.licences.models import Licence
+
+    licence = Licence.objects.get(holder_user__mobile="13800000001")
+    assert licence.licence_type.name == "营业执照" and licence.sm2_signature and licence.pdf
     assert Task.objects.filter(department=RoleGrant.objects.get(user=reviewer).department).exists()
     call_command("load_demo", no_real_items=True, verbosity=0)
     assert ImplementationItem.objects.filter(state=ItemState.PUBLISHED).count() == published.count()
-    assert Case.objects.count() == 2
+    assert Case.objects.count() == 3 and Licence.objects.count() == 1
     assert User.objects.filter(username="ga-reviewer").count() == 1

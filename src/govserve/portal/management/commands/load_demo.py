@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from govserve.accounts import demo as accounts_demo
 from govserve.cases import demo as cases_demo
 from govserve.catalog import demo
+from govserve.licences import demo as licences_demo
 
 
 class Command(BaseCommand):
@@ -51,8 +52,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"演示岗位与群众账户密码：{accounts_demo.DEMO_PASSWORD}（登录：/accounts/login/）"
         )
+        types = licences_demo.ensure_licence_types()
+        if types:
+            self.stdout.write(f"电子证照类型 {types} 个")
         fields = cases_demo.ensure_form_fields()
         if fields:
             self.stdout.write(f"申请表字段 {fields} 个")
         for case in cases_demo.ensure_demo_cases():
             self.stdout.write(f"演示办件 {case}")
+        licence = licences_demo.ensure_demo_licence()
+        if licence:
+            self.stdout.write(f"演示电子证照 {licence}（群众账户 13800000001 持有）")
