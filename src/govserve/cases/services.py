@@ -18,10 +18,12 @@ import hashlib
 import json
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from govserve.accounts.models import AccountType, Organisation
@@ -66,7 +68,9 @@ DEFAULT_EXTENSION_DAYS = 10
 JOINT_STATUTORY_DAYS = 45  # Art 42: joint / centralised handling
 JOINT_EXTENSION_DAYS = 15
 DELIVERY_DAYS = 10  # Art 44
-# Materials the government issues or shares are not asked of the applicant (once only).
+# Materials the government issues or shares are not asked of the applicant (once only) —
+# except one whose source is a licence type: that is asked unless the holder's licence is
+# found (免提交, see `held_licences`), so an expired licence never silently stands in.
 GOVERNMENT_SOURCES = {MaterialSource.GOVERNMENT_ISSUED, MaterialSource.SHARED_DATA}
 
 
@@ -141,25 +145,117 @@ def case_items(case: Case) -> list[ImplementationItem]:
     return [case.item]
 
 
+def licence_type_code(material: Material) -> str:
+    """The licence type a material is (电子证照类型代码 of its standard material), or ""."""
+    return (material.common.licence_type_code or "").strip() if material.common_id else ""
+
+
 def required_materials(items: Iterable[ImplementationItem]) -> list[tuple[str, Material]]:
-    """(merge key, first Material) for every material the applicant must give, each key once."""
+    """(merge key, first Material) for every material the applicant must give, each key once.
+    A material whose source is a licence type is listed (the holder's licence may supply it)."""
     seen: dict[str, Material] = {}
     for item in items:
-        for material in item.materials.all():
-            if material.required and material.source not in GOVERNMENT_SOURCES:
+        # A bundle's items come with their materials (and standard materials) prefetched.
+        prefetched = getattr(item, "_prefetched_objects_cache", {}).get("materials")
+        materials = (
+            item.materials.all()
+            if prefetched is not None
+            else item.materials.select_related("common")
+        )
+        for material in materials:
+            if material.required and (
+                licence_type_code(material) or material.source not in GOVERNMENT_SOURCES
+            ):
                 seen.setdefault(material.merge_key, material)
     return list(seen.items())
 
 
-def missing_materials(case: Case, items: list[ImplementationItem] | None = None) -> list[Material]:
-    """Required materials not yet given; pass `items` when the caller has already read them."""
-    given = {
+def held_licences(case: Case, materials: Iterable[Material]) -> tuple[dict, dict[str, str]]:
+    """免提交: which of `materials` a usable licence of the case's holder supplies.
+
+    Returns (merge key → (material, licence), merge key → note saying why a licence the holder
+    has cannot be used). Asked through the GOVSERVE["HELD_LICENCES"] hook (this app never
+    imports licences); `case` may be unsaved (the apply page asks before the case exists).
+    """
+    candidates = [m for m in materials if licence_type_code(m)]
+    path = settings.GOVSERVE.get("HELD_LICENCES")
+    if not candidates or not path:
+        return {}, {}
+    found = import_string(path)(case, candidates)
+    return {m.merge_key: (m, lic) for m, lic in found}, dict(getattr(found, "notes", {}))
+
+
+def _given_keys(case: Case) -> set[str]:
+    return {
         cm.material.merge_key
         for cm in case.materials.select_related("material", "material__common")
         if cm.material_id and cm.status != MaterialStatus.REPLACED
     }
-    items = case_items(case) if items is None else items
-    return [m for key, m in required_materials(items) if key not in given]
+
+
+def _missing(case: Case, items: list[ImplementationItem]) -> tuple[list[Material], dict[str, str]]:
+    """Required materials not given and not supplied by a held licence, with notes on licences
+    the holder has that cannot be used (merge key → note)."""
+    given = _given_keys(case)
+    missing = [m for key, m in required_materials(items) if key not in given]
+    held, notes = held_licences(case, missing)
+    return [m for m in missing if m.merge_key not in held], notes
+
+
+def missing_materials(case: Case, items: list[ImplementationItem] | None = None) -> list[Material]:
+    """Required materials not yet given; pass `items` when the caller has already read them."""
+    return _missing(case, case_items(case) if items is None else items)[0]
+
+
+def _missing_messages(missing: list[Material], notes: dict[str, str]) -> list[str]:
+    """One line per missing material; a licence the holder has but cannot use says why."""
+    return [
+        _("缺少必需材料：%(name)s") % {"name": m.name}
+        + (f"（{notes[m.merge_key]}）" if m.merge_key in notes else "")
+        for m in missing
+    ]
+
+
+def _attach_held_licences(case: Case, items: list[ImplementationItem]) -> int:
+    """免提交 at submission: attach the holder's usable licence for every required licence
+    material not given (each merge key once), count it in `case.saved_materials` (the caller
+    saves) and let the licences side record the use (``record_use=True``, same transaction)."""
+    given = _given_keys(case)
+    wanted = [m for key, m in required_materials(items) if key not in given]
+    wanted = [m for m in wanted if licence_type_code(m)]
+    path = settings.GOVSERVE.get("HELD_LICENCES")
+    if not wanted or not path:
+        return 0
+    found = import_string(path)(case, wanted, record_use=True)
+    for material, licence in found:
+        pdf = licence.pdf
+        try:
+            size = pdf.size if pdf else 0
+        except OSError:
+            size = 0
+        # The licence's own stored PDF (same storage name, like a reused material): the file
+        # the reviewer opens is byte for byte the signed licence.
+        CaseMaterial.objects.create(
+            case=case,
+            material=material,
+            name=material.name,
+            origin=MaterialOrigin.LICENCE,
+            file=pdf.name if pdf else "",
+            original_name=f"{licence.identifier}.pdf",
+            content_type="application/pdf",
+            size=size,
+            sha256=licence.pdf_sha256,
+            reference=licence.identifier,
+        )
+        _event(
+            case,
+            "licence_attached",
+            _("自动获取电子证照：%(licence)s（%(material)s，免提交）")
+            % {"licence": licence, "material": material.name},
+            note=licence.identifier,
+        )
+    case.saved_materials += len(found)
+    return len(found)
 
 
 def _check_actionable(item: ImplementationItem, field: str = "item") -> None:
@@ -436,9 +532,9 @@ def submit(case: Case, actor) -> Case:
         case.form_data = clean_form(fields_for(items), case.form_data)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    missing = missing_materials(case, items)
+    missing, notes = _missing(case, items)
     if missing:
-        errors["materials"] = [_("缺少必需材料：%(name)s") % {"name": m.name} for m in missing]
+        errors["materials"] = _missing_messages(missing, notes)
     if case.delivery_method == DeliveryMethod.POST and not case.delivery_address:
         errors["delivery_address"] = [_("选择邮寄送达时请填写邮寄地址")]
     if errors:
@@ -446,6 +542,7 @@ def submit(case: Case, actor) -> Case:
     now = timezone.now()
     day = timezone.localdate(now)
     case.number = _next_number(case, day)
+    _attach_held_licences(case, items)  # 免提交 (needs the number: the use names the case)
     case.state = CaseState.SUBMITTED
     case.submitted_at = now
     case.received_on = day
@@ -461,6 +558,7 @@ def submit(case: Case, actor) -> Case:
         "statutory_limit_days",
         "promised_limit_days",
         "max_extension_days",
+        "saved_materials",
         *DUE_FIELDS,
     )
     by_clerk = case.channel == Channel.COUNTER
@@ -842,21 +940,23 @@ def resubmit(case: Case, actor) -> Case:
     case = _lock(case)
     _expect(case, CaseState.CORRECTION)
     _check_editable(case, actor)
-    missing = missing_materials(case)
+    items = case_items(case)
+    missing, notes = _missing(case, items)
     still_wrong = case.materials.filter(status=MaterialStatus.TO_CORRECT)
     errors = {}
     if missing:
-        errors["materials"] = [_("缺少必需材料：%(name)s") % {"name": m.name} for m in missing]
+        errors["materials"] = _missing_messages(missing, notes)
     if still_wrong.exists():
         errors.setdefault("materials", []).extend(
             _("材料仍需补正：%(name)s") % {"name": cm.name} for cm in still_wrong
         )
     if errors:
         raise ValidationError(errors)
+    _attach_held_licences(case, items)  # 免提交, as at submission
     case.state = CaseState.SUBMITTED
     case.received_on = today()
     _recompute(case, _("补正后重新提交"))
-    _save(case, "state", "received_on", *DUE_FIELDS)
+    _save(case, "state", "received_on", "saved_materials", *DUE_FIELDS)
     CorrectionNotice.objects.filter(case=case).update(resubmitted_at=timezone.now())
     _event(case, "resubmitted", _("补正材料后重新提交"), actor=actor, role=_("申请人"))
     return case

@@ -26,7 +26,7 @@ from govserve.accounts.masking import mask_id_number, mask_mobile, mask_name
 from govserve.accounts.models import AccountType, User
 from govserve.accounts.selectors import organisations_of
 from govserve.accounts.views import account_required, denied, page
-from govserve.catalog.models import Bundle, ImplementationItem, ItemState
+from govserve.catalog.models import Bundle, ImplementationItem, ItemState, Material
 
 from . import notifications, permissions, selectors, services
 from .forms import (
@@ -121,6 +121,57 @@ def _counter_person(request: HttpRequest) -> User | None:
     return User.objects.filter(pk=pk, account_type=AccountType.PERSON, is_active=True).first()
 
 
+# -- 免提交: materials whose source is a licence type --------------------------------------------
+def _licence_slots(spec) -> dict[int, Material]:
+    """Slots of `spec` whose material is a licence type (slot id → material). They are asked
+    (an upload slot) like the applicant's own materials, because only a usable licence of the
+    holder supplies them — `services.held_licences` says which, and the page says so."""
+    ids = [slot.id for slot in spec.materials]
+    materials = {
+        m.pk: m
+        for m in Material.objects.filter(pk__in=ids, common__isnull=False).select_related("common")
+        if services.licence_type_code(m)
+    }
+    for slot in spec.materials:
+        if slot.id in materials:
+            slot.provided_by_government = False
+    return materials
+
+
+def _licence_notes(slots: dict[int, Material], holders: list[tuple[str, Case]]) -> dict:
+    """Slot id → (held by the first holder, lines for the page: {"held", "text"}) for each
+    licence slot. `holders` are (label, case) pairs: the draft, or unsaved cases for each way
+    the person may apply (themself, each organisation they act for)."""
+    notes: dict[int, tuple[bool, list[dict]]] = {}
+    materials = list(slots.values())
+    for n, (label, holder) in enumerate(holders):
+        held, unusable = services.held_licences(holder, materials)
+        for slot_id, material in slots.items():
+            found, lines = notes.get(slot_id, (False, []))
+            key = material.merge_key
+            if key in held:
+                text = _("已自动获取电子证照“%(licence)s”，无需提交") % {"licence": held[key][1]}
+                found = found or n == 0
+            elif key in unusable:
+                text = unusable[key]
+            else:
+                continue
+            lines.append({"held": key in held, "text": f"{label}{text}"})
+            notes[slot_id] = (found, lines)
+    return notes
+
+
+def _show_licence_notes(form: ApplicationForm, notes: dict) -> None:
+    """Each asked material's row says whether a held licence supplies it (then no upload is
+    required) or why the holder's licence cannot."""
+    for row in form.slots:
+        held, lines = notes.get(row["slot"].id, (False, []))
+        row["licence_notes"] = lines
+        row["licence_held"] = held
+        if held:
+            row["file"].field.show_required = False
+
+
 def _apply(request: HttpRequest, *, item=None, bundle=None, counter: bool = False) -> HttpResponse:
     user = request.user
     applicant = None
@@ -140,6 +191,7 @@ def _apply(request: HttpRequest, *, item=None, bundle=None, counter: bool = Fals
         )
     owner = applicant or user
     spec = selectors.form_spec(item=item, bundle=bundle)
+    licence_slots = _licence_slots(spec)
     reusable = selectors.reusable_for(owner, None, spec)
     organisations = [] if counter else list(organisations_of(user))
     form = ApplicationForm(
@@ -149,6 +201,13 @@ def _apply(request: HttpRequest, *, item=None, bundle=None, counter: bool = Fals
         reusable=reusable,
         organisations=organisations,
     )
+    if licence_slots:
+        # Before the case exists: ask for each way this person may apply (unsaved cases).
+        holders = [(_("本人申请：") if organisations else "", Case(applicant=owner))] + [
+            (_("以“%(name)s”名义申请：") % {"name": o.name}, Case(applicant=owner, organisation=o))
+            for o in organisations
+        ]
+        _show_licence_notes(form, _licence_notes(licence_slots, holders))
     status = 200
     if request.method == "POST":
         status = 400
@@ -263,6 +322,7 @@ def edit_draft(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("办件不存在"))
     counter = case.filed_by_id is not None
     spec = selectors.case_form_spec(case)
+    licence_slots = _licence_slots(spec)
     reusable = selectors.reusable_for(case.applicant, case.organisation, spec)
     form = ApplicationForm(
         request.POST or None,
@@ -273,6 +333,8 @@ def edit_draft(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial_from_case(case),
     )
     form.fields.pop("organisation", None)
+    licence_notes = _licence_notes(licence_slots, [("", case)]) if licence_slots else {}
+    _show_licence_notes(form, licence_notes)
     context = {
         "case": case,
         "item": None if case.bundle_id else case.item,
@@ -339,6 +401,7 @@ def _correction_slots(case: Case) -> list:
     """The materials the applicant may (re)upload while correcting: the notice's materials and
     any required material not given."""
     spec = selectors.case_form_spec(case)
+    _licence_slots(spec)
     notice_ids = set()
     for entry in (
         selectors.expectations(case)[0].entries if case.state == CaseState.CORRECTION else []
@@ -590,7 +653,9 @@ def counter_forget(request: HttpRequest) -> HttpResponse:
 
 
 def _slots_for_notice(case: Case) -> list:
-    return selectors.case_form_spec(case).asked_materials
+    spec = selectors.case_form_spec(case)
+    _licence_slots(spec)  # an attached licence may be found wrong too
+    return spec.asked_materials
 
 
 def _staff_context(request: HttpRequest, case: Case, **forms) -> dict:
