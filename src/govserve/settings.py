@@ -150,6 +150,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "govserve.accounts.models.Role",
         "ProcessKindEnum": "govserve.workflow.models.ProcessKind",
         "TaskRoleEnum": "govserve.workflow.models.TaskRole",
+        "CertificateRoleEnum": "govserve.licences.models.CertificateRole",
         "TaskStateEnum": "govserve.workflow.models.TaskState",
         "TaskOutcomeEnum": "govserve.workflow.models.Outcome",
         "CalendarDayKindEnum": "govserve.workcalendar.models.DayKind",
@@ -212,6 +213,8 @@ OIDC_SCOPES = {
     "workflow.write": _("认领、办理审批任务，上传审批流程新版本"),
     "cases.read": _("查看办件及办理进度、消息"),
     "cases.write": _("提交申请、办理办件（受理、补正、送达等）"),
+    "licences.read": _("查看本人及所代理单位的电子证照、授权和用证记录"),
+    "licences.write": _("授权部门使用电子证照、撤回授权；部门用证；证照变更、延续、中止、撤销"),
 }
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -70,7 +70,15 @@ class AuthorityView(APIView):
     @extend_schema(
         tags=TAG,
         summary="Platform root and department certificates (public)",
-        responses={200: serializers.DictField(help_text="{roots: [...], certificates: [...]}")},
+        responses={
+            200: inline_serializer(
+                "CertificateAuthority",
+                {
+                    "roots": RootSerializer(many=True),
+                    "certificates": CertificateSerializer(many=True),
+                },
+            )
+        },
     )
     def get(self, request: Request) -> Response:
         rows = Certificate.objects.select_related("department", "issuer").order_by(
