@@ -2,16 +2,18 @@
 
 import datetime as dt
 import hashlib
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from govserve.accounts.models import Representation
 from govserve.cases import services as case_services
 from govserve.cases.models import CaseDocument, CaseState, DocumentKind, Notification
 from govserve.cases.services import CaseError
-from govserve.licences import services, signing
+from govserve.licences import seals, services, signing
 from govserve.licences.errors import LicenceError
 from govserve.licences.identifiers import parse_identifier
 from govserve.licences.models import (
@@ -21,7 +23,7 @@ from govserve.licences.models import (
     LicenceSerial,
     LicenceStatus,
 )
-from tests.cases.conftest import pdf
+from tests.cases.conftest import build_world, pdf
 from tests.factories import OrganisationFactory
 from tests.licences.conftest import (
     FOOD_FIELDS,
@@ -416,3 +418,36 @@ def test_renewal_reminders_go_once_within_30_days(world, issued_licence):
     # a renewed version starts afresh
     new = services.renew(issued_licence, world.market_approver)
     assert new.renewal_reminded_on is None
+
+
+# -- concurrency (PostgreSQL) -----------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has a single writer; the race is PG's"
+)
+def test_concurrent_issues_take_distinct_serials():
+    world = build_world()
+    licence_type = make_licence_type(world)
+    seals.department_seal(world.market)  # the certificate and seal exist before the race
+    barrier = threading.Barrier(4)
+    serials, errors = [], []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            licence = services.issue(
+                licence_type, issuer=world.market, holder_user=world.applicant, data={}
+            )
+            serials.append(licence.serial)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(serials) == ["00000001", "00000002", "00000003", "00000004"]
