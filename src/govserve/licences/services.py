@@ -1,7 +1,8 @@
 """Issuing electronic licences and their lifecycle (电子证照签发、变更、延续、中止、恢复、撤销、过期).
 
 Every write is one transaction and leaves a `LicenceEvent`, tells the holder (in-app message,
-e-mail after the commit) and, once the archive lands, appends to the electronic archive.
+e-mail after the commit) and appends to the electronic archive (`archive`: each new version,
+and each status change of an existing one).
 Refusals raise `LicenceError` (field, Chinese message, 400/403/404/409) or a Django
 `ValidationError` keyed by field, and write nothing.
 
@@ -129,17 +130,13 @@ def _event(licence: Licence, action: str, description: str, *, actor=None, reaso
     event = LicenceEvent.objects.create(
         licence=licence, action=action, description=description[:300], reason=reason, actor=actor
     )
-    # The archive helper's functions; until they exist nothing is archived (see the report).
-    append = getattr(archive, "append_licence_event", None)
-    if append is not None and action in ARCHIVED_EVENTS:
-        append(event)
+    if action in ARCHIVED_EVENTS:
+        archive.append_licence_event(event)
     return event
 
 
 def _archive_licence(licence: Licence) -> None:
-    append = getattr(archive, "append_licence", None)
-    if append is not None:
-        append(licence)
+    archive.append_licence(licence)
 
 
 # -- issuing -------------------------------------------------------------------------------------------
