@@ -28,13 +28,18 @@ def _send(notification_id: int) -> None:
     Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
 
 
-def notify_applicant(case: Case, subject: str, body: str) -> Notification:
-    """One message to the case's applicant account (and to the clerk-filed applicant alike)."""
+def notify(recipient_id: int, subject: str, body: str, *, case: Case | None = None) -> Notification:
+    """One in-app message to one person, e-mailed after the commit when they have an address."""
     note = Notification.objects.create(
-        recipient_id=case.applicant_id, case=case, subject=subject, body=body
+        recipient_id=recipient_id, case=case, subject=subject, body=body
     )
     transaction.on_commit(lambda: _send(note.pk))
     return note
+
+
+def notify_applicant(case: Case, subject: str, body: str) -> Notification:
+    """One message to the case's applicant account (and to the clerk-filed applicant alike)."""
+    return notify(case.applicant_id, subject, body, case=case)
 
 
 def mark_read(user, notification_ids=None) -> int:

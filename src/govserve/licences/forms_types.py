@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from govserve.accounts.policies import changeable_items_q
 from govserve.catalog.models import ImplementationItem
 
-from .identifiers import _type_code_error
+from .identifiers import type_code_error
 from .models import FieldKind, LicenceType
 
 FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,49}$")
@@ -38,7 +38,7 @@ CHOICES_MAX = 50
 def clean_type_code(value: Any) -> str:
     """The type code in capitals; ValidationError (Chinese) naming what is wrong."""
     code = str(value or "").strip().upper()
-    problem = _type_code_error(code)
+    problem = type_code_error(code)
     if problem:
         raise ValidationError(problem, code="type_code")
     return code

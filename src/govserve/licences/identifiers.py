@@ -70,7 +70,7 @@ def _uscc_error(value: str) -> str | None:
     return None
 
 
-def _type_code_error(value: str) -> str | None:
+def type_code_error(value: str) -> str | None:
     if len(value) != 21 or not _SEQUENCE.fullmatch(value[18:]):
         return _("证照类型代码应为制定部门的 18 位统一社会信用代码加 3 位顺序号")
     problem = _uscc_error(value[:18])
@@ -81,7 +81,7 @@ def _type_code_error(value: str) -> str | None:
 
 def _check_parts(type_code: str, issuer_uscc: str, serial: str, version: str) -> dict[str, str]:
     errors: dict[str, str] = {}
-    problem = _type_code_error(type_code)
+    problem = type_code_error(type_code)
     if problem:
         errors["type_code"] = problem
     problem = _uscc_error(issuer_uscc)

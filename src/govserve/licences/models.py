@@ -33,7 +33,7 @@ class LicenceType(models.Model):
     `fields` lists the licence's own data, each ``{"name", "label", "kind", "required",
     "choices"?, "max_length"?}``; on issue each is filled from the case's form field of the
     same name (see services). `layout` is ``{"title", "orientation": "landscape"|"portrait",
-    "note"}``.
+    "note", "number_prefix"}`` (the prefix of the printed 证照编号, e.g. JY).
     """
 
     name = models.CharField(_("证照名称"), max_length=100)

@@ -40,8 +40,8 @@ from django.utils.translation import gettext as _
 
 from govserve.accounts import policies
 from govserve.accounts.models import DEPARTMENT_ROLES, PersonalDataAccess, Representation, Role
-from govserve.cases.models import Case, Notification, Outcome
-from govserve.cases.notifications import _send as _email_notification
+from govserve.cases.models import Case, Outcome
+from govserve.cases.notifications import notify
 
 from . import archive, documents, seals, signing
 from .errors import LicenceError
@@ -120,10 +120,7 @@ def _recipient_ids(licence: Licence) -> list[int]:
 
 def _notify(licence: Licence, subject: str, body: str) -> None:
     for recipient_id in _recipient_ids(licence):
-        note = Notification.objects.create(
-            recipient_id=recipient_id, case=licence.source_case, subject=subject, body=body
-        )
-        transaction.on_commit(lambda pk=note.pk: _email_notification(pk))
+        notify(recipient_id, subject, body, case=licence.source_case)
 
 
 def _event(licence: Licence, action: str, description: str, *, actor=None, reason: str = ""):
