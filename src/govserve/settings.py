@@ -296,6 +296,8 @@ GOVSERVE = {
     "DOCUMENT_SEALER": "govserve.licences.sealing.DocumentSealer",
     # Finds valid licences an applicant holds for a case's materials (免提交; cases/services.py).
     "HELD_LICENCES": "govserve.licences.once_only.held_licence_materials",
+    # Which licence types items issue (a bundle asks no licence one of its own items issues).
+    "LICENCE_RESULTS": "govserve.licences.once_only.licences_issued_by",
     # Protects the platform CA's private keys (licences/keystore.py; an HSM implements the same).
     "KEY_STORE": os.environ.get("GOVSERVE_KEY_STORE", "govserve.licences.keystore.EnvironmentKeyStore"),
     # The address printed in licence QR codes (the public verification page).

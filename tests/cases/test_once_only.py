@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govserve.accounts.models import Representation
-from govserve.cases import services
+from govserve.cases import selectors, services
 from govserve.cases.models import Case, CaseState, Channel, MaterialOrigin
 from govserve.catalog.models import Material
 from govserve.licences.models import LicenceStatus, LicenceUse
@@ -136,6 +136,7 @@ def test_an_agent_filing_for_a_business_gets_the_business_licence(
 
 
 def test_a_bundle_needing_the_licence_twice_attaches_it_once(world, licence_type):
+    licence_type.items.clear()  # issued elsewhere, not by an item of this bundle
     licence_material(world, licence_type, world.health_item, world.fire_item)
     licence = make_licence(world, licence_type)
     items = [world.item, world.health_item, world.fire_item]
@@ -150,6 +151,27 @@ def test_a_bundle_needing_the_licence_twice_attaches_it_once(world, licence_type
     assert attached.reference == licence.identifier
     assert case.saved_materials == 1
     assert LicenceUse.objects.filter(licence=licence).count() == 1
+
+
+def test_a_bundle_does_not_ask_for_a_licence_one_of_its_own_items_issues(world, licence_type):
+    """开饭店一件事 issues the 食品经营许可证 (world.item) that its other items ask for: nobody
+    can hold it yet, so it is not asked — while the same item applied for alone asks it."""
+    licence_material(world, licence_type, world.health_item, world.fire_item)
+    items = [world.item, world.health_item, world.fire_item]
+    spec = selectors.form_spec(bundle=world.bundle)
+    slot = next(s for s in spec.materials if s.name == licence_type.name)
+    assert slot.provided_by_government
+    case, _created = services.apply(
+        world.applicant,
+        idempotency_key=None,
+        bundle=world.bundle,
+        uploads=own_uploads(world, *items),
+    )
+    assert case.state == CaseState.SUBMITTED and not licence_materials(case)
+    assert case.saved_materials == 0
+    with pytest.raises(ValidationError) as refused:
+        apply_health(world)
+    assert licence_type.name in str(refused.value)
 
 
 def test_a_retried_application_attaches_nothing_twice(world, licence_type, needs_licence):

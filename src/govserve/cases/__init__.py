@@ -12,9 +12,13 @@ Signals this app sends (upward events, DESIGN.md "Layout"); the workflow app lis
 - `signals.document_issued(document)` — *inside* the transaction that issued a notice or
   decision: the licences app archives it.
 
-Hooks (settings, dotted paths, so this app imports nothing above it):
-`GOVSERVE_DOCUMENT_SEALER` seals and signs rendered documents (`pdf.sign_pdf`),
-`GOVSERVE_HELD_LICENCES` finds licences an applicant already holds (免提交, `services`).
+Hooks (settings.GOVSERVE, dotted paths, so this app imports nothing above it):
+`DOCUMENT_SEALER` seals and signs rendered documents (`pdf.sign_pdf`);
+`HELD_LICENCES` — `(case, materials, *, record_use=False)` → the usable (material, licence)
+pairs of the case's holder, with `.notes` on licences that cannot be used: `services.submit` /
+`resubmit` attach them (免提交) calling it with `record_use=True`, so the licences app records
+each use; `LICENCE_RESULTS` — `(items)` → licence type code → ids of the items issuing it (a
+bundle asks no licence one of its own items issues).
 
 It listens to `workcalendar.signals.holiday_notice_loaded(year)` to recompute the deadlines
 of open cases that touch that year.

@@ -20,7 +20,7 @@ from govserve.accounts import policies
 from govserve.accounts.masking import mask_id_number, mask_mobile
 from govserve.accounts.models import DEPARTMENT_ROLES, PersonalDataAccess, Role
 from govserve.accounts.selectors import PersonalData, reveal_personal_data
-from govserve.catalog.models import Bundle, ImplementationItem, ItemState, Material
+from govserve.catalog.models import Bundle, ImplementationItem, ItemState
 from govserve.catalog.selectors import bundle_items
 from govserve.workcalendar.calendar import year_table
 
@@ -38,7 +38,7 @@ from .models import (
     MaterialStatus,
     Notification,
 )
-from .services import GOVERNMENT_SOURCES, reusable_materials
+from .services import licences_issued_within, provided_without_asking, reusable_materials
 
 
 # -- who sees which cases -----------------------------------------------------------------------
@@ -186,16 +186,13 @@ class FormSpec:
         return [m for m in self.materials if not m.provided_by_government]
 
 
-def _provided_by_government(material: Material) -> bool:
-    # The same rule as services.required_materials: what is asked is what submission checks.
-    return material.source in GOVERNMENT_SOURCES
-
-
 def form_spec(*, item: ImplementationItem | None = None, bundle: Bundle | None = None) -> FormSpec:
     """The fields and the merged material list of an item or a bundle. A material two items
     need is listed once; it is required if any item requires it; materials the government
     issues or shares are listed as provided (not asked)."""
     items = bundle_items(bundle) if bundle is not None else [item]
+    # The same rule as services.required_materials: what is asked is what submission checks.
+    issued_within = licences_issued_within(items)
     slots: dict[str, MaterialSlot] = {}
     for it in items:
         materials = (
@@ -218,8 +215,8 @@ def form_spec(*, item: ImplementationItem | None = None, bundle: Bundle | None =
                     copies=material.copies,
                 )
             slot.required = slot.required or material.required
-            slot.provided_by_government = slot.provided_by_government and _provided_by_government(
-                material
+            slot.provided_by_government = slot.provided_by_government and provided_without_asking(
+                material, issued_within
             )
             if it.name not in slot.item_names:
                 slot.item_names.append(it.name)

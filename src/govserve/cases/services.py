@@ -69,8 +69,7 @@ JOINT_STATUTORY_DAYS = 45  # Art 42: joint / centralised handling
 JOINT_EXTENSION_DAYS = 15
 DELIVERY_DAYS = 10  # Art 44
 # Materials the government issues or shares are not asked of the applicant (once only) —
-# except one whose source is a licence type: that is asked unless the holder's licence is
-# found (免提交, see `held_licences`), so an expired licence never silently stands in.
+# except licences, see `provided_without_asking`.
 GOVERNMENT_SOURCES = {MaterialSource.GOVERNMENT_ISSUED, MaterialSource.SHARED_DATA}
 
 
@@ -150,9 +149,32 @@ def licence_type_code(material: Material) -> str:
     return (material.common.licence_type_code or "").strip() if material.common_id else ""
 
 
+def licences_issued_within(items: Iterable[ImplementationItem]) -> dict[str, set[int]]:
+    """Licence type code → ids of the items among `items` whose result it is (through the
+    GOVSERVE["LICENCE_RESULTS"] hook). Only a bundle can issue what one of its own items asks."""
+    items = list(items)
+    path = settings.GOVSERVE.get("LICENCE_RESULTS")
+    if len(items) < 2 or not path:
+        return {}
+    return import_string(path)(items)
+
+
+def provided_without_asking(material: Material, issued_within: dict[str, set[int]]) -> bool:
+    """Not asked of the applicant: a licence another item of the same application issues (开办
+    一件事 asks no 营业执照 it issues itself), or — for materials that are not licences — what
+    the government issues or shares. A licence material is otherwise asked (the holder's
+    licence may supply it, see `held_licences`), so an expired one never silently stands in."""
+    code = licence_type_code(material)
+    if code:
+        return bool(issued_within.get(code, set()) - {material.item_id})
+    return material.source in GOVERNMENT_SOURCES
+
+
 def required_materials(items: Iterable[ImplementationItem]) -> list[tuple[str, Material]]:
     """(merge key, first Material) for every material the applicant must give, each key once.
     A material whose source is a licence type is listed (the holder's licence may supply it)."""
+    items = list(items)
+    issued_within = licences_issued_within(items)
     seen: dict[str, Material] = {}
     for item in items:
         # A bundle's items come with their materials (and standard materials) prefetched.
@@ -163,9 +185,7 @@ def required_materials(items: Iterable[ImplementationItem]) -> list[tuple[str, M
             else item.materials.select_related("common")
         )
         for material in materials:
-            if material.required and (
-                licence_type_code(material) or material.source not in GOVERNMENT_SOURCES
-            ):
+            if material.required and not provided_without_asking(material, issued_within):
                 seen.setdefault(material.merge_key, material)
     return list(seen.items())
 

@@ -126,16 +126,12 @@ def _licence_slots(spec) -> dict[int, Material]:
     """Slots of `spec` whose material is a licence type (slot id → material). They are asked
     (an upload slot) like the applicant's own materials, because only a usable licence of the
     holder supplies them — `services.held_licences` says which, and the page says so."""
-    ids = [slot.id for slot in spec.materials]
-    materials = {
+    ids = [slot.id for slot in spec.materials if not slot.provided_by_government]
+    return {
         m.pk: m
         for m in Material.objects.filter(pk__in=ids, common__isnull=False).select_related("common")
         if services.licence_type_code(m)
     }
-    for slot in spec.materials:
-        if slot.id in materials:
-            slot.provided_by_government = False
-    return materials
 
 
 def _licence_notes(slots: dict[int, Material], holders: list[tuple[str, Case]]) -> dict:

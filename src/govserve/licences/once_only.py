@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from govserve.cases.models import Case
-from govserve.catalog.models import Material
+from govserve.catalog.models import ImplementationItem, Material
 
-from .models import Licence, LicenceStatus, LicenceUse
+from .models import Licence, LicenceStatus, LicenceType, LicenceUse
 
 
 class HeldLicences(list):
@@ -106,3 +106,14 @@ def held_licence_materials(
             ]
         )
     return found
+
+
+def licences_issued_by(items: Iterable[ImplementationItem]) -> dict[str, set[int]]:
+    """Licence type code → ids of those `items` that issue it (GOVSERVE["LICENCE_RESULTS"])."""
+    issued: dict[str, set[int]] = {}
+    links = LicenceType.items.through.objects.filter(
+        implementationitem_id__in=[item.pk for item in items], licencetype__active=True
+    ).values_list("licencetype__type_code", "implementationitem_id")
+    for code, item_id in links:
+        issued.setdefault(code, set()).add(item_id)
+    return issued
