@@ -16,7 +16,7 @@ from govserve.accounts import policies
 from govserve.accounts.masking import mask_id_number
 from govserve.accounts.models import Role
 
-from . import services
+from . import selectors, services
 from .forms_types import LicenceTypeForm, linkable_items
 from .models import (
     ArchiveEntry,
@@ -182,7 +182,7 @@ class LicenceAdmin(_ReadOnlyAdmin):
         return mask_id_number(obj.holder_id_number)
 
     def get_queryset(self, request):
-        return services.staff_licences(request.user)
+        return selectors.staff_licences(request.user)
 
     def has_module_permission(self, request) -> bool:
         return _licence_staff(request)
@@ -191,7 +191,7 @@ class LicenceAdmin(_ReadOnlyAdmin):
         return _licence_staff(request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        licence = services.staff_licences(request.user).filter(pk=object_id).first()
+        licence = selectors.staff_licences(request.user).filter(pk=object_id).first()
         if licence is not None:
             services.log_staff_read(request.user, licence, channel="admin")
         return super().change_view(request, object_id, form_url, extra_context)
@@ -274,7 +274,7 @@ class _ScopedByLicence(_ReadOnlyAdmin):
         return (
             super()
             .get_queryset(request)
-            .filter(licence__in=services.staff_licences(request.user))
+            .filter(licence__in=selectors.staff_licences(request.user))
             .select_related("licence")
         )
 

@@ -9,7 +9,7 @@
 - ``POST issued/{id}/change/`` {data, reason} → 201 with the new version; ``renew/`` {} → 201;
   ``suspend/`` / ``resume/`` / ``revoke/`` {reason} → 200 — approvers of the issuing department.
 
-Thin: reads through `services.staff_licences`, writes through `services` and `forms_types`;
+Thin: reads through `selectors.staff_licences`, writes through `services` and `forms_types`;
 refusals come back as ``{field: [message]}`` with a 4xx status (govserve.api.errors).
 """
 
@@ -34,7 +34,7 @@ from govserve.accounts.masking import mask_id_number
 from govserve.accounts.models import Role
 from govserve.catalog.models import ImplementationItem
 
-from . import services
+from . import selectors, services
 from .errors import LicenceError
 from .forms_types import clean_fields_spec, clean_layout, clean_type_code
 from .models import Licence, LicenceEvent, LicenceStatus, LicenceType
@@ -278,7 +278,7 @@ class IssuedLicenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_can_manage(self, obj: Licence) -> bool:
-        return services.can_manage_licence(self.context["request"].user, obj)
+        return selectors.can_manage_licence(self.context["request"].user, obj)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_pdf(self, obj: Licence) -> str | None:
@@ -311,7 +311,7 @@ class IssuedView(generics.GenericAPIView):
             or policies.active_grants(user, policies.CASE_ROLES | {Role.SUPERVISOR})
         ):
             raise PermissionDenied(_("证照管理仅供发证部门工作人员使用"))
-        return services.staff_licences(user).select_related("source_case")
+        return selectors.staff_licences(user).select_related("source_case")
 
     def get_licence(self) -> Licence:
         licence = self.get_queryset().filter(pk=self.kwargs["pk"]).first()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from govserve.accounts import policies
 from govserve.accounts.masking import mask_id_number
-from govserve.accounts.models import DEPARTMENT_ROLES
+from govserve.accounts.models import DEPARTMENT_ROLES, Role
 from govserve.regions.models import Department
 
 from .models import Licence, LicenceShare, LicenceStatus, LicenceUse
@@ -275,3 +275,32 @@ def department_choices(query: str = "", *, near: Department | None = None, limit
             region = region.parent
         qs = qs.filter(region_id__in=regions)
     return list(qs[:limit])
+
+
+# -- staff reads of issued licences -------------------------------------------------------------
+def can_read_licence(user, licence: Licence) -> bool:
+    """Staff of the issuing department (clerks of its region), supervisors of the region."""
+    return policies.can_read_scoped(
+        user, department_id=licence.issuer_id, region=licence.issuer.region
+    )
+
+
+def can_manage_licence(user, licence: Licence) -> bool:
+    """Approvers (审批负责人) of the issuing department change, renew, suspend, resume, revoke."""
+    return policies.holds_role(user, Role.APPROVER, licence.issuer.region, licence.issuer_id)
+
+
+def staff_licences(user) -> QuerySet[Licence]:
+    """Licences `user` may read as staff (can_read_licence, as a filter)."""
+    qs = Licence.objects.select_related("licence_type", "issuer", "issuer__region")
+    if not policies.is_signed_in(user):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    for grant in policies.active_grants(user, policies.CASE_ROLES | {Role.SUPERVISOR}):
+        part = policies.scope_q([grant], path="issuer__region")
+        if grant.role in DEPARTMENT_ROLES:
+            part &= Q(issuer_id=grant.department_id)
+        q |= part
+    return qs.filter(q)

@@ -20,7 +20,7 @@ Refusals raise `LicenceError` (field, Chinese message, 400/403/404/409) or a Dja
 - `suspend` / `resume` / `revoke` need a reason; a revoked licence is final (no resume, change
   or renewal) and its PDF verifies as revoked.
 - Who acts: approvers (审批负责人) of the issuing department, in its region — the same people
-  who decided the case. Supervisors read (`can_read_licence`) but change nothing, as for cases.
+  who decided the case. Supervisors read (`selectors.can_read_licence`) but change nothing, as for cases.
 """
 
 from __future__ import annotations
@@ -34,16 +34,15 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govserve.accounts import policies
-from govserve.accounts.models import DEPARTMENT_ROLES, PersonalDataAccess, Representation, Role
+from govserve.accounts.models import PersonalDataAccess, Representation
 from govserve.cases.models import Case, Outcome
 from govserve.cases.notifications import notify
 
-from . import archive, documents, seals, signing
+from . import archive, documents, seals, selectors, signing
 from .errors import LicenceError
 from .forms_types import clean_data
 from .identifiers import build_identifier
@@ -339,34 +338,6 @@ def issue_for_case(case: Case, actor) -> list[Licence]:
 
 
 # -- who may see and act --------------------------------------------------------------------------
-def can_read_licence(user, licence: Licence) -> bool:
-    """Staff of the issuing department (clerks of its region), supervisors of the region."""
-    return policies.can_read_scoped(
-        user, department_id=licence.issuer_id, region=licence.issuer.region
-    )
-
-
-def can_manage_licence(user, licence: Licence) -> bool:
-    """Approvers (审批负责人) of the issuing department change, renew, suspend, resume, revoke."""
-    return policies.holds_role(user, Role.APPROVER, licence.issuer.region, licence.issuer_id)
-
-
-def staff_licences(user) -> QuerySet[Licence]:
-    """Licences `user` may read as staff (can_read_licence, as a filter)."""
-    qs = Licence.objects.select_related("licence_type", "issuer", "issuer__region")
-    if not policies.is_signed_in(user):
-        return qs.none()
-    if user.is_superuser:
-        return qs
-    q = Q(pk__in=[])
-    for grant in policies.active_grants(user, policies.CASE_ROLES | {Role.SUPERVISOR}):
-        part = policies.scope_q([grant], path="issuer__region")
-        if grant.role in DEPARTMENT_ROLES:
-            part &= Q(issuer_id=grant.department_id)
-        q |= part
-    return qs.filter(q)
-
-
 def log_staff_read(viewer, licence: Licence, *, channel: str) -> None:
     """Record a staff read of a person's licence (name, ID number, data), as cases does for a
     case; a business's licence carries no personal data, the holder reading their own neither."""
@@ -390,7 +361,7 @@ def _lock(licence: Licence) -> Licence:
 
 
 def _check_manage(actor, licence: Licence) -> None:
-    if not can_manage_licence(actor, licence):
+    if not selectors.can_manage_licence(actor, licence):
         raise LicenceError(
             "licence", _("只有发证部门的审批负责人可以办理证照变更、延续、中止、恢复或撤销"), 403
         )

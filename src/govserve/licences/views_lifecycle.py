@@ -1,7 +1,7 @@
 """Staff pages for issued licences (证照管理): the list of the department's (or region's)
 licences with search, a licence with its history and the lifecycle actions, the PDF.
 
-Thin: reads through `services.staff_licences` (staff of the issuing department, clerks and
+Thin: reads through `selectors.staff_licences` (staff of the issuing department, clerks and
 supervisors of its region), writes through `services` (approvers of the issuing department
 act; refusals come back as LicenceError / ValidationError and are shown next to the fields).
 Opening a person's licence is recorded like opening a case (PersonalDataAccess).
@@ -25,7 +25,7 @@ from govserve.accounts import policies
 from govserve.accounts.models import Role
 from govserve.accounts.views import denied, page, staff_required
 
-from . import documents, qrlinks, services
+from . import documents, qrlinks, selectors, services
 from .errors import LicenceError
 from .models import FieldKind, Licence, LicenceStatus
 
@@ -104,7 +104,7 @@ def _is_licence_staff(user) -> bool:
 
 def _licence_or_404(request: HttpRequest, pk: int) -> Licence:
     licence = (
-        services.staff_licences(request.user)
+        selectors.staff_licences(request.user)
         .select_related("source_case", "holder_organisation", "seal")
         .filter(pk=pk)
         .first()
@@ -122,7 +122,7 @@ def licence_list(request: HttpRequest) -> HttpResponse:
     if not _is_licence_staff(request.user):
         return denied(request, _("证照管理仅供发证部门工作人员和监察人员使用。"))
     form = SearchForm(request.GET or None)
-    qs = services.staff_licences(request.user)
+    qs = selectors.staff_licences(request.user)
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
         if query:
@@ -147,7 +147,7 @@ def licence_list(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, licence: Licence, *, status: int = 200, **forms_) -> HttpResponse:
     user = request.user
-    can_manage = services.can_manage_licence(user, licence)
+    can_manage = selectors.can_manage_licence(user, licence)
     effective = licence.effective_status()
     opens = services.renewal_opens_on(licence)
     today = services.today()
