@@ -37,6 +37,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from govserve.accounts.models import PersonalDataAccess, Representation
 from govserve.cases.models import Case, Outcome
@@ -550,18 +551,27 @@ def _status_change(
     _refuse_state(licence, allowed, today())
     _set_status(licence, to, reason)
     _event(licence, action, description, actor=actor, reason=reason)
-    _notify(
-        licence,
-        _("电子证照%(what)s：%(type)s") % {"what": description, "type": licence.licence_type.name},
-        _("您的%(type)s（编号 %(number)s）已%(what)s。原因：%(reason)s")
-        % {
-            "type": licence.licence_type.name,
-            "number": licence.number,
-            "what": description,
-            "reason": reason,
-        },
-    )
+    subject, body = STATUS_MESSAGES[action]
+    params = {"type": licence.licence_type.name, "number": licence.number, "reason": reason}
+    _notify(licence, str(subject) % params, str(body) % params)
     return licence
+
+
+# One whole sentence per action (a verb put into a shared sentence does not translate).
+STATUS_MESSAGES = {
+    "suspended": (
+        gettext_lazy("电子证照已中止：%(type)s"),
+        gettext_lazy("您的%(type)s（编号 %(number)s）已中止，中止期间不能使用。原因：%(reason)s"),
+    ),
+    "resumed": (
+        gettext_lazy("电子证照已恢复有效：%(type)s"),
+        gettext_lazy("您的%(type)s（编号 %(number)s）已恢复有效。原因：%(reason)s"),
+    ),
+    "revoked": (
+        gettext_lazy("电子证照已撤销：%(type)s"),
+        gettext_lazy("您的%(type)s（编号 %(number)s）已被撤销，不能再使用。原因：%(reason)s"),
+    ),
+}
 
 
 @transaction.atomic
