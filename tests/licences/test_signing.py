@@ -293,3 +293,22 @@ def test_the_sealed_notice_embeds_its_cjk_font(world, tmp_path):
             ["pdfimages", "-list", str(tmp_path / "n.pdf")], capture_output=True, text=True, check=True
         ).stdout
         assert " image " in images and " smask " in images, "the seal, with its transparency"
+
+
+def test_signing_and_validating_work_where_an_event_loop_is_running(
+    transactional_db, world, monkeypatch
+):
+    """pyHanko's synchronous calls run asyncio.run(): a thread that already runs a loop (a test
+    driving a browser, an async caller) still gets a signature and a check, not an error.
+    (Committed data: code inside the loop reads through its own database connection.)"""
+    import asyncio
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    pki.signing_certificate(world.market, Algorithm.ECDSA_P256)
+
+    async def inside_a_loop() -> signing.PdfSignatureCheck:
+        signed = signing.sign_pdf(simple_pdf(), world.market, reason="事件循环内签名")
+        return signing.validate_pdf(signed)
+
+    check = asyncio.run(inside_a_loop())
+    assert check.signed and check.intact and check.valid and check.trusted

@@ -12,6 +12,8 @@ certificate: SM3 digest, distinguishing ID 1234567812345678 (see `sm2`).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import io
 import logging
@@ -70,6 +72,18 @@ def _signer(certificate: Certificate) -> signers.SimpleSigner:
     )
 
 
+def _outside_event_loop(function, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    """Call one of pyHanko's synchronous wrappers, which run `asyncio.run()`: in a thread that
+    already runs an event loop (an async view, a test driving a browser) that raises, so the
+    call goes to a short-lived worker thread there."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def sign_pdf(data: bytes, department: Department, *, reason: str) -> bytes:
     """PAdES-sign `data` (a PDF) with the department's ECDSA certificate; returns the signed PDF.
 
@@ -86,7 +100,7 @@ def sign_pdf(data: bytes, department: Department, *, reason: str) -> bytes:
         name=department.name,
         location=(department.region.full_name or department.region.name),
     )
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    out = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer)
     return out.getvalue()
 
 
@@ -150,7 +164,9 @@ def validate_pdf(data: bytes) -> PdfSignatureCheck:
     sig = embedded[-1]
     try:
         context = ValidationContext(trust_roots=_trust_roots(), allow_fetching=False)
-        status = validate_pdf_signature(sig, signer_validation_context=context)
+        status = _outside_event_loop(
+            validate_pdf_signature, sig, signer_validation_context=context
+        )
     except Exception:  # noqa: BLE001 - a broken signature dictionary is a failed check
         logger.info("validate_pdf: signature could not be evaluated", exc_info=True)
         check.problems.append(_("签名数据已损坏，无法校验"))
