@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import subprocess
 import threading
 import zipfile
 
@@ -18,7 +19,14 @@ from govserve.accounts.models import PersonalDataAccess, RoleGrant
 from govserve.cases import services as case_services
 from govserve.cases.models import CaseDocument, DocumentKind
 from govserve.licences import archive
-from govserve.licences.models import ArchiveEntry, ArchiveKind, Licence, LicenceEvent
+from govserve.licences.models import (
+    Algorithm,
+    ArchiveEntry,
+    ArchiveKind,
+    Certificate,
+    Licence,
+    LicenceEvent,
+)
 from tests.cases.conftest import pdf, staff
 from tests.licences.test_once_only import make_licence
 
@@ -58,6 +66,32 @@ def test_an_issued_document_is_archived_with_its_digest(world):
     assert entry.metadata["department"] == {"name": world.market.name, "uscc": world.market.uscc}
     assert entry.sequence == 1 and entry.previous_hash == "0" * 64
     assert entry.entry_hash == archive.compute_hash(entry)
+
+
+def test_an_archived_document_carries_its_sm2_seal_signature_which_openssl_accepts(
+    world, tmp_path
+):
+    """GB/T 38540: the seal signs the document with SM2 over its SM3 digest (ID 1234567812345678)."""
+    case = accepted(world)
+    document = case.documents.get(kind=DocumentKind.ACCEPTANCE)
+    sm2 = ArchiveEntry.objects.get(document=document).metadata["sm2"]
+    certificate = Certificate.objects.get(serial_number=sm2["certificate_serial"])
+    assert certificate.algorithm == Algorithm.SM2 and certificate.department == world.market
+    with document.file.open("rb") as handle:
+        (tmp_path / "doc.pdf").write_bytes(handle.read())
+    (tmp_path / "sig").write_bytes(bytes.fromhex(sm2["signature"]))
+    (tmp_path / "cert.pem").write_text(certificate.pem)
+    pub = subprocess.run(
+        ["openssl", "x509", "-pubkey", "-noout", "-in", str(tmp_path / "cert.pem")],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    (tmp_path / "pub.pem").write_bytes(pub)
+    verify = [
+        "openssl", "dgst", "-sm3", "-verify", str(tmp_path / "pub.pem"),
+        "-sigopt", "distid:1234567812345678", "-signature", str(tmp_path / "sig"),
+        str(tmp_path / "doc.pdf"),
+    ]  # fmt: skip
+    assert b"Verified OK" in subprocess.run(verify, capture_output=True, check=False).stdout
 
 
 def test_entries_link_each_to_the_previous_one(world, licence_type):

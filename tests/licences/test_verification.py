@@ -19,6 +19,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from django.db import connection
 from django.utils import timezone, translation
 from pyhanko.pdf_utils.generic import pdf_string
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -31,7 +32,7 @@ from govserve.accounts.models import Organisation
 from govserve.cases.pdf import chinese_date
 from govserve.licences import identifiers, pki, qrlinks, services, signing, verification
 from govserve.licences.errors import LicenceError
-from govserve.licences.models import Algorithm, Licence, LicenceStatus
+from govserve.licences.models import Algorithm, ArchiveEntry, Licence, LicenceStatus
 from tests.factories import make_uscc
 from tests.licences.conftest import approved_case
 
@@ -522,6 +523,28 @@ def test_a_signed_decision_of_a_case_verifies_as_an_authentic_document(world, li
     assert result.document["number"] == decision.number
     assert result.document["department"] == decision.department.name
     assert decision.number in result.headline
+    assert any(c.code == "sm2_signature" and c.ok for c in result.checks)
+
+
+def test_a_decision_whose_sm2_seal_signature_does_not_match_is_not_authentic(world, licence_type):
+    case = approved_case(world)
+    decision = case.documents.get(kind="approval")
+    with decision.file.open("rb") as handle:
+        data = handle.read()
+    entry = ArchiveEntry.objects.get(document=decision)
+    other = ArchiveEntry.objects.exclude(pk=entry.pk).filter(kind="document").first()
+    # Someone with database access puts another document's seal signature in its place.
+    with connection.cursor() as cursor:
+        metadata = dict(entry.metadata, sm2=other.metadata["sm2"])
+        cursor.execute(
+            "UPDATE licences_archiveentry SET metadata = %s WHERE id = %s",
+            [json.dumps(metadata), entry.pk],
+        )
+
+    result = verification.verify_pdf(data)
+
+    assert result.outcome == "tampered"
+    assert any(c.code == "sm2_signature" and not c.ok for c in result.checks)
 
 
 def test_dates_in_headlines_follow_the_language(licence):

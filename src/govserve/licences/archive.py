@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from govserve.accounts.masking import mask_id_number
 from govserve.cases.models import Case, CaseDocument
 
+from . import signing
 from .models import ArchiveEntry, ArchiveKind, Certificate, Licence, LicenceEvent
 
 GENESIS_HASH = "0" * 64
@@ -188,6 +189,16 @@ def append_document(document: CaseDocument) -> ArchiveEntry:
             {k: v for k, v in s.items() if k != "certificate_pem"} for s in _pdf_signers(data)
         ],
     }
+    if data:
+        # The electronic seal's signature (GB/T 38540): SM2 over the SM3 digest of the signed
+        # PDF by the issuing department, kept with the archived document (verification checks it).
+        signature, certificate = signing.sm2_sign(data, document.department)
+        metadata["sm2"] = {
+            "signature": signature.hex(),
+            "certificate_serial": certificate.serial_number,
+            "algorithm": "SM2-with-SM3 (1.2.156.10197.1.501)",
+            "distinguishing_id": "1234567812345678",
+        }
     return _append(
         ArchiveKind.DOCUMENT,
         f"{document.get_kind_display()} {document.number}",

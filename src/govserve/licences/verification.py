@@ -46,7 +46,7 @@ from govserve.cases.pdf import chinese_date
 
 from . import identifiers, pki, qrlinks, seals, services, signing
 from .errors import LicenceError
-from .models import Licence, LicenceStatus
+from .models import ArchiveEntry, ArchiveKind, Certificate, Licence, LicenceStatus
 
 logger = logging.getLogger(__name__)
 
@@ -530,7 +530,7 @@ def verify_pdf(data: bytes) -> Verification:
         )
     document = CaseDocument.objects.select_related("department").filter(sha256=sha256).first()
     if document is not None:
-        return _verify_document(document, pdf_check, signature_ok)
+        return _verify_document(document, pdf_check, signature_ok, data)
     if not pdf_check.trusted:
         detail = "；".join(pdf_check.problems) or _("签名证书未通过核验")
         return Verification(
@@ -553,16 +553,46 @@ def verify_pdf(data: bytes) -> Verification:
     )
 
 
+def _check_document_sm2(document: CaseDocument, data: bytes) -> tuple[Check, list[str]]:
+    """The electronic seal's SM2 signature over the document, kept in its archive entry."""
+    name = _("SM2 电子签章")
+    entry = ArchiveEntry.objects.filter(kind=ArchiveKind.DOCUMENT, document=document).first()
+    sm2 = (entry.metadata or {}).get("sm2") if entry else None
+    certificate = (
+        Certificate.objects.filter(serial_number=sm2.get("certificate_serial", "")).first()
+        if sm2
+        else None
+    )
+    if certificate is None:
+        return Check(name, False, _("档案中没有该文书的 SM2 签章"), SM2_SIGNATURE), []
+    try:
+        signature = bytes.fromhex(sm2.get("signature", ""))
+    except ValueError:
+        signature = b""
+    if not signature or not signing.sm2_verify(data, signature, certificate):
+        return Check(name, False, _("SM2 签章与文件不符"), SM2_SIGNATURE), []
+    problems = pki.check_chain(certificate, at=entry.created_at)
+    if certificate.department_id != document.department_id:
+        problems.append(_("SM2 签章证书不属于出具部门"))
+    detail = _("SM2 签章有效（SM3 摘要，签名证书 %(serial)s）") % {
+        "serial": certificate.serial_number
+    }
+    return Check(name, True, detail, SM2_SIGNATURE), problems
+
+
 def _verify_document(
-    document: CaseDocument, pdf_check: signing.PdfSignatureCheck, signature_ok: Check
+    document: CaseDocument, pdf_check: signing.PdfSignatureCheck, signature_ok: Check, data: bytes
 ) -> Verification:
     """A signed notice or decision (文书) of a case, recognised by its SHA-256."""
     problems = list(pdf_check.problems) if not pdf_check.trusted else []
     certificate = pdf_check.certificate
     if certificate.department_id != document.department_id:
         problems.append(_("签名证书不属于出具部门"))
+    sm2_check, sm2_problems = _check_document_sm2(document, data)
+    problems += sm2_problems
     checks = [
         signature_ok,
+        sm2_check,
         Check(
             _("签名证书（证书链与吊销状态）"),
             not problems,
@@ -570,6 +600,8 @@ def _verify_document(
             CERTIFICATE,
         ),
     ]
+    if not sm2_check.ok:
+        problems.append(sm2_check.detail)
     info = {
         "number": document.number,
         "kind": document.kind,
