@@ -14,11 +14,9 @@ Screenshots: /tmp/licences-apply.png, /tmp/licences-receipt.png, /tmp/licences-p
 """
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from govserve.accounts.masking import mask_id_number
@@ -60,21 +58,6 @@ def public_url(settings, live_server):
     """Licence QR codes (printed at issuing) lead to this live server's verification page."""
     settings.GOVSERVE = {**settings.GOVSERVE, "PUBLIC_URL": live_server.url}
     return live_server.url
-
-
-def in_own_thread(function):
-    """Run `function` in a thread of its own. Playwright's sync API keeps an asyncio loop running
-    in the test's thread, and pyHanko's synchronous `sign_pdf` calls `asyncio.run`, which refuses
-    to start inside a running loop; the live server's threads sign without trouble."""
-
-    def run():
-        try:
-            return function()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 def approve_task(page, base: str, number: str, title: str) -> None:
@@ -143,7 +126,7 @@ def test_a_held_licence_is_attached_by_itself_and_the_new_licence_verifies(
     )
 
     # -- the applicant's licence A: issued by approving a case for X through the services --------
-    earlier = in_own_thread(lambda: approved_case(w))
+    earlier = approved_case(w)
     held = earlier.licences.get()
     assert held.licence_type == food_type and held.holder_user == w.applicant
     assert held.is_usable()
