@@ -328,3 +328,13 @@ def test_the_api_gives_the_package_and_checks_the_chain(client, world, licence_t
     assert answer["ok"] is False
     assert answer["first_bad"]["sequence"] == 2 and answer["first_bad"]["title"] == "伪造"
     assert RoleGrant.objects.filter(user=supervisor).exists()
+
+
+def test_the_case_page_links_its_licence_and_the_archive_package(client, world, licence_type):
+    case, licence, _zipped = package(world, licence_type)
+    client.force_login(world.applicant)
+    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert licence.number in page
+    assert reverse("licences:wallet-licence", args=[licence.pk]) in page
+    assert reverse("licences:verify-identifier", args=[licence.identifier]) in page
+    assert reverse("licences:case-archive", args=[case.pk]) in page
