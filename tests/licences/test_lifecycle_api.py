@@ -168,6 +168,11 @@ def test_approvers_change_a_licence_through_the_api(api, world, issued_licence):
     assert no_reason.status_code == 400 and "reason" in no_reason.json()
     not_a_dict = client.post(url, {"data": "x", "reason": "迁址"}, format="json")
     assert not_a_dict.status_code == 400 and "data" in not_a_dict.json()
+    for odd in (["a", {"b": 1}], {"b": 1}, True, None):
+        refused = client.post(
+            url, {"data": {"business_address": odd}, "reason": "迁址"}, format="json"
+        )
+        assert refused.status_code == 400 and "data.business_address" in refused.json(), odd
     response = client.post(
         url, {"data": {"business_address": "广安区建设路 10 号"}, "reason": "迁址"}, format="json"
     )
@@ -213,3 +218,14 @@ def test_suspend_resume_revoke_and_renew_answers(api, world, issued_licence):
     )
     assert response.status_code == 409
     assert Licence.objects.get(pk=issued_licence.pk).status == LicenceStatus.REVOKED
+
+
+def test_a_missing_pdf_file_answers_404_and_logs_no_read(api, world, issued_licence):
+    from govserve.accounts.models import PersonalDataAccess
+
+    issued_licence.pdf.storage.delete(issued_licence.pdf.name)
+    before = PersonalDataAccess.objects.count()
+    client = _as(api, world.market_approver)
+    response = client.get(reverse("licence-issued-pdf", args=[issued_licence.pk]))
+    assert response.status_code == 404
+    assert PersonalDataAccess.objects.count() == before

@@ -174,6 +174,25 @@ def test_a_missing_required_field_refuses_the_approval_and_writes_nothing(world)
     assert not ArchiveEntry.objects.filter(kind="licence").exists()
 
 
+def test_a_refused_approval_leaves_no_signed_file_of_a_first_licence_behind(world, settings):
+    """Two licence types; the second cannot be filled: not even the first one's PDF is stored."""
+    add_form_fields(world.item, required=False)
+    make_licence_type(world)  # no required field: could be issued
+    make_licence_type(world, type_code=MINISTRY_USCC + "009", fields=FOOD_FIELDS)
+    case, _created = case_services.apply(
+        world.applicant,
+        idempotency_key=None,
+        item=world.item,
+        uploads=[(world.id_card.pk, pdf()), (world.floor_plan.pk, pdf("plan.pdf"))],
+        form_data={"business_scope": "预包装食品销售"},
+    )
+    case = case_services.accept(case, world.clerk)
+    with pytest.raises(LicenceError):
+        case_services.decide(case, world.market_approver, outcome="approved")
+    stored = list((settings.MEDIA_ROOT / "licences").rglob("*.pdf"))
+    assert stored == [] and not Licence.objects.exists()
+
+
 def test_a_bad_value_in_the_form_refuses_the_approval(world):
     make_licence_type(
         world,

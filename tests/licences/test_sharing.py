@@ -10,7 +10,7 @@ from django.utils import timezone
 from govserve.accounts.models import PersonalDataAccess
 from govserve.cases import services as case_services
 from govserve.cases.models import CaseMaterial, MaterialOrigin
-from govserve.licences import sharing
+from govserve.licences import selectors, sharing
 from govserve.licences.errors import LicenceError
 from govserve.licences.models import LicenceShare, LicenceStatus, LicenceUse
 from tests.cases.conftest import pdf
@@ -185,6 +185,27 @@ def test_a_withdrawn_or_ended_share_stops_use(world, licence):
         sharing.use(
             licence, world.market_reviewer, department=world.market, purpose="核验", channel="page"
         )
+    assert not LicenceUse.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (LicenceStatus.REVOKED, "已撤销"),
+        (LicenceStatus.SUSPENDED, "已中止"),
+        (LicenceStatus.SUPERSEDED, "新版本"),
+    ],
+)
+def test_a_share_given_while_valid_ends_when_the_licence_does(world, licence, status, words):
+    share_with_market(world, licence)
+    type(licence).objects.filter(pk=licence.pk).update(status=status)
+    licence.refresh_from_db()
+    assert not selectors.shared_with(world.market).exists()
+    with pytest.raises(LicenceError) as refused:
+        sharing.use(
+            licence, world.market_reviewer, department=world.market, purpose="核验", channel="page"
+        )
+    assert refused.value.status == 409 and words in refused.value.message
     assert not LicenceUse.objects.exists()
 
 

@@ -364,11 +364,15 @@ class IssuedDetail(IssuedView):
 class IssuedPdf(IssuedView):
     def get(self, request, pk: int):
         licence = self.get_licence()
-        if not licence.pdf:
+        try:
+            handle = licence.pdf.open("rb") if licence.pdf else None
+        except (FileNotFoundError, ValueError):
+            handle = None
+        if handle is None:
             raise NotFound(_("证照文件不存在"))
         services.log_staff_read(request.user, licence, channel="api:pdf")
         return FileResponse(
-            licence.pdf.open("rb"),
+            handle,
             as_attachment=True,
             filename=f"{licence.number}-v{licence.version}.pdf",
             content_type="application/pdf",

@@ -174,6 +174,9 @@ def clean_layout(value: Any) -> dict:
 # -- a licence's data against its type's fields ------------------------------------------------
 def _clean_value(spec: dict, value: Any) -> str:
     kind = spec.get("kind", FieldKind.TEXT)
+    # Only a scalar is a value: a list, an object or true/false would be signed as Python text.
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise ValidationError(_("应填写文字或数字"))
     text = str(value).strip()
     if kind == FieldKind.DATE:
         try:

@@ -213,10 +213,12 @@ def staff_departments(user) -> QuerySet[Department]:
 
 
 def live_shares() -> QuerySet[LicenceShare]:
-    """Grants not withdrawn and not past their end date."""
+    """Grants not withdrawn and not past their end date, of licences valid today (a share ends
+    in effect when its licence is suspended, revoked, superseded or expires)."""
+    today = timezone.localdate()
     return LicenceShare.objects.filter(
-        revoked_at__isnull=True, expires_on__gte=timezone.localdate()
-    )
+        revoked_at__isnull=True, expires_on__gte=today, licence__status=LicenceStatus.VALID
+    ).filter(Q(licence__valid_until__isnull=True) | Q(licence__valid_until__gte=today))
 
 
 def shared_with(department: Department) -> QuerySet[LicenceShare]:

@@ -318,24 +318,18 @@ def issue_for_case(case: Case, actor) -> list[Licence]:
             "holder_name": case.applicant_name,
             "holder_id_number": case.applicant_id_number,
         }
-    issued: list[Licence] = []
-    case_items = case.case_items.select_related("item", "department", "department__region")
-    for case_item in case_items:
-        if case_item.outcome == Outcome.DENIED:
-            continue
-        types = case_item.item.licence_types.filter(active=True).order_by("type_code")
-        for licence_type in types:
-            issued.append(
-                issue(
-                    licence_type,
-                    issuer=case_item.department,
-                    data=_case_data(licence_type, case),
-                    source_case=case,
-                    actor=actor,
-                    **holder,
-                )
-            )
-    return issued
+    # Every licence's data is checked before the first is signed: a refusal then leaves no
+    # signed file behind in storage (the database rolls back, files would not).
+    planned = [
+        (licence_type, case_item.department, _case_data(licence_type, case))
+        for case_item in case.case_items.select_related("item", "department", "department__region")
+        if case_item.outcome != Outcome.DENIED
+        for licence_type in case_item.item.licence_types.filter(active=True).order_by("type_code")
+    ]
+    return [
+        issue(licence_type, issuer=issuer, data=data, source_case=case, actor=actor, **holder)
+        for licence_type, issuer, data in planned
+    ]
 
 
 # -- who may see and act --------------------------------------------------------------------------

@@ -144,6 +144,9 @@ def use(
             raise LicenceError("case", _("该办件不属于本部门，或未以此证照作为申请材料"), 403)
         use_channel = LicenceUse.Channel.CASE_MATERIAL
     else:
+        reason = unusable_reason(licence)
+        if reason:  # shared while valid, since suspended, revoked, superseded or expired
+            raise LicenceError("licence", reason, 409)
         # Locked, so a withdrawal at the same moment either comes first (refused) or after.
         grant = (
             selectors.live_shares()

@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 from stdnum.cn import uscc as stdnum_uscc
 
-from govserve.accounts.masking import mask_id_number
+from govserve.accounts.masking import mask_id_number, mask_name
 from govserve.cases.models import CaseDocument
 from govserve.cases.pdf import chinese_date
 
@@ -445,7 +445,13 @@ def verify_identifier(identifier: str, token: str | None = None) -> Verification
             headline=_("未找到该证照：本平台没有签发过标识为 %(identifier)s 的电子证照。")
             % {"identifier": text},
         )
-    return _verify_licence(licence, Verification(outcome=UNKNOWN, headline=""))
+    result = _verify_licence(licence, Verification(outcome=UNKNOWN, headline=""))
+    if token is None and licence.holder_user_id:
+        # Identifiers can be computed (public codes, sequential serials): without the QR code's
+        # token or the file itself, a person's name is shown masked (张**), enough to compare
+        # with the paper in hand, not enough to look people up.
+        result.holder_name = mask_name(licence.holder_name)
+    return result
 
 
 # -- by file -------------------------------------------------------------------------------------
