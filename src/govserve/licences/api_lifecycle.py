@@ -18,7 +18,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +33,7 @@ from govserve.accounts.masking import mask_id_number
 from govserve.accounts.models import Role
 from govserve.catalog.models import ImplementationItem
 
-from . import selectors, services
+from . import documents, selectors, services
 from .errors import LicenceError
 from .forms_types import clean_fields_spec, clean_layout, clean_type_code
 from .models import Licence, LicenceEvent, LicenceStatus, LicenceType
@@ -364,19 +363,11 @@ class IssuedDetail(IssuedView):
 class IssuedPdf(IssuedView):
     def get(self, request, pk: int):
         licence = self.get_licence()
-        try:
-            handle = licence.pdf.open("rb") if licence.pdf else None
-        except (FileNotFoundError, ValueError):
-            handle = None
-        if handle is None:
-            raise NotFound(_("证照文件不存在"))
-        services.log_staff_read(request.user, licence, channel="api:pdf")
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"{licence.number}-v{licence.version}.pdf",
-            content_type="application/pdf",
+        response = documents.pdf_response(
+            licence, filename=f"{licence.number}-v{licence.version}.pdf"
         )
+        services.log_staff_read(request.user, licence, channel="api:pdf")
+        return response
 
 
 class LicenceChangeSerializer(serializers.Serializer):

@@ -15,7 +15,6 @@ Thin: reads through `selectors`, writes through `sharing`; refusals are LicenceE
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +28,7 @@ from rest_framework.response import Response
 from govserve.cases.models import Case
 from govserve.regions.models import Department
 
-from . import qrlinks, selectors, sharing
+from . import documents, qrlinks, selectors, sharing
 from .errors import LicenceError
 from .models import Licence, LicenceShare, LicenceStatus, LicenceUse
 
@@ -234,21 +233,6 @@ class UseResultSerializer(LicenceSerializer):
 
 
 # -- the holder's side ---------------------------------------------------------------------------
-def _pdf_response(licence: Licence) -> FileResponse:
-    if not licence.pdf:
-        raise NotFound(_("证照文件尚未生成"))
-    try:
-        handle = licence.pdf.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise NotFound(_("证照文件不存在")) from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{licence.licence_type.name}-{licence.number}.pdf",
-        content_type="application/pdf",
-    )
-
-
 class WalletListView(WalletAPIView, generics.ListAPIView):
     serializer_class = LicenceSerializer
 
@@ -274,7 +258,7 @@ class WalletDetailView(WalletAPIView):
 class WalletPdfView(WalletAPIView):
     @extend_schema(summary="下载证照 PDF（持证人）", responses=PDF_RESPONSE, tags=TAGS)
     def get(self, request, pk: int):
-        return _pdf_response(selectors.licence_for_holder(request.user, pk))
+        return documents.pdf_response(selectors.licence_for_holder(request.user, pk))
 
 
 def _department(value) -> Department:
@@ -417,7 +401,7 @@ class UsePdfView(WalletAPIView):
         summary="下载用证取得的证照 PDF（用证后一小时内）", responses=PDF_RESPONSE, tags=TAGS
     )
     def get(self, request, pk: int):
-        return _pdf_response(selectors.use_for_staff(request.user, pk).licence)
+        return documents.pdf_response(selectors.use_for_staff(request.user, pk).licence)
 
 
 urlpatterns = [

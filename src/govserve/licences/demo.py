@@ -112,7 +112,11 @@ def ensure_demo_licence() -> str | None:
         for _key, m in case_services.required_materials([item])
     ]
     case, _ = case_services.apply(
-        citizen, idempotency_key="demo-licence", item=item, form_data=SOLE_TRADER_FORM, uploads=uploads
+        citizen,
+        idempotency_key="demo-licence",
+        item=item,
+        form_data=SOLE_TRADER_FORM,
+        uploads=uploads,
     )
     if case.state == CaseState.SUBMITTED:
         case = case_services.accept(case, clerk)

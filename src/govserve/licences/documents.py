@@ -18,6 +18,8 @@ import io
 from xml.sax.saxutils import escape
 
 import qrcode
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.styles import ParagraphStyle
@@ -198,3 +200,22 @@ def render_licence_pdf(licence: Licence, seal: Seal | None) -> bytes:
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def pdf_response(licence: Licence, *, filename: str = "") -> FileResponse:
+    """The licence's stored PDF as a download; 404 (Http404, also for the API) when the file
+    is not there. Callers log a staff read only after this succeeded."""
+    handle = None
+    if licence.pdf:
+        try:
+            handle = licence.pdf.open("rb")
+        except (FileNotFoundError, ValueError):
+            handle = None
+    if handle is None:
+        raise Http404(_("证照文件不存在"))
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename or f"{licence.licence_type.name}-{licence.number}.pdf",
+        content_type="application/pdf",
+    )

@@ -368,7 +368,10 @@ class LicenceShare(models.Model):
     )
     purpose = models.CharField(_("用途"), max_length=300)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("授权人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("授权人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
     expires_on = models.DateField(_("授权截止日期"))
@@ -417,7 +420,12 @@ class LicenceUse(models.Model):
     channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices)
     purpose = models.CharField(_("用途"), max_length=300)
     case = models.ForeignKey(
-        Case, verbose_name=_("办件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Case,
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     share = models.ForeignKey(
         LicenceShare,
@@ -460,7 +468,12 @@ class ArchiveEntry(models.Model):
     kind = models.CharField(_("类型"), max_length=16, choices=ArchiveKind.choices)
     title = models.CharField(_("题名"), max_length=300)
     case = models.ForeignKey(
-        Case, verbose_name=_("办件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Case,
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     document = models.ForeignKey(
         CaseDocument,

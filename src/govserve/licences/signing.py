@@ -164,9 +164,7 @@ def validate_pdf(data: bytes) -> PdfSignatureCheck:
     sig = embedded[-1]
     try:
         context = ValidationContext(trust_roots=_trust_roots(), allow_fetching=False)
-        status = _outside_event_loop(
-            validate_pdf_signature, sig, signer_validation_context=context
-        )
+        status = _outside_event_loop(validate_pdf_signature, sig, signer_validation_context=context)
     except Exception:  # noqa: BLE001 - a broken signature dictionary is a failed check
         logger.info("validate_pdf: signature could not be evaluated", exc_info=True)
         check.problems.append(_("签名数据已损坏，无法校验"))

@@ -192,19 +192,9 @@ def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def licence_pdf(request: HttpRequest, pk: int) -> FileResponse:
     licence = _licence_or_404(request, pk)
-    if not licence.pdf:
-        raise Http404(_("证照文件不存在"))
+    response = documents.pdf_response(licence, filename=f"{licence.number}-v{licence.version}.pdf")
     services.log_staff_read(request.user, licence, channel="page:pdf")
-    try:
-        handle = licence.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("证照文件不存在")) from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{licence.number}-v{licence.version}.pdf",
-        content_type="application/pdf",
-    )
+    return response
 
 
 # -- actions ----------------------------------------------------------------------------------------

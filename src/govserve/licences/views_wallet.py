@@ -21,7 +21,7 @@ from govserve.accounts.views import account_required, denied, page
 from govserve.cases.forms import CaseFormMixin
 from govserve.regions.models import Department
 
-from . import qrlinks, selectors, sharing
+from . import documents, qrlinks, selectors, sharing
 from .errors import LicenceError
 from .models import Licence, LicenceShare
 
@@ -88,21 +88,6 @@ class UseForm(CaseFormMixin, forms.Form):
         self.fields["purpose"].show_required = True
 
 
-def _pdf(licence: Licence) -> FileResponse:
-    if not licence.pdf:
-        raise Http404(_("证照文件尚未生成"))
-    try:
-        handle = licence.pdf.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404(_("证照文件不存在")) from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{licence.licence_type.name}-{licence.number}.pdf",
-        content_type="application/pdf",
-    )
-
-
 def _describe(licence: Licence) -> Licence:
     """Attach what the templates show: status in words, masked ID, links, data rows."""
     code = selectors.status_code(licence)
@@ -164,7 +149,7 @@ def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @account_required
 @require_GET
 def licence_pdf(request: HttpRequest, pk: int) -> FileResponse:
-    return _pdf(selectors.licence_for_holder(request.user, pk))
+    return documents.pdf_response(selectors.licence_for_holder(request.user, pk))
 
 
 @never_cache
@@ -279,4 +264,4 @@ def use_result(request: HttpRequest, use_pk: int) -> HttpResponse:
 @account_required
 @require_GET
 def use_pdf(request: HttpRequest, use_pk: int) -> FileResponse:
-    return _pdf(selectors.use_for_staff(request.user, use_pk).licence)
+    return documents.pdf_response(selectors.use_for_staff(request.user, use_pk).licence)
