@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from govserve.cases.models import Case
 from govserve.regions.models import Department
 
-from . import documents, qrlinks, selectors, sharing
+from . import documents, qrlinks, selectors, services, sharing
 from .errors import LicenceError
 from .models import Licence, LicenceShare, LicenceStatus, LicenceUse
 
@@ -404,6 +404,25 @@ class UsePdfView(WalletAPIView):
         return documents.pdf_response(selectors.use_for_staff(request.user, pk).licence)
 
 
+class RenewalCaseSerializer(serializers.Serializer):
+    case = serializers.IntegerField(source="pk", help_text=gettext_lazy("延续办件"))
+    number = serializers.CharField(help_text=gettext_lazy("办件编号"))
+    state = serializers.CharField()
+
+
+class WalletRenewalView(WalletAPIView):
+    @extend_schema(
+        summary="申请延续：向发证机关提交延续申请（复用原办件材料），批准后签发新版本",
+        request=None,
+        responses={201: RenewalCaseSerializer},
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        licence = selectors.licence_for_holder(request.user, pk)
+        case = services.apply_for_renewal(licence, request.user)
+        return Response(RenewalCaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
 urlpatterns = [
     path("wallet/", WalletListView.as_view(), name="licence-wallet"),
     path("wallet/shares/<int:pk>/", WalletShareView.as_view(), name="licence-wallet-share"),
@@ -411,6 +430,7 @@ urlpatterns = [
     path("wallet/<int:pk>/pdf/", WalletPdfView.as_view(), name="licence-wallet-pdf"),
     path("wallet/<int:pk>/shares/", WalletSharesView.as_view(), name="licence-wallet-shares"),
     path("wallet/<int:pk>/uses/", WalletUsesView.as_view(), name="licence-wallet-uses"),
+    path("wallet/<int:pk>/renewal/", WalletRenewalView.as_view(), name="licence-wallet-renewal"),
     path("shared/", SharedWithMeView.as_view(), name="licence-shared"),
     path("uses/<int:pk>/pdf/", UsePdfView.as_view(), name="licence-use-pdf"),
     path("<int:pk>/use/", UseView.as_view(), name="licence-use"),

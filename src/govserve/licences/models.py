@@ -329,6 +329,27 @@ class LicenceSerial(models.Model):
         return f"{self.licence_type_id}/{self.issuer_id}: {self.last}"
 
 
+class LicenceRenewal(models.Model):
+    """延续申请: the application (办件) a holder filed to renew one licence; approving that case
+    renews the licence (a new version) instead of issuing a new one."""
+
+    licence = models.ForeignKey(
+        Licence, verbose_name=_("电子证照"), on_delete=models.PROTECT, related_name="renewals"
+    )
+    case = models.OneToOneField(
+        Case, verbose_name=_("延续办件"), on_delete=models.PROTECT, related_name="licence_renewal"
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证照延续申请")
+        verbose_name_plural = _("证照延续申请")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.licence} ← {self.case}"
+
+
 class LicenceEvent(models.Model):
     """证照生命周期记录: issued, changed, renewed, suspended, resumed, revoked, expired …"""
 

@@ -306,3 +306,17 @@ def staff_licences(user) -> QuerySet[Licence]:
             part &= Q(issuer_id=grant.department_id)
         q |= part
     return qs.filter(q)
+
+
+def renewal_state(licence: Licence) -> dict:
+    """For the holder's page: the pending renewal application, or whether one may be filed now
+    (延续: from 30 days before the end date up to it)."""
+    pending = licence.renewals.select_related("case").first()
+    if pending is not None:
+        return {"case": pending.case}
+    if licence.valid_until is None or licence.effective_status() != LicenceStatus.VALID:
+        return {}
+    from .services import renewal_opens_on  # services imports this module
+
+    opens = renewal_opens_on(licence)
+    return {"opens": opens, "open_now": opens <= timezone.localdate() <= licence.valid_until}

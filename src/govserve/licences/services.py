@@ -47,7 +47,14 @@ from . import archive, documents, seals, selectors, signing
 from .errors import LicenceError
 from .forms_types import clean_data
 from .identifiers import build_identifier
-from .models import Licence, LicenceEvent, LicenceSerial, LicenceStatus, LicenceType
+from .models import (
+    Licence,
+    LicenceEvent,
+    LicenceRenewal,
+    LicenceSerial,
+    LicenceStatus,
+    LicenceType,
+)
 
 RENEWAL_WINDOW_DAYS = 30
 REASON_MAX = 300  # Licence.status_reason
@@ -318,6 +325,9 @@ def issue_for_case(case: Case, actor) -> list[Licence]:
             "holder_name": case.applicant_name,
             "holder_id_number": case.applicant_id_number,
         }
+    renewal = LicenceRenewal.objects.filter(case=case).select_related("licence").first()
+    if renewal is not None:  # 延续申请: the held licence gets its next version, nothing new
+        return [renew(renewal.licence, actor, case=case)]
     # Every licence's data is checked before the first is signed: a refusal then leaves no
     # signed file behind in storage (the database rolls back, files would not).
     planned = [
@@ -491,17 +501,12 @@ def renewal_opens_on(licence: Licence) -> dt.date | None:
     return licence.valid_until - dt.timedelta(days=RENEWAL_WINDOW_DAYS)
 
 
-@transaction.atomic
-def renew(licence: Licence, actor, *, case: Case | None = None) -> Licence:
-    """延续: within 30 days before the end date (inclusive of it), the next version valid from
-    today to the old end date plus one validity period."""
-    old = _lock(licence)
-    _check_manage(actor, old)
-    on = today()
-    _refuse_state(old, [LicenceStatus.VALID], on)
-    if old.valid_until is None:
+def _check_renewable(licence: Licence, on: dt.date) -> None:
+    """Valid on `on`, not 长期, and `on` inside the window (30 days before the end, to the end)."""
+    _refuse_state(licence, [LicenceStatus.VALID], on)
+    if licence.valid_until is None:
         raise LicenceError("licence", _("长期有效的证照无须延续"), 409)
-    opens = renewal_opens_on(old)
+    opens = renewal_opens_on(licence)
     if on < opens:
         raise LicenceError(
             "licence",
@@ -509,6 +514,76 @@ def renew(licence: Licence, actor, *, case: Case | None = None) -> Licence:
             % {"days": RENEWAL_WINDOW_DAYS, "date": opens.isoformat()},
             409,
         )
+
+
+@transaction.atomic
+def apply_for_renewal(licence: Licence, actor) -> Case:
+    """申请延续: the holder files the renewal with the issuing department — an application for
+    the item that issues this licence type there, the licence's data as the form and the
+    materials of the case that issued it reused (nothing uploaded again). Approving it renews
+    the licence (`issue_for_case`). Retrying returns the same case."""
+    from govserve.cases import services as case_services
+
+    from . import selectors as licence_selectors
+
+    licence = _lock(licence)
+    if not licence_selectors.is_holder(actor, licence):
+        raise LicenceError("licence", _("只有持证人可以申请延续"), 403)
+    pending = LicenceRenewal.objects.filter(licence=licence).select_related("case").first()
+    if pending is not None:
+        return pending.case
+    _check_renewable(licence, today())
+    item = (
+        licence.licence_type.items.published()
+        .filter(department=licence.issuer)
+        .order_by("pk")
+        .first()
+    )
+    if item is None:
+        raise LicenceError("licence", _("发证机关没有可申请延续的在办事项，请到发证机关办理"), 409)
+    source = licence.source_case
+    reuse = []
+    if source is not None:
+        given = {
+            cm.material.merge_key: cm.pk
+            for cm in source.materials.select_related("material", "material__common")
+            if cm.material_id
+        }
+        reuse = [
+            (material.pk, given[key])
+            for key, material in case_services.required_materials([item])
+            if key in given
+        ]
+    case, _created = case_services.apply(
+        actor,
+        idempotency_key=f"licence-renewal-{licence.identifier}"[:100],
+        item=item,
+        organisation=licence.holder_organisation,
+        form_data=dict(licence.data),
+        reuse=reuse,
+    )
+    LicenceRenewal.objects.create(licence=licence, case=case)
+    _event(
+        licence,
+        "renewal_applied",
+        _("申请延续：办件 %(number)s") % {"number": case.number},
+        actor=actor,
+    )
+    return case
+
+
+@transaction.atomic
+def renew(licence: Licence, actor, *, case: Case | None = None) -> Licence:
+    """延续: within 30 days before the end date (inclusive of it), the next version valid from
+    today to the old end date plus one validity period."""
+    old = _lock(licence)
+    if case is None:  # from a renewal case, the case's decision is the authority (cases.decide)
+        _check_manage(actor, old)
+    on = today()
+    # A renewal applied for in time is decided on what held when it was received, even after
+    # the end date (行政许可法 Art 50: the decision is due before expiry).
+    asked_on = case.received_on if case is not None and case.received_on else on
+    _check_renewable(old, asked_on)
     following = old.valid_until + dt.timedelta(days=1)
     new = _next_version(
         old,

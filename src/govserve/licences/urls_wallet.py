@@ -14,6 +14,7 @@ urlpatterns = [
     path("licences/<int:pk>/", views_wallet.licence_detail, name="wallet-licence"),
     path("licences/<int:pk>/pdf", views_wallet.licence_pdf, name="wallet-pdf"),
     path("licences/<int:pk>/shares/", views_wallet.share, name="wallet-share"),
+    path("licences/<int:pk>/renewal/", views_wallet.apply_for_renewal, name="wallet-renewal"),
     path(
         "licences/<int:pk>/shares/<int:share_pk>/withdraw",
         views_wallet.withdraw_share,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from govserve.accounts.views import account_required, denied, page
 from govserve.cases.forms import CaseFormMixin
 from govserve.regions.models import Department
 
-from . import documents, qrlinks, selectors, sharing
+from . import documents, qrlinks, selectors, services, sharing
 from .errors import LicenceError
 from .models import Licence, LicenceShare
 
@@ -134,6 +135,7 @@ def _detail(request: HttpRequest, licence: Licence, form: ShareForm | None = Non
             selectors.live_shares().filter(licence=licence).values_list("pk", flat=True)
         ),
         "uses": uses,
+        "renewal": selectors.renewal_state(licence),
     }
     return page(request, "licences/wallet/detail.html", context, status=status)
 
@@ -150,6 +152,25 @@ def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def licence_pdf(request: HttpRequest, pk: int) -> FileResponse:
     return documents.pdf_response(selectors.licence_for_holder(request.user, pk))
+
+
+@never_cache
+@account_required
+@require_POST
+def apply_for_renewal(request: HttpRequest, pk: int) -> HttpResponse:
+    """申请延续: files the renewal application and opens its case page."""
+    licence = selectors.licence_for_holder(request.user, pk)
+    try:
+        case = services.apply_for_renewal(licence, request.user)
+    except LicenceError as exc:
+        messages.error(request, exc.message)
+        return _detail(request, licence, status=exc.status)
+    except ValidationError as exc:  # the issuing case's materials do not cover the item's list
+        for problem in exc.messages:
+            messages.error(request, problem)
+        return _detail(request, licence, status=400)
+    messages.success(request, _("延续申请已提交，办件编号 %(number)s。") % {"number": case.number})
+    return redirect("cases:case", case.pk)
 
 
 @never_cache
