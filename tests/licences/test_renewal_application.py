@@ -90,3 +90,22 @@ def test_the_api_files_a_renewal(world, licence_type):
     )
     refused = api.post(reverse("licence-wallet-renewal", args=[other.pk]))
     assert refused.status_code == 409 and "licence" in refused.json()
+
+
+def test_a_renewal_applied_for_in_time_is_granted_after_the_end_date(world, licence_type):
+    """Art 50: the decision is due before expiry; a late one still renews what was asked in time."""
+    licence = held_licence(world, days_left=3)
+    case = case_services.accept(services.apply_for_renewal(licence, world.applicant), world.clerk)
+    # The end date passes and the nightly sweep marks the licence expired.
+    Licence.objects.filter(pk=licence.pk).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    from govserve.cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(
+        received_on=timezone.localdate() - dt.timedelta(days=4)
+    )
+    assert services.expire_due() == 1
+    case_services.decide(Case.objects.get(pk=case.pk), world.market_approver, outcome="approved")
+    renewed = Licence.objects.get(supersedes=licence)
+    assert renewed.is_usable()

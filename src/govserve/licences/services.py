@@ -502,8 +502,11 @@ def renewal_opens_on(licence: Licence) -> dt.date | None:
 
 
 def _check_renewable(licence: Licence, on: dt.date) -> None:
-    """Valid on `on`, not 长期, and `on` inside the window (30 days before the end, to the end)."""
-    _refuse_state(licence, [LicenceStatus.VALID], on)
+    """Valid on `on`, not 长期, and `on` inside the window (30 days before the end, to the end).
+    A licence the daily sweep has since marked expired was still valid on an earlier `on`."""
+    lapsed_since = licence.status == LicenceStatus.EXPIRED and licence.valid_until
+    if not (lapsed_since and on <= licence.valid_until):
+        _refuse_state(licence, [LicenceStatus.VALID], on)
     if licence.valid_until is None:
         raise LicenceError("licence", _("长期有效的证照无须延续"), 409)
     opens = renewal_opens_on(licence)
