@@ -102,9 +102,7 @@ def test_a_renewal_applied_for_in_time_is_granted_after_the_end_date(world, lice
     )
     from govserve.cases.models import Case
 
-    Case.objects.filter(pk=case.pk).update(
-        received_on=timezone.localdate() - dt.timedelta(days=4)
-    )
+    Case.objects.filter(pk=case.pk).update(received_on=timezone.localdate() - dt.timedelta(days=4))
     assert services.expire_due() == 1
     case_services.decide(Case.objects.get(pk=case.pk), world.market_approver, outcome="approved")
     renewed = Licence.objects.get(supersedes=licence)
