@@ -149,14 +149,18 @@ def licence_type_code(material: Material) -> str:
     return (material.common.licence_type_code or "").strip() if material.common_id else ""
 
 
+def _hook(name: str):  # noqa: ANN202 - whatever the setting names
+    """The function settings.GOVSERVE[name] names (see the package docstring), or None."""
+    path = settings.GOVSERVE.get(name)
+    return import_string(path) if path else None
+
+
 def licences_issued_within(items: Iterable[ImplementationItem]) -> dict[str, set[int]]:
     """Licence type code → ids of the items among `items` whose result it is (through the
     GOVSERVE["LICENCE_RESULTS"] hook). Only a bundle can issue what one of its own items asks."""
     items = list(items)
-    path = settings.GOVSERVE.get("LICENCE_RESULTS")
-    if len(items) < 2 or not path:
-        return {}
-    return import_string(path)(items)
+    hook = _hook("LICENCE_RESULTS") if len(items) > 1 else None
+    return hook(items) if hook else {}
 
 
 def provided_without_asking(material: Material, issued_within: dict[str, set[int]]) -> bool:
@@ -198,10 +202,10 @@ def held_licences(case: Case, materials: Iterable[Material]) -> tuple[dict, dict
     imports licences); `case` may be unsaved (the apply page asks before the case exists).
     """
     candidates = [m for m in materials if licence_type_code(m)]
-    path = settings.GOVSERVE.get("HELD_LICENCES")
-    if not candidates or not path:
+    hook = _hook("HELD_LICENCES") if candidates else None
+    if hook is None:
         return {}, {}
-    found = import_string(path)(case, candidates)
+    found = hook(case, candidates)
     return {m.merge_key: (m, lic) for m, lic in found}, dict(getattr(found, "notes", {}))
 
 
@@ -213,13 +217,19 @@ def _given_keys(case: Case) -> set[str]:
     }
 
 
-def _missing(case: Case, items: list[ImplementationItem]) -> tuple[list[Material], dict[str, str]]:
-    """Required materials not given and not supplied by a held licence, with notes on licences
-    the holder has that cannot be used (merge key → note)."""
+def _missing(
+    case: Case, items: list[ImplementationItem]
+) -> tuple[list[Material], dict[str, str], list[Material]]:
+    """Required materials not given and not supplied by a held licence; notes on licences the
+    holder has that cannot be used (merge key → note); the materials a held licence supplies."""
     given = _given_keys(case)
     missing = [m for key, m in required_materials(items) if key not in given]
     held, notes = held_licences(case, missing)
-    return [m for m in missing if m.merge_key not in held], notes
+    return (
+        [m for m in missing if m.merge_key not in held],
+        notes,
+        [material for material, _licence in held.values()],
+    )
 
 
 def missing_materials(case: Case, items: list[ImplementationItem] | None = None) -> list[Material]:
@@ -236,17 +246,14 @@ def _missing_messages(missing: list[Material], notes: dict[str, str]) -> list[st
     ]
 
 
-def _attach_held_licences(case: Case, items: list[ImplementationItem]) -> int:
-    """免提交 at submission: attach the holder's usable licence for every required licence
-    material not given (each merge key once), count it in `case.saved_materials` (the caller
-    saves) and let the licences side record the use (``record_use=True``, same transaction)."""
-    given = _given_keys(case)
-    wanted = [m for key, m in required_materials(items) if key not in given]
-    wanted = [m for m in wanted if licence_type_code(m)]
-    path = settings.GOVSERVE.get("HELD_LICENCES")
-    if not wanted or not path:
+def _attach_held_licences(case: Case, wanted: list[Material]) -> int:
+    """免提交 at submission: attach the holder's usable licence for each of `wanted` (what
+    `_missing` found supplied), count it in `case.saved_materials` (the caller saves) and let
+    the licences side record the use (``record_use=True``: the case has its number now)."""
+    hook = _hook("HELD_LICENCES") if wanted else None
+    if hook is None:
         return 0
-    found = import_string(path)(case, wanted, record_use=True)
+    found = hook(case, wanted, record_use=True)
     for material, licence in found:
         pdf = licence.pdf
         try:
@@ -552,7 +559,7 @@ def submit(case: Case, actor) -> Case:
         case.form_data = clean_form(fields_for(items), case.form_data)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    missing, notes = _missing(case, items)
+    missing, notes, supplied = _missing(case, items)
     if missing:
         errors["materials"] = _missing_messages(missing, notes)
     if case.delivery_method == DeliveryMethod.POST and not case.delivery_address:
@@ -562,7 +569,7 @@ def submit(case: Case, actor) -> Case:
     now = timezone.now()
     day = timezone.localdate(now)
     case.number = _next_number(case, day)
-    _attach_held_licences(case, items)  # 免提交 (needs the number: the use names the case)
+    _attach_held_licences(case, supplied)  # 免提交 (needs the number: the use names the case)
     case.state = CaseState.SUBMITTED
     case.submitted_at = now
     case.received_on = day
@@ -961,7 +968,7 @@ def resubmit(case: Case, actor) -> Case:
     _expect(case, CaseState.CORRECTION)
     _check_editable(case, actor)
     items = case_items(case)
-    missing, notes = _missing(case, items)
+    missing, notes, supplied = _missing(case, items)
     still_wrong = case.materials.filter(status=MaterialStatus.TO_CORRECT)
     errors = {}
     if missing:
@@ -972,7 +979,7 @@ def resubmit(case: Case, actor) -> Case:
         )
     if errors:
         raise ValidationError(errors)
-    _attach_held_licences(case, items)  # 免提交, as at submission
+    _attach_held_licences(case, supplied)  # 免提交, as at submission
     case.state = CaseState.SUBMITTED
     case.received_on = today()
     _recompute(case, _("补正后重新提交"))
