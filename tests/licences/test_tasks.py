@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from govserve.celery import app
 from govserve.licences import tasks
-from govserve.licences.models import LicenceStatus
-from govserve.licences.services import RENEWAL_WINDOW_DAYS
+from govserve.licences.models import RENEWAL_WINDOW_DAYS, LicenceStatus
 
 pytestmark = pytest.mark.django_db
 

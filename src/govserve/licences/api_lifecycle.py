@@ -273,7 +273,7 @@ class IssuedLicenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.DATE)
     def get_renewal_opens_on(self, obj: Licence):
-        return services.renewal_opens_on(obj)
+        return obj.renewal_opens_on
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_can_manage(self, obj: Licence) -> bool:

@@ -192,6 +192,10 @@ class Seal(models.Model):
         return self.name
 
 
+# 延续: applications open this many days before the end date (reminders go out then too).
+RENEWAL_WINDOW_DAYS = 30
+
+
 class LicenceStatus(models.TextChoices):
     VALID = "valid", _("有效")
     SUSPENDED = "suspended", _("已中止")
@@ -307,6 +311,13 @@ class Licence(models.Model):
         if self.status == LicenceStatus.VALID and self.valid_until and self.valid_until < on:
             return LicenceStatus.EXPIRED
         return self.status
+
+    @property
+    def renewal_opens_on(self) -> dt.date | None:
+        """The first day a renewal (延续) may be applied for; None for 长期 licences."""
+        if self.valid_until is None:
+            return None
+        return self.valid_until - dt.timedelta(days=RENEWAL_WINDOW_DAYS)
 
     def is_usable(self, on: dt.date | None = None) -> bool:
         """Valid today: may be offered as a material (免提交)."""

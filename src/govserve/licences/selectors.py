@@ -316,7 +316,5 @@ def renewal_state(licence: Licence) -> dict:
         return {"case": pending.case}
     if licence.valid_until is None or licence.effective_status() != LicenceStatus.VALID:
         return {}
-    from .services import renewal_opens_on  # services imports this module
-
-    opens = renewal_opens_on(licence)
+    opens = licence.renewal_opens_on
     return {"opens": opens, "open_now": opens <= timezone.localdate() <= licence.valid_until}

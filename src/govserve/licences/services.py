@@ -48,6 +48,7 @@ from .errors import LicenceError
 from .forms_types import clean_data
 from .identifiers import build_identifier
 from .models import (
+    RENEWAL_WINDOW_DAYS,
     Licence,
     LicenceEvent,
     LicenceRenewal,
@@ -56,7 +57,6 @@ from .models import (
     LicenceType,
 )
 
-RENEWAL_WINDOW_DAYS = 30
 REASON_MAX = 300  # Licence.status_reason
 SERIAL_DIGITS = 8
 # Events the archive records on their own; issue, change and renewal archive the new version.
@@ -494,13 +494,6 @@ def change(licence: Licence, actor, *, data: dict, reason: str) -> Licence:
     return new
 
 
-def renewal_opens_on(licence: Licence) -> dt.date | None:
-    """The first day a renewal may be made (None: 长期, nothing to renew)."""
-    if licence.valid_until is None:
-        return None
-    return licence.valid_until - dt.timedelta(days=RENEWAL_WINDOW_DAYS)
-
-
 def _check_renewable(licence: Licence, on: dt.date) -> None:
     """Valid on `on`, not 长期, and `on` inside the window (30 days before the end, to the end).
     A licence the daily sweep has since marked expired was still valid on an earlier `on`."""
@@ -509,7 +502,7 @@ def _check_renewable(licence: Licence, on: dt.date) -> None:
         _refuse_state(licence, [LicenceStatus.VALID], on)
     if licence.valid_until is None:
         raise LicenceError("licence", _("长期有效的证照无须延续"), 409)
-    opens = renewal_opens_on(licence)
+    opens = licence.renewal_opens_on
     if on < opens:
         raise LicenceError(
             "licence",

@@ -149,7 +149,7 @@ def _detail(request: HttpRequest, licence: Licence, *, status: int = 200, **form
     user = request.user
     can_manage = selectors.can_manage_licence(user, licence)
     effective = licence.effective_status()
-    opens = services.renewal_opens_on(licence)
+    opens = licence.renewal_opens_on
     today = services.today()
     context = {
         "licence": licence,
