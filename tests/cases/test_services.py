@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from govserve.cases import services
+from govserve.cases.errors import CaseError
 from govserve.cases.models import (
     Case,
     CaseState,
@@ -22,7 +23,6 @@ from govserve.cases.models import (
     MaterialStatus,
     Notification,
 )
-from govserve.cases.services import CaseError
 from govserve.catalog.models import ItemState
 from tests.cases.conftest import PDF_BYTES, PNG_BYTES, pdf
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from govserve.accounts.models import Representation
 from govserve.cases import services as case_services
 from govserve.cases.models import CaseDocument, CaseState, DocumentKind, Notification
-from govserve.cases.services import CaseError
+from govserve.core.errors import Refused
 from govserve.licences import seals, services, signing
 from govserve.licences.errors import LicenceError
 from govserve.licences.identifiers import parse_identifier
@@ -162,7 +162,7 @@ def test_a_missing_required_field_refuses_the_approval_and_writes_nothing(world)
         form_data={"business_scope": "预包装食品销售"},
     )
     case = case_services.accept(case, world.clerk)
-    with pytest.raises(CaseError) as exc:
+    with pytest.raises(Refused) as exc:
         case_services.decide(case, world.market_approver, outcome="approved")
     assert isinstance(exc.value, LicenceError)
     assert exc.value.field == "form_data.business_address"

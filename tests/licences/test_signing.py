@@ -23,7 +23,7 @@ from pyhanko.sign import fields, signers
 
 from govserve.cases import services as case_services
 from govserve.cases.models import Case, CaseDocument, CaseState, DocumentKind
-from govserve.cases.services import CaseError
+from govserve.core.errors import Refused
 from govserve.licences import pki, signing
 from govserve.licences.keystore import ENV_VAR
 from govserve.licences.models import Algorithm, Certificate
@@ -267,7 +267,7 @@ def test_a_wrong_key_encryption_key_refuses_the_acceptance_and_writes_nothing(wo
     case = apply(world)
     certificates = Certificate.objects.count()
     monkeypatch.setenv(ENV_VAR, base64.b64encode(os.urandom(32)).decode())
-    with pytest.raises(CaseError) as exc:
+    with pytest.raises(Refused) as exc:
         case_services.accept(case, world.clerk)
     assert exc.value.status == 503 and exc.value.field == "key"
     case.refresh_from_db()

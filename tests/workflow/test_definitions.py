@@ -4,8 +4,8 @@ new cases take the latest active version, running cases keep the one they starte
 import pytest
 from django.core.exceptions import ValidationError
 
+from govserve.cases.errors import CaseError
 from govserve.cases.models import CaseState, Outcome
-from govserve.cases.services import CaseError
 from govserve.workflow import services
 from govserve.workflow.models import ProcessDefinition, ProcessInstance, ProcessKind
 from tests.workflow import bpmn_samples as samples

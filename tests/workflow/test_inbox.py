@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 
 from govserve.cases import services as case_services
+from govserve.cases.errors import CaseError
 from govserve.cases.models import SuspensionReason
-from govserve.cases.services import CaseError
 from govserve.workcalendar.deadlines import add_working_days
 from govserve.workflow import selectors, services
 from govserve.workflow.models import ProcessInstance, Task, TaskState

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from govserve.cases import services as case_services
+from govserve.cases.errors import CaseError
 from govserve.cases.models import (
     CaseState,
     DeliveryMethod,
@@ -12,7 +13,6 @@ from govserve.cases.models import (
     Outcome,
     SuspensionReason,
 )
-from govserve.cases.services import CaseError
 from govserve.workflow import services
 from govserve.workflow.models import InstanceStatus, ProcessInstance, Task, TaskRole, TaskState
 from tests.workflow.conftest import accept, apply_bundle, apply_single, on_commit, open_tasks

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import time
-from functools import wraps
 
 import qrcode
 import qrcode.image.svg
@@ -26,9 +25,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -40,6 +38,14 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govserve.catalog.models import ImplementationItem
+from govserve.core.pages import (
+    account_required,
+    applicant_required,
+    denied,
+    page,
+    staff_required,
+    system_admin_required,
+)
 from govserve.regions.models import Department, Region
 
 from . import policies, selectors, services
@@ -61,7 +67,6 @@ from .forms import (
 from .masking import mask_id_number, mask_login_name, mask_mobile
 from .models import (
     DEPARTMENT_ROLES,
-    AccountType,
     Organisation,
     PersonalDataGrant,
     Representation,
@@ -69,6 +74,7 @@ from .models import (
     RoleGrant,
     SecurityEvent,
 )
+from .pages import handles_people, is_system_admin
 from .security import (
     confirmed_totp_device,
     is_staff_account,
@@ -94,87 +100,6 @@ def _next_url(request: HttpRequest) -> str:
     ):
         return candidate
     return ""
-
-
-def _login_redirect(request: HttpRequest) -> HttpResponseRedirect:
-    return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
-
-
-def page(request: HttpRequest, template: str, context: dict | None = None, status: int = 200) -> HttpResponse:
-    """render() plus what the account navigation needs to know about the signed-in user."""
-    user = request.user
-    context = dict(context or {})
-    if user.is_authenticated:
-        staff = is_staff_account(user)
-        context.setdefault("nav_staff", staff)
-        context.setdefault("nav_applicant", user.account_type == AccountType.PERSON)
-        context.setdefault("nav_system_admin", staff and is_system_admin(user))
-        context.setdefault("nav_people", staff and handles_people(user))
-    return render(request, template, context, status=status)
-
-
-def handles_people(user) -> bool:
-    return (
-        user.is_superuser
-        or bool(policies.active_grants(user, policies.PEOPLE_ROLES))
-        or policies.has_personal_data_grant(user)
-    )
-
-
-def denied(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
-    """无权访问: the reason, without saying whether a record exists."""
-    return page(request, "accounts/denied.html", {"message": message}, status=status)
-
-
-def account_required(view):
-    """Signed in, and past the second factor when the account has a TOTP device."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return _login_redirect(request)
-        if second_factor_pending(request):
-            return redirect(f"{reverse('accounts:verify')}?next={request.get_full_path()}")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def staff_required(view):
-    @account_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_staff_account(request.user):
-            return denied(request, _("此页面仅供工作人员使用。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def is_system_admin(user) -> bool:
-    return user.is_superuser or policies.has_role(user, Role.SYSTEM_ADMIN)
-
-
-def system_admin_required(view):
-    @staff_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_system_admin(request.user):
-            return denied(request, _("只有系统管理员可以访问此页面。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def applicant_required(view):
-    @account_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.user.account_type != AccountType.PERSON:
-            return denied(request, _("法人事务由自然人账户办理，工作人员账户不能登记或代理法人。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _page(request: HttpRequest, queryset, size: int):

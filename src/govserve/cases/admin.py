@@ -18,6 +18,7 @@ from govserve.accounts import policies
 from govserve.accounts.masking import mask_mobile
 from govserve.accounts.models import Role
 from govserve.catalog.models import ImplementationItem
+from govserve.core.errors import Refused
 
 from . import selectors, services
 from .models import (
@@ -251,7 +252,7 @@ class CaseAdmin(admin.ModelAdmin):
             try:
                 services.accept(case, request.user)
                 done += 1
-            except services.CaseError as exc:
+            except Refused as exc:
                 self.message_user(request, f"{case}：{exc.message}", messages.ERROR)
         if done:
             self.message_user(request, _("已受理 %(n)d 件") % {"n": done}, messages.SUCCESS)

@@ -7,4 +7,30 @@ class CasesConfig(AppConfig):
     verbose_name = _("办件")
 
     def ready(self) -> None:
+        from govserve.core import hooks
+
+        hooks.declare(
+            "HELD_LICENCES",
+            owner="cases",
+            doc="(case, materials, *, record_use=False) → usable (material, licence) pairs (免提交).",
+            optional=True,
+        )
+        hooks.declare(
+            "LICENCE_RESULTS",
+            owner="cases",
+            doc="(items) → licence type code → ids of the items issuing it.",
+            optional=True,
+        )
+        hooks.declare(
+            "MATERIAL_SCANNERS",
+            owner="cases",
+            doc="(content: bytes) → None, raising ValidationError for an infected upload.",
+            many=True,
+        )
+        hooks.declare(
+            "DOCUMENT_SEALER",
+            owner="cases",
+            doc="A class with picture(department) and sign(data, department, *, reason).",
+            optional=True,
+        )
         from . import receivers  # noqa: F401  (recompute deadlines when a holiday notice is loaded)

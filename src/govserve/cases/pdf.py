@@ -26,7 +26,6 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -37,6 +36,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from govserve.core import hooks
 
 from .models import CaseDocument, DocumentKind
 
@@ -113,8 +114,8 @@ def document_sealer():  # noqa: ANN201 - any object with picture() and sign()
     """The configured document sealer (settings.GOVSERVE["DOCUMENT_SEALER"], a dotted path to
     a class with `picture(department) -> bytes | None` and `sign(data, department, *, reason)`),
     or None when the setting is empty: documents are then issued unsigned."""
-    path = (getattr(settings, "GOVSERVE", {}) or {}).get("DOCUMENT_SEALER") or ""
-    return import_string(path)() if path else None
+    sealer = hooks.resolve("DOCUMENT_SEALER")
+    return sealer() if sealer else None
 
 
 class SealArea(Flowable):

@@ -18,12 +18,10 @@ import hashlib
 import json
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from govserve.accounts.models import AccountType, Organisation
@@ -32,10 +30,12 @@ from govserve.catalog.codes import build_case_number
 from govserve.catalog.codetables import CaseType
 from govserve.catalog.models import Bundle, ImplementationItem, Material, MaterialSource
 from govserve.catalog.selectors import bundle_items
+from govserve.core import hooks
 from govserve.workcalendar.deadlines import add_working_days
 
 from . import permissions, signals
 from .documents import issue_document
+from .errors import CaseError
 from .forms_schema import clean_form, fields_for
 from .models import (
     CURRENT_DEADLINE,
@@ -71,16 +71,6 @@ DELIVERY_DAYS = 10  # Art 44
 # Materials the government issues or shares are not asked of the applicant (once only) —
 # except licences, see `provided_without_asking`.
 GOVERNMENT_SOURCES = {MaterialSource.GOVERNMENT_ISSUED, MaterialSource.SHARED_DATA}
-
-
-class CaseError(Exception):
-    """A refused action: `field` names what is wrong, `message` says it in words; `status` 400/403/409."""
-
-    def __init__(self, field: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-        self.status = status
 
 
 def today() -> dt.date:
@@ -149,17 +139,11 @@ def licence_type_code(material: Material) -> str:
     return (material.common.licence_type_code or "").strip() if material.common_id else ""
 
 
-def _hook(name: str):  # noqa: ANN202 - whatever the setting names
-    """The function settings.GOVSERVE[name] names (see the package docstring), or None."""
-    path = settings.GOVSERVE.get(name)
-    return import_string(path) if path else None
-
-
 def licences_issued_within(items: Iterable[ImplementationItem]) -> dict[str, set[int]]:
     """Licence type code → ids of the items among `items` whose result it is (through the
     GOVSERVE["LICENCE_RESULTS"] hook). Only a bundle can issue what one of its own items asks."""
     items = list(items)
-    hook = _hook("LICENCE_RESULTS") if len(items) > 1 else None
+    hook = hooks.resolve("LICENCE_RESULTS") if len(items) > 1 else None
     return hook(items) if hook else {}
 
 
@@ -202,7 +186,7 @@ def held_licences(case: Case, materials: Iterable[Material]) -> tuple[dict, dict
     imports licences); `case` may be unsaved (the apply page asks before the case exists).
     """
     candidates = [m for m in materials if licence_type_code(m)]
-    hook = _hook("HELD_LICENCES") if candidates else None
+    hook = hooks.resolve("HELD_LICENCES") if candidates else None
     if hook is None:
         return {}, {}
     found = hook(case, candidates)
@@ -250,7 +234,7 @@ def _attach_held_licences(case: Case, wanted: list[Material]) -> int:
     """免提交 at submission: attach the holder's usable licence for each of `wanted` (what
     `_missing` found supplied), count it in `case.saved_materials` (the caller saves) and let
     the licences side record the use (``record_use=True``: the case has its number now)."""
-    hook = _hook("HELD_LICENCES") if wanted else None
+    hook = hooks.resolve("HELD_LICENCES") if wanted else None
     if hook is None:
         return 0
     found = hook(case, wanted, record_use=True)

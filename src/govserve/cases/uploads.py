@@ -12,8 +12,9 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+
+from govserve.core import hooks
 
 # What a material may be: scans and photos, PDF, and OFD (the national e-document format, a zip).
 ALLOWED_TYPES = {
@@ -90,11 +91,9 @@ def check_upload(uploaded, *, field: str = "file") -> CheckedFile:
                 ]
             }
         )
-    for path in settings.GOVSERVE.get(
-        "MATERIAL_SCANNERS", ["govserve.cases.uploads.eicar_scanner"]
-    ):
+    for scanner in hooks.resolve("MATERIAL_SCANNERS"):
         try:
-            import_string(path)(content)
+            scanner(content)
         except ValidationError as exc:
             raise ValidationError({field: exc.messages}) from exc
     return CheckedFile(

@@ -1,7 +1,7 @@
 """Case pages: applying (online and at the counter), my cases and a case's progress,
 notifications, the counter (综合窗口) with its acceptance queue and the staff case page.
 
-Thin: writes go through `services` (refusals come back as CaseError / ValidationError and are
+Thin: writes go through `services` (refusals come back as Refused / ValidationError and are
 shown next to the fields), reads through `selectors`, decisions through `permissions`.
 受办分离: the staff page offers accept / refuse / correction / visit / delivery, never a decision.
 """
@@ -25,8 +25,9 @@ from govserve.accounts import services as account_services
 from govserve.accounts.masking import mask_id_number, mask_mobile, mask_name
 from govserve.accounts.models import AccountType, User
 from govserve.accounts.selectors import organisations_of
-from govserve.accounts.views import account_required, denied, page
 from govserve.catalog.models import Bundle, ImplementationItem, ItemState, Material
+from govserve.core.errors import Refused
+from govserve.core.pages import account_required, denied, page
 
 from . import notifications, permissions, selectors, services
 from .forms import (
@@ -44,7 +45,6 @@ from .forms import (
     initial_from_case,
 )
 from .models import WITHDRAWABLE_STATES, Case, CaseState, CorrectionNotice, MaterialStatus
-from .services import CaseError
 
 COUNTER_PERSON = "cases_counter_person"  # session: the applicant the clerk is serving
 PAGE_SIZE = 20
@@ -61,7 +61,7 @@ def _case_or_404(request: HttpRequest, pk: int) -> Case:
     return case
 
 
-def _error_status(exc: CaseError | ValidationError) -> int:
+def _error_status(exc: Refused | ValidationError) -> int:
     return getattr(exc, "status", 400)
 
 
@@ -233,7 +233,7 @@ def _apply(request: HttpRequest, *, item=None, bundle=None, counter: bool = Fals
                     delivery_address=form.cleaned_data.get("delivery_address") or "",
                 )
                 return redirect("cases:receipt", case.pk)
-            except CaseError as exc:
+            except Refused as exc:
                 form.apply_errors({exc.field: [exc.message]})
                 status = exc.status
             except ValidationError as exc:
@@ -350,7 +350,7 @@ def edit_draft(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("cases:edit", case.pk)
                 services.submit(case, user)
                 return redirect("cases:receipt", case.pk)
-            except CaseError as exc:
+            except Refused as exc:
                 case.refresh_from_db()
                 if case.state != CaseState.DRAFT:  # a double click: the first one submitted it
                     return redirect("cases:receipt", case.pk)
@@ -456,7 +456,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.withdraw(case, request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("申请已撤回。"))
-        except CaseError as exc:
+        except Refused as exc:
             messages.error(request, exc.message)
     return redirect("cases:case", case.pk)
 
@@ -486,7 +486,7 @@ def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
             services.resubmit(case, request.user)
             messages.success(request, _("已重新提交，工作人员将重新审查材料。"))
             return redirect("cases:case", case.pk)
-        except CaseError as exc:
+        except Refused as exc:
             form.apply_errors({exc.field: [exc.message]})
             status = exc.status
         except ValidationError as exc:
@@ -741,7 +741,7 @@ def staff_action(request: HttpRequest, pk: int, act: str) -> HttpResponse:
                 services.deliver(case, user, method=data["method"], note=data["note"])
                 messages.success(request, _("已登记送达，办件办结。"))
             return redirect("cases:staff-case", case.pk)
-    except CaseError as exc:
+    except Refused as exc:
         status = exc.status
         if form is None:
             messages.error(request, exc.message)

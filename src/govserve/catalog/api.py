@@ -13,10 +13,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
@@ -29,6 +27,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govserve.core import hooks
 from govserve.regions.models import Department, Region, level_for_region
 
 from . import importer, services
@@ -155,9 +154,9 @@ def _public_queryset(request):
     function is named in settings.GOVSERVE["ITEM_VISIBILITY"] rather than imported here.
     """
     qs = ImplementationItem.objects.select_related("region", "department", "basic_item")
-    visibility = settings.GOVSERVE.get("ITEM_VISIBILITY")
+    visibility = hooks.resolve("ITEM_VISIBILITY")
     if visibility:
-        return import_string(visibility)(request.user, qs)
+        return visibility(request.user, qs)
     return qs.filter(state=ItemState.PUBLISHED)
 
 

@@ -12,17 +12,9 @@ from django.utils.translation import gettext as _
 from govserve.regions.models import level_for_region
 
 from .codes import parse_basic_code, parse_implementation_code
+from .errors import LifecycleError
 from .models import ENDED_STATES, ImplementationItem, ItemEvent, ItemState
 from .rules import check_item
-
-
-class LifecycleError(Exception):
-    """A lifecycle change that the item's state does not allow; `field` names what to fix."""
-
-    def __init__(self, message: str, field: str = "state"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def item_errors(item: ImplementationItem, fees: list | None = None) -> dict[str, list[str]]:

@@ -1,8 +1,8 @@
-"""The one error licences raise for a refused action (a `CaseError`, so the cases pages and API
-that already answer `CaseError` with a field-level 4xx answer this one too)."""
+"""The one error licences raise for a refused action (a `core.errors.Refused`, so every page
+and the API answer it with a field-level 4xx)."""
 
-from govserve.cases.services import CaseError
+from govserve.core.errors import Refused
 
 
-class LicenceError(CaseError):
+class LicenceError(Refused):
     """`field` names what is wrong, `message` says it in words; `status` 400/403/404/409/503."""

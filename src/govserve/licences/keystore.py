@@ -115,7 +115,6 @@ def development_kek(path) -> str:  # noqa: ANN001 - a pathlib.Path
 
 def key_store() -> KeyStore:
     """The configured key store (settings.GOVSERVE["KEY_STORE"], a dotted path to a class)."""
-    from django.conf import settings
-    from django.utils.module_loading import import_string
+    from govserve.core import hooks
 
-    return import_string(settings.GOVSERVE["KEY_STORE"])()
+    return hooks.resolve("KEY_STORE")()

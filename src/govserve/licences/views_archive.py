@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from govserve.accounts.views import account_required
 from govserve.cases import permissions, selectors
 from govserve.cases.models import Case
+from govserve.core.pages import account_required
 
 from .archive import case_package
 

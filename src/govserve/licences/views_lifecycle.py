@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from govserve.accounts import policies
 from govserve.accounts.models import Role
-from govserve.accounts.views import denied, page, staff_required
+from govserve.core.pages import denied, page, staff_required
 
 from . import documents, qrlinks, selectors, services
 from .errors import LicenceError

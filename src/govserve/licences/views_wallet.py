@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from govserve.accounts.views import account_required, denied, page
 from govserve.cases.forms import CaseFormMixin
+from govserve.core.pages import account_required, denied, page
 from govserve.regions.models import Department
 
 from . import documents, qrlinks, selectors, services, sharing

@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from govserve.accounts.views import page, staff_required
+from govserve.core.pages import page, staff_required
 
 from . import calendar, deadlines
 from .forms import CalculatorForm, SuspensionFormSet

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from govserve.accounts import policies
-from govserve.cases.services import CaseError
 from govserve.catalog.models import ImplementationItem
+from govserve.core.errors import Refused
 
 from . import services
 from .models import ProcessDefinition, ProcessInstance, Task
@@ -66,7 +66,7 @@ class UploadForm(forms.ModelForm):
                 self.request_user, item=data.get("item"), key=data.get("key") or ""
             )
             services.validate_xml(data["bpmn_xml"])
-        except CaseError as exc:
+        except Refused as exc:
             self.add_error(exc.field if exc.field in self.fields else None, exc.message)
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
@@ -166,7 +166,7 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
             try:
                 services.set_active(definition, request.user, active=active)
                 done += 1
-            except CaseError as exc:
+            except Refused as exc:
                 messages.error(request, f"{definition}：{exc.message}")
         if done:
             messages.success(request, _("已更新 %(n)d 个流程版本") % {"n": done})

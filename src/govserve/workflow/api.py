@@ -25,8 +25,8 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from govserve.accounts.security import is_staff_account
-from govserve.cases.services import CaseError
 from govserve.catalog.models import ImplementationItem
+from govserve.core.errors import Refused
 
 from . import selectors, services
 from .models import OPEN_TASK_STATES, Outcome, ProcessDefinition, Task, TaskRole
@@ -39,11 +39,11 @@ class IsStaff(BasePermission):
         return is_staff_account(request.user)
 
 
-class CaseErrorMixin:
+class RefusedMixin:
     """Refusals of the services as 4xx answers with field-level messages."""
 
     def handle_exception(self, exc):
-        if isinstance(exc, CaseError):
+        if isinstance(exc, Refused):
             return Response({exc.field: [exc.message]}, status=exc.status)
         if isinstance(exc, DjangoValidationError):
             detail = (
@@ -153,7 +153,7 @@ class CompleteSerializer(serializers.Serializer):
     ),
 )
 class TaskViewSet(
-    CaseErrorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    RefusedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     permission_classes = [IsAuthenticated, IsStaff]
     serializer_class = TaskSerializer
@@ -272,7 +272,7 @@ class ProcessUploadSerializer(serializers.Serializer):
     ),
 )
 class ProcessViewSet(
-    CaseErrorMixin,
+    RefusedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -40,10 +40,11 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from govserve.accounts.policies import can_change_item, is_signed_in
 from govserve.cases import services as case_services
+from govserve.cases.errors import CaseError
 from govserve.cases.models import Case, CaseItem, CaseState
 from govserve.cases.models import Outcome as CaseOutcome
-from govserve.cases.services import CaseError
 from govserve.catalog.models import ImplementationItem
+from govserve.core.errors import Refused
 
 from . import bpmn, bundles
 from .models import (
@@ -261,12 +262,12 @@ def _engine(case: Case):
 
 
 def _run(step):
-    """Run engine code; a CaseError or ValidationError raised by a script reaches the caller as is."""
+    """Run engine code; a refusal (`Refused`) or ValidationError raised by a script reaches the caller as is."""
     try:
         return step()
     except SpiffWorkflowException as exc:
         inner = bpmn.unwrap(exc)
-        if isinstance(inner, CaseError | ValidationError):
+        if isinstance(inner, Refused | ValidationError):
             raise inner from None
         log.exception("process error")
         raise CaseError(

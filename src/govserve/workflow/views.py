@@ -1,7 +1,7 @@
 """Pages: the inbox (/workflow/inbox/) and a task (/workflow/tasks/<id>/) with its forms —
 claim, complete (approve, deny, return …), suspend and resume the clock, ask for an extension
 and, for approvers, decide pending extension requests. Thin: every write is a service call;
-a refusal (CaseError, ValidationError) is shown on the page with its 4xx status, never a 500.
+a refusal (Refused, ValidationError) is shown on the page with its 4xx status, never a 500.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from govserve.accounts.masking import mask_id_number
-from govserve.accounts.views import page, staff_required
 from govserve.cases import permissions as case_permissions
 from govserve.cases import services as case_services
 from govserve.cases.models import CaseState, Extension, MaterialStatus
-from govserve.cases.services import CaseError
+from govserve.core.errors import Refused
+from govserve.core.pages import page, staff_required
 
 from . import selectors, services
 from .forms import CompleteForm, ExtensionForm, SuspendForm
@@ -124,7 +124,7 @@ def task_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _refused(request, task, exc: Exception, *, form=None, form_name: str = "") -> HttpResponse:
     """Show a refusal on the page: field errors on the form, anything else as a message."""
-    if isinstance(exc, CaseError):  # a refused action (the form may no longer be offered)
+    if isinstance(exc, Refused):  # a refused action (the form may no longer be offered)
         messages.error(request, exc.message)
         status = exc.status
     else:
@@ -149,7 +149,7 @@ def claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     try:
         services.claim_task(task, request.user)
-    except (CaseError, ValidationError) as exc:
+    except (Refused, ValidationError) as exc:
         return _refused(request, task, exc)
     messages.success(request, _("已认领，该任务只由您办理，直至完成或释放。"))
     return _back(task)
@@ -161,7 +161,7 @@ def unclaim_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     try:
         services.unclaim_task(task, request.user)
-    except (CaseError, ValidationError) as exc:
+    except (Refused, ValidationError) as exc:
         return _refused(request, task, exc)
     messages.success(request, _("已释放，任务回到部门待办。"))
     return _back(task)
@@ -181,7 +181,7 @@ def complete_view(request: HttpRequest, pk: int) -> HttpResponse:
             outcome=form.cleaned_data["outcome"],
             reasons=form.cleaned_data["reasons"],
         )
-    except (CaseError, ValidationError) as exc:
+    except (Refused, ValidationError) as exc:
         return _refused(request, task, exc, form=form, form_name="complete_form")
     messages.success(
         request,
@@ -198,7 +198,7 @@ def suspend_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     form = SuspendForm(request.POST)
     if not may_act(request.user, task):
-        return _refused(request, task, CaseError("task", _("您无权办理该任务"), status=403))
+        return _refused(request, task, Refused("task", _("您无权办理该任务"), status=403))
     if not form.is_valid():
         return _render(request, task, status=400, suspend_form=form)
     data = form.cleaned_data
@@ -211,7 +211,7 @@ def suspend_view(request: HttpRequest, pk: int) -> HttpResponse:
             expected_end=data["expected_end"],
             department=task.department,
         )
-    except (CaseError, ValidationError) as exc:
+    except (Refused, ValidationError) as exc:
         return _refused(request, task, exc, form=form, form_name="suspend_form")
     messages.success(request, _("已暂停计时，暂停计时告知书已发送申请人。"))
     return _back(task)
@@ -222,10 +222,10 @@ def suspend_view(request: HttpRequest, pk: int) -> HttpResponse:
 def resume_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     if not may_act(request.user, task):
-        return _refused(request, task, CaseError("task", _("您无权办理该任务"), status=403))
+        return _refused(request, task, Refused("task", _("您无权办理该任务"), status=403))
     try:
         case_services.resume_clock(task.case, request.user)
-    except (CaseError, ValidationError) as exc:
+    except (Refused, ValidationError) as exc:
         return _refused(request, task, exc)
     messages.success(request, _("已恢复计时，办结期限已重新计算。"))
     return _back(task)
@@ -238,7 +238,7 @@ def extension_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     form = ExtensionForm(request.POST)
     if not may_act(request.user, task):
-        return _refused(request, task, CaseError("task", _("您无权办理该任务"), status=403))
+        return _refused(request, task, Refused("task", _("您无权办理该任务"), status=403))
     if not form.is_valid():
         return _render(request, task, status=400, extension_form=form)
     try:
@@ -248,7 +248,7 @@ def extension_view(request: HttpRequest, pk: int) -> HttpResponse:
             days=form.cleaned_data["days"],
             reasons=form.cleaned_data["reasons"],
         )
-    except (CaseError, ValidationError) as exc:
+    except (Refused, ValidationError) as exc:
         return _refused(request, task, exc, form=form, form_name="extension_form")
     messages.success(request, _("延期申请已提交，待本部门审批负责人批准。"))
     return _back(task)
@@ -264,7 +264,7 @@ def extension_decide_view(request: HttpRequest, pk: int, extension_pk: int) -> H
     approve = request.POST.get("decision") == "approve"
     try:
         case_services.decide_extension(extension, request.user, approve=approve)
-    except (CaseError, ValidationError) as exc:
+    except (Refused, ValidationError) as exc:
         return _refused(request, task, exc)
     messages.success(
         request,
