@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import services
+from . import rules, services
 from .models import (
     BasicItem,
     Bundle,
@@ -120,7 +120,7 @@ class ImplementationItemAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         item = form.instance
-        errors = services.item_errors(item)
+        errors = rules.item_errors(item)
         fee_errors = errors.get("fees")
         if fee_errors:  # fee rules need the inline rows, saved just now
             self.message_user(request, "；".join(fee_errors), messages.WARNING)

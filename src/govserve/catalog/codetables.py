@@ -120,3 +120,17 @@ class AssuranceLevel(models.IntegerChoices):
     SELF_DECLARED = 1, _("自行申报")
     COUNTER_VERIFIED = 2, _("窗口核验")
     EXTERNAL_VERIFIED = 3, _("权威身份认证")
+
+
+class ItemState(models.TextChoices):
+    """Lifecycle of an implementation item; only PUBLISHED items can be acted on."""
+
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    SUSPENDED = "suspended", _("暂停实施")
+    CANCELLED = "cancelled", _("已取消")
+    DELEGATED = "delegated", _("已下放")
+    MERGED = "merged", _("已合并")
+
+
+ENDED_STATES = (ItemState.CANCELLED, ItemState.DELEGATED, ItemState.MERGED)

@@ -1,7 +1,8 @@
 """The service-item catalog (政务服务事项目录): basic items, implementation items and their parts.
 
-Invariants that need only the row itself live in `clean()`; rules that need related rows
-(fees, materials) live in `services.validate_item`, which every write goes through.
+Invariants live in `clean()`, which asks `rules.item_errors` (the consistency rules, codes,
+body and region; fees when the caller knows them). The search index follows every save
+through the `post_save` receiver of `catalog.search`.
 """
 
 from django.conf import settings
@@ -16,12 +17,14 @@ from .codetables import (
     BodyNature,
     CaseType,
     HandlingForm,
+    ItemState,
     ItemType,
     OnlineDepth,
     ServiceObject,
     TongbanScope,
 )
 from .fields import MultiChoiceField
+from .rules import item_errors
 
 
 class BasicItem(models.Model):
@@ -70,20 +73,6 @@ class LegalBasis(models.Model):
     def as_dict(self) -> dict:
         """The exchange format's shape (import, export and API)."""
         return {"law": self.law, "article": self.article, "text": self.text}
-
-
-class ItemState(models.TextChoices):
-    """Lifecycle of an implementation item; only PUBLISHED items can be acted on."""
-
-    DRAFT = "draft", _("草稿")
-    PUBLISHED = "published", _("已发布")
-    SUSPENDED = "suspended", _("暂停实施")
-    CANCELLED = "cancelled", _("已取消")
-    DELEGATED = "delegated", _("已下放")
-    MERGED = "merged", _("已合并")
-
-
-ENDED_STATES = (ItemState.CANCELLED, ItemState.DELEGATED, ItemState.MERGED)
 
 
 class ResultType(models.TextChoices):
@@ -196,8 +185,6 @@ class ImplementationItem(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from .services import item_errors  # rules need related rows; they live in services
-
         errors = item_errors(self)
         if errors:
             raise ValidationError(errors)

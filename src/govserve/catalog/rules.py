@@ -1,4 +1,5 @@
-"""Consistency rules of the catalog (DOMAIN.md §1), as one pure function.
+"""Consistency rules of the catalog (DOMAIN.md §1): `check_item` over plain field values, and
+`item_errors` over an item with its codes, body and region.
 
 The provincial data audits check these; we check them on every save (admin, API, import)
 and return field-level messages so the person entering the item sees what to fix.
@@ -6,10 +7,17 @@ and return field-level messages so the person entering the item sees what to fix
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from .codetables import CaseType, HandlingForm
+from govserve.regions.models import level_for_region
+
+from .codes import parse_basic_code, parse_implementation_code
+from .codetables import ENDED_STATES, CaseType, HandlingForm, ItemState
+
+if TYPE_CHECKING:
+    from .models import ImplementationItem
 
 
 def check_item(data: Mapping, fees: Sequence[Mapping] | None = None) -> dict[str, list[str]]:
@@ -81,3 +89,46 @@ def check_item(data: Mapping, fees: Sequence[Mapping] | None = None) -> dict[str
         errors["result_sample"].append(_("填写了审批结果名称的，必须提供审批结果样本"))
 
     return dict(errors)
+
+
+def item_errors(item: "ImplementationItem", fees: list | None = None) -> dict[str, list[str]]:
+    """All field-level problems of an item: consistency rules, codes, body and region."""
+    data = {f.name: getattr(item, f.name) for f in item._meta.concrete_fields if not f.is_relation}
+    if fees is None and item.pk:
+        fees = list(item.fees.values("name"))
+    errors = check_item(data, fees)
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    basic = item.basic_item if item.basic_item_id else None
+    if basic is not None and item.item_type and basic.item_type != item.item_type:
+        add("item_type", _("事项类型应与基本目录事项一致（%(type)s）") % {"type": basic.get_item_type_display()})
+    if item.department_id and item.region_id and item.department.region_id != item.region_id:
+        add("department", _("实施主体“%(dept)s”不属于实施区划“%(region)s”") % {"dept": item.department, "region": item.region})
+    if item.implementation_code:
+        try:
+            code = parse_implementation_code(item.implementation_code)
+        except Exception as exc:  # ValidationError: keep its message on the field
+            add("implementation_code", "；".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            if item.department_id and code.uscc != item.department.uscc:
+                add("implementation_code", _("实施编码中的统一社会信用代码与实施主体不一致"))
+            if item.exercise_level and code.level != str(item.exercise_level):
+                add("implementation_code", _("实施编码中的行使层级与事项行使层级不一致"))
+            if basic is not None and basic.code and str(code.basic) != basic.code:
+                add("implementation_code", _("实施编码的后12位应为基本编码“%(code)s”") % {"code": basic.code})
+    if basic is not None and basic.code:
+        try:
+            parse_basic_code(basic.code)
+        except Exception as exc:
+            add("basic_code", "；".join(getattr(exc, "messages", [str(exc)])))
+    if item.exercise_level and item.region_id and item.exercise_level not in (1, 7):
+        expected = level_for_region(item.region)
+        if item.exercise_level != expected:
+            add("exercise_level", _("行使层级与实施区划的层级不一致"))
+    if item.state in ENDED_STATES and not item.end_date:
+        add("end_date", _("已取消、下放或合并的事项必须有终止日期"))
+    if item.state == ItemState.PUBLISHED and not item.effective_date:
+        add("effective_date", _("发布的事项必须有生效日期"))
+    return errors

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -11,53 +12,10 @@ from django.utils.translation import gettext as _
 
 from govserve.regions.models import level_for_region
 
-from .codes import parse_basic_code, parse_implementation_code
+from .codetables import ENDED_STATES
 from .errors import LifecycleError
-from .models import ENDED_STATES, ImplementationItem, ItemEvent, ItemState
-from .rules import check_item
-
-
-def item_errors(item: ImplementationItem, fees: list | None = None) -> dict[str, list[str]]:
-    """All field-level problems of an item: consistency rules, codes, body and region."""
-    data = {f.name: getattr(item, f.name) for f in item._meta.concrete_fields if not f.is_relation}
-    if fees is None and item.pk:
-        fees = list(item.fees.values("name"))
-    errors = check_item(data, fees)
-
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    basic = item.basic_item if item.basic_item_id else None
-    if basic is not None and item.item_type and basic.item_type != item.item_type:
-        add("item_type", _("事项类型应与基本目录事项一致（%(type)s）") % {"type": basic.get_item_type_display()})
-    if item.department_id and item.region_id and item.department.region_id != item.region_id:
-        add("department", _("实施主体“%(dept)s”不属于实施区划“%(region)s”") % {"dept": item.department, "region": item.region})
-    if item.implementation_code:
-        try:
-            code = parse_implementation_code(item.implementation_code)
-        except Exception as exc:  # ValidationError: keep its message on the field
-            add("implementation_code", "；".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            if item.department_id and code.uscc != item.department.uscc:
-                add("implementation_code", _("实施编码中的统一社会信用代码与实施主体不一致"))
-            if item.exercise_level and code.level != str(item.exercise_level):
-                add("implementation_code", _("实施编码中的行使层级与事项行使层级不一致"))
-            if basic is not None and basic.code and str(code.basic) != basic.code:
-                add("implementation_code", _("实施编码的后12位应为基本编码“%(code)s”") % {"code": basic.code})
-    if basic is not None and basic.code:
-        try:
-            parse_basic_code(basic.code)
-        except Exception as exc:
-            add("basic_code", "；".join(getattr(exc, "messages", [str(exc)])))
-    if item.exercise_level and item.region_id and item.exercise_level not in (1, 7):
-        expected = level_for_region(item.region)
-        if item.exercise_level != expected:
-            add("exercise_level", _("行使层级与实施区划的层级不一致"))
-    if item.state in ENDED_STATES and not item.end_date:
-        add("end_date", _("已取消、下放或合并的事项必须有终止日期"))
-    if item.state == ItemState.PUBLISHED and not item.effective_date:
-        add("effective_date", _("发布的事项必须有生效日期"))
-    return errors
+from .models import ImplementationItem, ItemEvent, ItemState
+from .rules import item_errors
 
 
 def snapshot(item: ImplementationItem) -> dict:
@@ -133,14 +91,11 @@ def change_state(
         item.effective_date = item.effective_date or day
         errors = item_errors(item)
         if errors:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(errors)
     if item.state in ENDED_STATES:
         item.end_date = day
     item.save()
     record_event(item, action, before, effective_date=day, reason=reason, document_no=document_no, actor=actor)
-    _reindex(item)
     return item
 
 
@@ -182,7 +137,6 @@ def delegate_item(
     for copy in created:
         record_event(copy, ItemEvent.Action.PUBLISH, ItemState.DRAFT, effective_date=day,
                      reason=f"承接上级下放事项：{item.name}", document_no=document_no, actor=actor)
-    _reindex(item, *created)
     return created
 
 
@@ -212,7 +166,6 @@ def merge_items(
         item.save()
         record_event(item, ItemEvent.Action.MERGE, before, effective_date=day, reason=reason,
                      document_no=document_no, actor=actor, related=[into])
-        _reindex(item)
     return into
 
 
@@ -255,18 +208,8 @@ def revise_item(item: ImplementationItem, changes: dict, *, reason: str = "", ac
         setattr(item, field, value)
     errors = item_errors(item)
     if errors:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(errors)
     item.version += 1
     item.save()
     record_event(item, ItemEvent.Action.REVISE, item.state, reason=reason, actor=actor)
-    _reindex(item)
     return item
-
-
-def _reindex(*items: ImplementationItem) -> None:
-    """Keep the search index in step with the catalog, inside the same transaction."""
-    from .search import index as search_index  # search reads the catalog, not the reverse
-
-    search_index.update_items([i.pk for i in items])

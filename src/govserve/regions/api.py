@@ -16,10 +16,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from .codes import normalize_code
 from .models import Department, Region, RegionLevel, ServiceHall, ServiceWindow, level_for_region
 from .selectors import children as region_children
 from .selectors import region_by_code
-from .services import normalize_code, save_department, save_hall
+from .services import save_department, save_hall
 from .validators import validate_uscc
 
 # Serializers ------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from .codes import PLACEHOLDER_NAMES, normalize_code
 from .models import Region
-from .services import PLACEHOLDER_NAMES, normalize_code
 
 
 def region_by_code(code: str) -> Region | None:

