@@ -67,7 +67,7 @@ def setup_django(database: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govserve.settings")
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-    for path in (str(ROOT / "src"), str(ROOT)):  # govserve, and tests.factories
+    for path in (str(ROOT / "src"), str(ROOT)):  # govserve, and the tests.<app>.factories
         if path not in sys.path:
             sys.path.insert(0, path)
     import django

@@ -208,7 +208,7 @@ def main() -> None:
     elif not url:
         tmp = tempfile.TemporaryDirectory(prefix="govserve-bench-auth-")
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
-    sys.path.insert(0, str(ROOT))  # tests.factories for the catalog rows
+    sys.path.insert(0, str(ROOT))  # tests.catalog.factories for the catalog rows
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govserve.settings")
     # DEBUG keeps every SQL statement in memory: not what production runs
     os.environ["DJANGO_DEBUG"] = "0"
@@ -225,7 +225,7 @@ def main() -> None:
 
     from govserve.accounts.models import AccountType, User
     from govserve.wsgi import application
-    from tests.factories import ImplementationItemFactory
+    from tests.catalog.factories import ImplementationItemFactory
 
     call_command("migrate", verbosity=0)
     if connection.vendor == "postgresql":

@@ -135,7 +135,8 @@ def measure(label: str, op: Callable[[], object], n: int) -> dict:
 def build_world():
     """A county department that issues, a citizen who holds, a licence type."""
     from govserve.licences.models import LicenceType
-    from tests.factories import DepartmentFactory, PersonFactory, make_uscc, sichuan_tree
+    from tests.accounts.factories import PersonFactory
+    from tests.regions.factories import DepartmentFactory, make_uscc, sichuan_tree
 
     _province, _city, county, _town = sichuan_tree()
     department = DepartmentFactory(

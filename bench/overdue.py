@@ -66,7 +66,9 @@ def build_world(cases: int, seed: int) -> None:
     from govserve.accounts.models import AccountType, User
     from govserve.cases.models import Case, CaseState, Channel
     from govserve.regions.models import Department, Region, level_for_region
-    from tests.factories import ImplementationItemFactory, make_resident_id, make_uscc
+    from tests.accounts.factories import make_resident_id
+    from tests.catalog.factories import ImplementationItemFactory
+    from tests.regions.factories import make_uscc
 
     rng = random.Random(seed)
     started = time.perf_counter()

@@ -84,14 +84,9 @@ def build_world(n_items: int, n_citizens: int):
     from govserve.accounts.models import AccountType, User
     from govserve.cases.models import FieldType, FormField
     from govserve.catalog.models import Bundle, BundleItem
-    from tests.factories import (
-        DepartmentFactory,
-        ImplementationItemFactory,
-        MaterialFactory,
-        make_resident_id,
-        make_uscc,
-        sichuan_tree,
-    )
+    from tests.accounts.factories import make_resident_id
+    from tests.catalog.factories import ImplementationItemFactory, MaterialFactory
+    from tests.regions.factories import DepartmentFactory, make_uscc, sichuan_tree
 
     county = sichuan_tree()[2]
     market, health, fire = (
@@ -632,7 +627,7 @@ def service_steps(world: dict, runs: int) -> list[tuple[str, dict[str, float]]]:
         return []
     from govserve.accounts.models import RoleGrant
     from govserve.cases import services as case_services
-    from tests.factories import StaffFactory
+    from tests.accounts.factories import StaffFactory
 
     bundle = world["bundle"]
     county = bundle.region

@@ -7,14 +7,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from govserve.accounts.models import RoleGrant
-from tests.factories import (
-    DepartmentFactory,
-    PersonFactory,
-    RegionFactory,
-    StaffFactory,
-    make_uscc,
-    sichuan_tree,
-)
+from tests.accounts.factories import PersonFactory, StaffFactory
+from tests.regions.factories import DepartmentFactory, RegionFactory, make_uscc, sichuan_tree
 
 PASSWORD = "Ga2024-service"
 

@@ -14,7 +14,7 @@ from govserve.accounts.models import (
     User,
 )
 from tests.accounts.conftest import make_staff
-from tests.factories import PersonFactory, make_company_uscc, make_resident_id
+from tests.accounts.factories import PersonFactory, make_company_uscc, make_resident_id
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govserve.accounts.models import SecurityEvent
 from tests.accounts.conftest import PASSWORD, make_staff
-from tests.factories import PersonFactory, make_resident_id
+from tests.accounts.factories import PersonFactory, make_resident_id
 
 pytestmark = pytest.mark.django_db
 

@@ -41,7 +41,8 @@ from govserve.accounts.models import PersonalDataGrant, Representation
 from govserve.catalog.models import ItemState
 from govserve.regions.models import Region
 from tests.accounts.conftest import build_places, make_staff
-from tests.factories import ImplementationItemFactory, OrganisationFactory, PersonFactory
+from tests.accounts.factories import OrganisationFactory, PersonFactory
+from tests.catalog.factories import ImplementationItemFactory
 
 # Every cell runs in its own savepoint inside the module's world (built once, rolled back at the end).
 pytestmark = pytest.mark.django_db

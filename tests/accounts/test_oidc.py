@@ -23,7 +23,8 @@ from govserve.accounts.models import (
     RoleGrant,
     User,
 )
-from tests.factories import DepartmentFactory, ImplementationItemFactory, make_uscc, sichuan_tree
+from tests.catalog.factories import ImplementationItemFactory
+from tests.regions.factories import DepartmentFactory, make_uscc, sichuan_tree
 
 with warnings.catch_warnings():
     # Authlib 1.x announces joserfc as the successor of authlib.jose; the API used here stays.

@@ -16,13 +16,8 @@ from govserve.accounts.models import (
     User,
 )
 from tests.accounts.conftest import PASSWORD, make_staff
-from tests.factories import (
-    BasicItemFactory,
-    ImplementationItemFactory,
-    PersonFactory,
-    make_company_uscc,
-    make_resident_id,
-)
+from tests.accounts.factories import PersonFactory, make_company_uscc, make_resident_id
+from tests.catalog.factories import BasicItemFactory, ImplementationItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from govserve.accounts import policies
 from govserve.accounts.models import RoleGrant, User
 from govserve.regions.models import AdministrativeLevel, Department, Region
 from tests.accounts.conftest import make_staff
-from tests.factories import ImplementationItemFactory
+from tests.catalog.factories import ImplementationItemFactory
 
 pytestmark = pytest.mark.django_db
 

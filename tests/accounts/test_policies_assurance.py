@@ -5,7 +5,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from govserve.accounts.models import AssuranceLevel
 from govserve.accounts.policies import meets_assurance
-from tests.factories import DepartmentFactory, ImplementationItemFactory, PersonFactory
+from tests.accounts.factories import PersonFactory
+from tests.catalog.factories import ImplementationItemFactory
+from tests.regions.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 

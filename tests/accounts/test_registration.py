@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from govserve.accounts import services
 from govserve.accounts.models import AccountType, AssuranceLevel, SecurityEvent, User
-from tests.factories import PersonFactory, make_resident_id
+from tests.accounts.factories import PersonFactory, make_resident_id
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from govserve.accounts import policies, services
 from govserve.accounts.models import AssuranceLevel, Organisation, Representation, SecurityEvent
-from tests.factories import PersonFactory, StaffFactory, make_company_uscc
+from tests.accounts.factories import PersonFactory, StaffFactory, make_company_uscc
 
 pytestmark = pytest.mark.django_db
 

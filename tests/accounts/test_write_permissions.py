@@ -10,7 +10,8 @@ import pytest
 from govserve.catalog.models import ImplementationItem, ItemState
 from govserve.regions.models import Department, ServiceHall
 from tests.accounts.conftest import make_staff
-from tests.factories import ImplementationItemFactory, make_uscc
+from tests.catalog.factories import ImplementationItemFactory
+from tests.regions.factories import make_uscc
 
 pytestmark = pytest.mark.django_db
 

@@ -8,15 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from govserve.accounts.models import RoleGrant
 from govserve.catalog.models import Bundle, BundleItem, MaterialSource
-from tests.factories import (
-    DepartmentFactory,
-    ImplementationItemFactory,
-    MaterialFactory,
-    PersonFactory,
-    StaffFactory,
-    make_uscc,
-    sichuan_tree,
-)
+from tests.accounts.factories import PersonFactory, StaffFactory
+from tests.catalog.factories import ImplementationItemFactory, MaterialFactory
+from tests.regions.factories import DepartmentFactory, make_uscc, sichuan_tree
 
 # The smallest well-formed PDF: what a scanner or a browser would upload.
 PDF_BYTES = (

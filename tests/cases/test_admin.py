@@ -7,7 +7,7 @@ from govserve.accounts.models import PersonalDataAccess
 from govserve.cases import services
 from govserve.cases.models import Case, CaseState, FormField
 from tests.cases.conftest import pdf, staff
-from tests.factories import RegionFactory
+from tests.regions.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from govserve.cases import documents, services
 from govserve.cases.models import CaseDocument, DocumentKind, DocumentSerial
 from govserve.cases.pdf import DocumentFontError, chinese_date, render_pdf
 from tests.cases.conftest import pdf
-from tests.factories import DepartmentFactory
+from tests.regions.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from govserve.cases import selectors, services
 from govserve.cases.models import Case, CaseState, Channel, MaterialOrigin
 from govserve.catalog.models import Material
 from govserve.licences.models import LicenceStatus, LicenceUse
+from tests.accounts.factories import OrganisationFactory
 from tests.cases.conftest import pdf
-from tests.factories import OrganisationFactory
 from tests.licences.conftest import make_licence_type
 from tests.licences.test_once_only import licence_material, licence_pdf, make_licence
 

@@ -12,8 +12,9 @@ from govserve.accounts.models import PersonalDataAccess, User
 from govserve.cases import services
 from govserve.cases.models import Case, CaseState, Channel, FormField, MaterialStatus
 from govserve.catalog.models import ItemState
+from tests.accounts.factories import make_resident_id
 from tests.cases.conftest import PNG_BYTES, pdf, staff
-from tests.factories import RegionFactory, make_resident_id
+from tests.regions.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from govserve.cases import services
 from govserve.cases.models import Case, CaseState, DeadlineWarning, Notification, WarningLevel
 from govserve.cases.warnings import due_cases, send_deadline_warnings
 from tests.cases.conftest import pdf, staff
-from tests.factories import DepartmentFactory, RegionFactory
+from tests.regions.factories import DepartmentFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
 

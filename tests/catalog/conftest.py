@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import DepartmentFactory, make_uscc, sichuan_tree
+from tests.regions.factories import DepartmentFactory, make_uscc, sichuan_tree
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from govserve.catalog.models import ItemEvent, ItemState
-from tests.factories import ImplementationItemFactory
+from tests.catalog.factories import ImplementationItemFactory
 
 pytestmark = pytest.mark.django_db
 

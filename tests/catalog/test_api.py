@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from govserve.catalog.models import ImplementationItem, ItemState
-from tests.factories import ImplementationItemFactory
+from tests.catalog.factories import ImplementationItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +136,7 @@ def test_ledger_counts_cancelled_items(public, admin_client, market_bureau):
 
 def test_bundle_materials_asked_once(public, market_bureau, health_bureau):
     from govserve.catalog.models import Bundle, BundleItem, CommonMaterial
-    from tests.factories import MaterialFactory
+    from tests.catalog.factories import MaterialFactory
 
     id_card = CommonMaterial.objects.create(name="居民身份证", source="issued")
     food = ImplementationItemFactory(department=market_bureau, name="食品经营许可")

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from govserve.catalog import codes
-from tests.factories import make_uscc
+from tests.regions.factories import make_uscc
 
 USCC = "11511301008778183N"  # 广安区经信局, from the district's public list
 

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 
 from govserve.catalog import services
 from govserve.catalog.models import ImplementationItem, ItemEvent, ItemState
-from tests.factories import DepartmentFactory, ImplementationItemFactory, MaterialFactory, make_uscc
+from tests.catalog.factories import ImplementationItemFactory, MaterialFactory
+from tests.regions.factories import DepartmentFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
 

@@ -8,15 +8,8 @@ import pytest
 from govserve.catalog import models as catalog
 from govserve.catalog import selectors
 from govserve.catalog.services import change_state, delegate_item, merge_items
-from tests.factories import (
-    BasicItemFactory,
-    DepartmentFactory,
-    ImplementationItemFactory,
-    MaterialFactory,
-    RegionFactory,
-    make_uscc,
-    sichuan_tree,
-)
+from tests.catalog.factories import BasicItemFactory, ImplementationItemFactory, MaterialFactory
+from tests.regions.factories import DepartmentFactory, RegionFactory, make_uscc, sichuan_tree
 
 pytestmark = pytest.mark.django_db
 

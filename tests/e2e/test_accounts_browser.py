@@ -14,18 +14,14 @@ import pytest
 from playwright.sync_api import expect
 
 from govserve.accounts.models import Organisation, Representation, RoleGrant
-from tests.factories import (
-    BasicItemFactory,
-    DepartmentFactory,
-    ImplementationItemFactory,
+from tests.accounts.factories import (
     PersonFactory,
-    RegionFactory,
     StaffFactory,
     make_company_uscc,
     make_resident_id,
-    make_uscc,
-    sichuan_tree,
 )
+from tests.catalog.factories import BasicItemFactory, ImplementationItemFactory
+from tests.regions.factories import DepartmentFactory, RegionFactory, make_uscc, sichuan_tree
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -22,7 +22,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from oauth2_provider.models import Application
 
 from govserve.accounts.models import AccountType, AssuranceLevel, Role, RoleGrant, User
-from tests.factories import DepartmentFactory, sichuan_tree
+from tests.regions.factories import DepartmentFactory, sichuan_tree
 
 with warnings.catch_warnings():
     # Authlib 1.x announces joserfc as the successor of authlib.jose; the API used here stays.

@@ -11,14 +11,8 @@ from playwright.sync_api import expect
 
 from govserve.catalog import models as catalog
 from govserve.catalog.search import index as search_index
-from tests.factories import (
-    BasicItemFactory,
-    DepartmentFactory,
-    ImplementationItemFactory,
-    MaterialFactory,
-    make_uscc,
-    sichuan_tree,
-)
+from tests.catalog.factories import BasicItemFactory, ImplementationItemFactory, MaterialFactory
+from tests.regions.factories import DepartmentFactory, make_uscc, sichuan_tree
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

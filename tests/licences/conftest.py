@@ -6,7 +6,7 @@ import pytest
 from govserve.cases import services as case_services
 from govserve.licences.models import LicenceType
 from tests.cases.conftest import build_world, pdf
-from tests.factories import make_uscc
+from tests.regions.factories import make_uscc
 
 # 国家市场监督管理总局 stands in as the defining ministry (a valid USCC, 11 = 机关).
 MINISTRY_USCC = make_uscc(10000001)

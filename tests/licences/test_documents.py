@@ -8,7 +8,7 @@ import pytest
 from govserve.accounts.models import Representation
 from govserve.licences import documents, qrlinks
 from govserve.licences.models import Licence
-from tests.factories import OrganisationFactory
+from tests.accounts.factories import OrganisationFactory
 from tests.licences.conftest import FOOD_FORM, approved_case, make_licence_type
 
 pytestmark = [

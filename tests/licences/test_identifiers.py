@@ -14,7 +14,7 @@ from govserve.licences.identifiers import (
     parse_identifier,
     validate_identifier,
 )
-from tests.factories import make_uscc
+from tests.regions.factories import make_uscc
 
 MINISTRY = make_uscc(1)  # the ministry that defines the licence type
 ISSUER = make_uscc(2)  # the department that issues it

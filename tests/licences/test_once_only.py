@@ -16,7 +16,8 @@ from govserve.catalog.models import CommonMaterial, MaterialSource
 from govserve.licences import once_only
 from govserve.licences.identifiers import build_identifier
 from govserve.licences.models import Licence, LicenceStatus, LicenceUse
-from tests.factories import MaterialFactory, OrganisationFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.catalog.factories import MaterialFactory
 
 
 def licence_pdf(label: str) -> bytes:

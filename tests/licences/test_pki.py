@@ -23,7 +23,7 @@ from govserve.licences import pki, sm2
 from govserve.licences.errors import LicenceError
 from govserve.licences.keystore import ENV_VAR, key_store
 from govserve.licences.models import Algorithm, Certificate, CertificateRole
-from tests.factories import DepartmentFactory
+from tests.regions.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 

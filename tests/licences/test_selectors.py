@@ -16,8 +16,8 @@ from govserve.accounts.models import Representation, RoleGrant
 from govserve.licences import selectors, sharing
 from govserve.licences.identifiers import build_identifier
 from govserve.licences.models import Licence, LicenceShare, LicenceStatus
+from tests.accounts.factories import OrganisationFactory
 from tests.cases.conftest import PDF_BYTES, staff
-from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

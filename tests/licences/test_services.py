@@ -23,8 +23,8 @@ from govserve.licences.models import (
     LicenceSerial,
     LicenceStatus,
 )
+from tests.accounts.factories import OrganisationFactory
 from tests.cases.conftest import build_world, pdf
-from tests.factories import OrganisationFactory
 from tests.licences.conftest import (
     FOOD_FIELDS,
     FOOD_FORM,

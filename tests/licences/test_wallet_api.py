@@ -12,8 +12,8 @@ from govserve.accounts.models import PersonalDataAccess
 from govserve.cases.models import CaseMaterial, MaterialOrigin
 from govserve.licences import sharing
 from govserve.licences.models import LicenceShare, LicenceStatus, LicenceUse
+from tests.accounts.factories import OrganisationFactory
 from tests.cases.conftest import PDF_BYTES
-from tests.factories import OrganisationFactory
 from tests.licences.test_selectors import make_licence, represent
 from tests.licences.test_sharing import _case_of_market
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from govserve.accounts.models import PersonalDataAccess
 from govserve.licences import sharing
 from govserve.licences.models import LicenceShare, LicenceStatus, LicenceUse
+from tests.accounts.factories import OrganisationFactory
 from tests.cases.conftest import PDF_BYTES
-from tests.factories import OrganisationFactory
 from tests.licences.test_selectors import make_licence, represent
 
 pytestmark = pytest.mark.django_db

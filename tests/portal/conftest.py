@@ -5,14 +5,8 @@ from dataclasses import dataclass
 import pytest
 
 from govserve.catalog import models as catalog
-from tests.factories import (
-    BasicItemFactory,
-    DepartmentFactory,
-    ImplementationItemFactory,
-    MaterialFactory,
-    make_uscc,
-    sichuan_tree,
-)
+from tests.catalog.factories import BasicItemFactory, ImplementationItemFactory, MaterialFactory
+from tests.regions.factories import DepartmentFactory, make_uscc, sichuan_tree
 
 
 @dataclass

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from govserve.regions.models import Region, ServiceHall, ServiceWindow
-from tests.factories import DepartmentFactory, sichuan_tree
+from tests.regions.factories import DepartmentFactory, sichuan_tree
 
 pytestmark = pytest.mark.django_db
 

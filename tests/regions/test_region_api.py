@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from govserve.accounts.models import RoleGrant
 from govserve.regions.models import Department, ServiceHall
-from tests.factories import DepartmentFactory, RegionFactory, make_uscc, sichuan_tree
+from tests.regions.factories import DepartmentFactory, RegionFactory, make_uscc, sichuan_tree
 
 pytestmark = pytest.mark.django_db
 

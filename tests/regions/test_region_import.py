@@ -9,7 +9,7 @@ from govserve.regions import sources
 from govserve.regions.models import Region
 from govserve.regions.selectors import resolve_region_name
 from govserve.regions.services import DivisionRow, RegionImportError, import_division_rows
-from tests.factories import RegionFactory, sichuan_tree
+from tests.regions.factories import RegionFactory, sichuan_tree
 
 pytestmark = pytest.mark.django_db
 

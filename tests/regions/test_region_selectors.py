@@ -1,7 +1,7 @@
 import pytest
 
 from govserve.regions.selectors import children, region_by_code, resolve_region_name, subtree
-from tests.factories import RegionFactory, sichuan_tree
+from tests.regions.factories import RegionFactory, sichuan_tree
 
 pytestmark = pytest.mark.django_db
 

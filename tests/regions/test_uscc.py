@@ -4,7 +4,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from govserve.regions.admin import DepartmentForm
 from govserve.regions.validators import validate_uscc
-from tests.factories import DepartmentFactory, sichuan_tree
+from tests.regions.factories import DepartmentFactory, sichuan_tree
 
 REAL = "11511301008778183N"  # a real 机关 code from Sichuan
 

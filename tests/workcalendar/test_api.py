@@ -4,7 +4,8 @@ import pytest
 
 from govserve.workcalendar.models import HolidayNotice
 from tests.accounts.conftest import make_staff
-from tests.factories import PersonFactory, sichuan_tree
+from tests.accounts.factories import PersonFactory
+from tests.regions.factories import sichuan_tree
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from django.test import Client
 from govserve.workcalendar import calendar, services
 from govserve.workcalendar.models import CalendarDay, HolidayNotice
 from tests.accounts.conftest import make_staff
-from tests.factories import HolidayNoticeFactory, sichuan_tree
+from tests.regions.factories import sichuan_tree
+from tests.workcalendar.factories import HolidayNoticeFactory
 
 pytestmark = pytest.mark.django_db
 

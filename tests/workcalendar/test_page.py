@@ -5,7 +5,8 @@ import re
 import pytest
 
 from tests.accounts.conftest import make_staff
-from tests.factories import PersonFactory, sichuan_tree
+from tests.accounts.factories import PersonFactory
+from tests.regions.factories import sichuan_tree
 
 pytestmark = pytest.mark.django_db
 

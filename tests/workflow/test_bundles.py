@@ -18,7 +18,8 @@ from govserve.workflow.models import (
     TaskRole,
 )
 from tests.cases.conftest import pdf
-from tests.factories import DepartmentFactory, ImplementationItemFactory, MaterialFactory
+from tests.catalog.factories import ImplementationItemFactory, MaterialFactory
+from tests.regions.factories import DepartmentFactory
 from tests.workflow import bpmn_samples as samples
 from tests.workflow.conftest import accept, apply_bundle, on_commit, open_tasks, staff
 

@@ -77,7 +77,7 @@ def test_only_catalog_administrators_author_processes(world, who):
 
 
 def test_a_catalog_administrator_of_another_county_cannot_upload(world):
-    from tests.factories import RegionFactory
+    from tests.regions.factories import RegionFactory
 
     other = RegionFactory(code="511621000000", name="岳池县", level=3, parent=world.city)
     outsider = staff("yc-catalog", "catalog_admin", other)

@@ -12,14 +12,8 @@ import pytest
 from govserve.catalog.models import ItemState
 from govserve.catalog.search import index
 from govserve.regions.models import RegionLevel
-from tests.factories import (
-    BasicItemFactory,
-    DepartmentFactory,
-    ImplementationItemFactory,
-    RegionFactory,
-    make_uscc,
-    sichuan_tree,
-)
+from tests.catalog.factories import BasicItemFactory, ImplementationItemFactory
+from tests.regions.factories import DepartmentFactory, RegionFactory, make_uscc, sichuan_tree
 
 PERSON, BUSINESS = ["1"], ["2"]
 

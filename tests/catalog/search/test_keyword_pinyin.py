@@ -3,7 +3,7 @@
 import pytest
 
 from govserve.catalog.search.selectors import search_items
-from tests.factories import BasicItemFactory, ImplementationItemFactory
+from tests.catalog.factories import BasicItemFactory, ImplementationItemFactory
 
 pytestmark = pytest.mark.django_db
 

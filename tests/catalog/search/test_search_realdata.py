@@ -17,7 +17,7 @@ from govserve.catalog.models import BasicItem, ImplementationItem, ItemState
 from govserve.catalog.search import index
 from govserve.catalog.search.selectors import search_items
 from govserve.regions.models import Department, RegionLevel, level_for_region
-from tests.factories import RegionFactory, make_uscc, sichuan_tree
+from tests.regions.factories import RegionFactory, make_uscc, sichuan_tree
 
 REAL_ITEMS = Path(__file__).parents[3] / ".." / "shared" / "data" / "real-items.jsonl"
 TYPE_BY_LABEL = {label: value for value, label in ItemType.choices}
