@@ -3,7 +3,7 @@
 import pytest
 
 from govserve.accounts.models import RoleGrant, SecurityEvent
-from tests.accounts.conftest import PASSWORD, make_staff
+from tests.accounts.worlds import PASSWORD, make_staff
 
 pytestmark = pytest.mark.django_db
 

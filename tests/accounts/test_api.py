@@ -13,8 +13,8 @@ from govserve.accounts.models import (
     SecurityEvent,
     User,
 )
-from tests.accounts.conftest import make_staff
 from tests.accounts.factories import PersonFactory, make_company_uscc, make_resident_id
+from tests.accounts.worlds import make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govserve.accounts.models import SecurityEvent
-from tests.accounts.conftest import PASSWORD, make_staff
 from tests.accounts.factories import PersonFactory, make_resident_id
+from tests.accounts.worlds import PASSWORD, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -40,8 +40,8 @@ from govserve.accounts import policies
 from govserve.accounts.models import PersonalDataGrant, Representation
 from govserve.catalog.models import ItemState
 from govserve.regions.models import Region
-from tests.accounts.conftest import build_places, make_staff
 from tests.accounts.factories import OrganisationFactory, PersonFactory
+from tests.accounts.worlds import build_places, make_staff
 from tests.catalog.factories import ImplementationItemFactory
 
 # Every cell runs in its own savepoint inside the module's world (built once, rolled back at the end).

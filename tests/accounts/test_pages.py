@@ -15,8 +15,8 @@ from govserve.accounts.models import (
     SecurityEvent,
     User,
 )
-from tests.accounts.conftest import PASSWORD, make_staff
 from tests.accounts.factories import PersonFactory, make_company_uscc, make_resident_id
+from tests.accounts.worlds import PASSWORD, make_staff
 from tests.catalog.factories import BasicItemFactory, ImplementationItemFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import timezone
 from govserve.accounts import policies
 from govserve.accounts.models import RoleGrant, User
 from govserve.regions.models import AdministrativeLevel, Department, Region
-from tests.accounts.conftest import make_staff
+from tests.accounts.worlds import make_staff
 from tests.catalog.factories import ImplementationItemFactory
 
 pytestmark = pytest.mark.django_db

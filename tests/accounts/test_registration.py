@@ -99,7 +99,7 @@ def test_verified_name_cannot_be_changed_by_its_owner(citizen):
 def test_counter_verification(places, citizen):
     from django.core.exceptions import PermissionDenied
 
-    from tests.accounts.conftest import make_staff
+    from tests.accounts.worlds import make_staff
 
     clerk = make_staff("clerk", "clerk", places.county)
     reviewer = make_staff("reviewer", "reviewer", places.county, department=places.market)

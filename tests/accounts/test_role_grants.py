@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from govserve.accounts import policies, services
 from govserve.accounts.models import PersonalDataGrant, RoleGrant, SecurityEvent
-from tests.accounts.conftest import make_staff
+from tests.accounts.worlds import make_staff
 
 pytestmark = pytest.mark.django_db
 

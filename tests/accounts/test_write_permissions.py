@@ -9,7 +9,7 @@ import pytest
 
 from govserve.catalog.models import ImplementationItem, ItemState
 from govserve.regions.models import Department, ServiceHall
-from tests.accounts.conftest import make_staff
+from tests.accounts.worlds import make_staff
 from tests.catalog.factories import ImplementationItemFactory
 from tests.regions.factories import make_uscc
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from govserve.accounts.models import PersonalDataAccess
 from govserve.cases import services
 from govserve.cases.models import Case, CaseState, FormField
-from tests.cases.conftest import pdf, staff
+from tests.cases.worlds import pdf, staff
 from tests.regions.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db

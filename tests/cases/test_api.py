@@ -26,7 +26,7 @@ from govserve.cases.models import (
 from govserve.cases.uploads import EICAR
 from govserve.catalog.models import ItemState
 from tests.accounts.factories import make_resident_id
-from tests.cases.conftest import PDF_BYTES, PNG_BYTES, pdf, staff
+from tests.cases.worlds import PDF_BYTES, PNG_BYTES, pdf, staff
 from tests.regions.factories import DepartmentFactory, RegionFactory, make_uscc
 
 pytestmark = pytest.mark.django_db

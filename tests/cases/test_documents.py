@@ -17,7 +17,7 @@ from django.utils import timezone
 from govserve.cases import documents, services
 from govserve.cases.models import CaseDocument, DocumentKind, DocumentSerial
 from govserve.cases.pdf import DocumentFontError, chinese_date, render_pdf
-from tests.cases.conftest import pdf
+from tests.cases.worlds import pdf
 from tests.regions.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,9 +18,9 @@ from govserve.cases.models import Case, CaseState, Channel, MaterialOrigin
 from govserve.catalog.models import Material
 from govserve.licences.models import LicenceStatus, LicenceUse
 from tests.accounts.factories import OrganisationFactory
-from tests.cases.conftest import pdf
-from tests.licences.conftest import make_licence_type
+from tests.cases.worlds import pdf
 from tests.licences.test_once_only import licence_material, licence_pdf, make_licence
+from tests.licences.worlds import make_licence_type
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from govserve.cases import services
 from govserve.cases.models import Case, CaseState, Channel, FormField, MaterialStatus
 from govserve.catalog.models import ItemState
 from tests.accounts.factories import make_resident_id
-from tests.cases.conftest import PNG_BYTES, pdf, staff
+from tests.cases.worlds import PNG_BYTES, pdf, staff
 from tests.regions.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ from govserve.cases.models import (
     Notification,
 )
 from govserve.catalog.models import ItemState
-from tests.cases.conftest import PDF_BYTES, PNG_BYTES, pdf
+from tests.cases.worlds import PDF_BYTES, PNG_BYTES, pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from govserve.cases.models import Case, CaseState, DeadlineRecord, DocumentKind,
 from govserve.celery import app
 from govserve.workcalendar.deadlines import add_working_days
 from govserve.workcalendar.services import load_notice
-from tests.cases.conftest import pdf
+from tests.cases.worlds import pdf
 
 pytestmark = pytest.mark.django_db
 

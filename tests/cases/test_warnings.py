@@ -12,7 +12,7 @@ from govserve.accounts.models import Role, RoleGrant
 from govserve.cases import services
 from govserve.cases.models import Case, CaseState, DeadlineWarning, Notification, WarningLevel
 from govserve.cases.warnings import due_cases, send_deadline_warnings
-from tests.cases.conftest import pdf, staff
+from tests.cases.worlds import pdf, staff
 from tests.regions.factories import DepartmentFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db

@@ -37,7 +37,7 @@ from govserve.cases import services
 from govserve.cases.models import Case, CaseState, DocumentKind, Notification
 from govserve.celery import app as project_app
 from govserve.workcalendar.deadlines import add_working_days
-from tests.cases.conftest import pdf
+from tests.cases.worlds import pdf
 
 REDIS_URL = os.environ.get("GOVSERVE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

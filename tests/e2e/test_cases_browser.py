@@ -18,7 +18,7 @@ from govserve.accounts.models import User
 from govserve.cases.models import Case, CaseState, Channel, Outcome
 from govserve.workflow.models import Task, TaskState
 from tests.accounts.factories import make_resident_id
-from tests.cases.conftest import PDF_BYTES, build_world
+from tests.cases.worlds import PDF_BYTES, build_world
 from tests.e2e.test_accounts_browser import assert_all_labelled, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -24,10 +24,10 @@ from govserve.cases.models import Case, CaseState, MaterialOrigin, Outcome
 from govserve.catalog.models import CommonMaterial, MaterialSource
 from govserve.licences import qrlinks
 from govserve.licences.models import LicenceStatus, LicenceUse
-from tests.cases.conftest import PDF_BYTES, build_world
+from tests.cases.worlds import PDF_BYTES, build_world
 from tests.catalog.factories import MaterialFactory
 from tests.e2e.test_accounts_browser import assert_all_labelled, log_in
-from tests.licences.conftest import MINISTRY_USCC, approved_case, make_licence_type
+from tests.licences.worlds import MINISTRY_USCC, approved_case, make_licence_type
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -1,16 +1,16 @@
 """Licence tests share the cases world (广安区, 区市场监管局 …) plus a licence type that the
-world's 食品经营许可 item issues."""
+world's 食品经营许可 item issues (builders in tests/licences/worlds.py)."""
 
 import pytest
 
-from govserve.cases import services as case_services
-from govserve.licences.models import LicenceType
-from tests.cases.conftest import build_world, pdf
-from tests.regions.factories import make_uscc
-
-# 国家市场监督管理总局 stands in as the defining ministry (a valid USCC, 11 = 机关).
-MINISTRY_USCC = make_uscc(10000001)
-FOOD_LICENCE_CODE = MINISTRY_USCC + "001"
+from tests.cases.worlds import build_world
+from tests.licences.worlds import (
+    FOOD_FIELDS,
+    FOOD_FORM,
+    add_form_fields,
+    approved_case,
+    make_licence_type,
+)
 
 
 @pytest.fixture
@@ -18,86 +18,9 @@ def world(db):
     return build_world()
 
 
-def make_licence_type(world, **kwargs) -> LicenceType:
-    kwargs.setdefault("name", "食品经营许可证")
-    kwargs.setdefault("type_code", FOOD_LICENCE_CODE)
-    kwargs.setdefault("ministry_name", "国家市场监督管理总局")
-    kwargs.setdefault("validity_months", 60)
-    kwargs.setdefault(
-        "fields",
-        [
-            {"name": "business_address", "label": "经营场所", "kind": "text", "required": False},
-            {"name": "business_scope", "label": "经营项目", "kind": "text", "required": False},
-        ],
-    )
-    kwargs.setdefault("layout", {"title": "食品经营许可证", "orientation": "landscape"})
-    licence_type = LicenceType.objects.create(**kwargs)
-    licence_type.items.add(world.item)
-    return licence_type
-
-
 @pytest.fixture
 def licence_type(world):
     return make_licence_type(world)
-
-
-def approved_case(world, **kwargs):
-    """An application for the world's item, accepted and approved (issues its licences)."""
-    kwargs.setdefault("item", world.item)
-    kwargs.setdefault(
-        "uploads", [(world.id_card.pk, pdf()), (world.floor_plan.pk, pdf("plan.pdf"))]
-    )
-    kwargs.setdefault("idempotency_key", None)
-    case, _created = case_services.apply(world.applicant, **kwargs)
-    case = case_services.accept(case, world.clerk)
-    return case_services.decide(case, world.market_approver, outcome="approved")
-
-
-# -- issuing and lifecycle -------------------------------------------------------------------------
-FOOD_FIELDS = [
-    {
-        "name": "business_address",
-        "label": "经营场所",
-        "kind": "text",
-        "required": True,
-        "max_length": 200,
-    },
-    {"name": "business_scope", "label": "经营项目", "kind": "text", "required": False},
-    {
-        "name": "main_form",
-        "label": "主体业态",
-        "kind": "choice",
-        "required": False,
-        "choices": ["食品销售经营者", "餐饮服务经营者"],
-    },
-]
-FOOD_FORM = {
-    "business_address": "广安市广安区北辰街道建设路 8 号",
-    "business_scope": "预包装食品销售；热食类食品制售",
-    "main_form": "餐饮服务经营者",
-}
-
-
-def add_form_fields(item, fields=FOOD_FIELDS, *, required=None) -> None:
-    """The item's application form asks for the licence's fields (same keys as the names)."""
-    from govserve.cases.models import FieldType, FormField
-
-    kinds = {
-        "text": FieldType.TEXT,
-        "date": FieldType.DATE,
-        "number": FieldType.NUMBER,
-        "choice": FieldType.CHOICE,
-    }
-    for n, spec in enumerate(fields):
-        FormField.objects.create(
-            item=item,
-            key=spec["name"],
-            label=spec["label"],
-            field_type=kinds[spec["kind"]],
-            required=spec["required"] if required is None else required,
-            choices=spec.get("choices", []),
-            order=n,
-        )
 
 
 @pytest.fixture
@@ -121,9 +44,3 @@ def issued_licence(world, food_licence_type):
     """The licence an approved food-business application issued (version 1)."""
     case = approved_case(world, form_data=dict(FOOD_FORM))
     return case.licences.get()
-
-
-def staff_user(username, role, region, department=None):
-    from tests.cases.conftest import staff
-
-    return staff(username, role, region, department)

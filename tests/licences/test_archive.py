@@ -27,7 +27,7 @@ from govserve.licences.models import (
     Licence,
     LicenceEvent,
 )
-from tests.cases.conftest import pdf, staff
+from tests.cases.worlds import pdf, staff
 from tests.licences.test_once_only import make_licence
 
 

@@ -7,7 +7,7 @@ from django.db import connection
 
 from govserve.cases import services as case_services
 from govserve.licences.models import ArchiveEntry
-from tests.cases.conftest import pdf
+from tests.cases.worlds import pdf
 
 
 def archived_case(world):

@@ -9,7 +9,7 @@ from govserve.accounts.models import Representation
 from govserve.licences import documents, qrlinks
 from govserve.licences.models import Licence
 from tests.accounts.factories import OrganisationFactory
-from tests.licences.conftest import FOOD_FORM, approved_case, make_licence_type
+from tests.licences.worlds import FOOD_FORM, approved_case, make_licence_type
 
 pytestmark = [
     pytest.mark.django_db,

@@ -8,7 +8,7 @@ from govserve.accounts.models import PersonalDataAccess
 from govserve.licences.identifiers import parse_identifier
 from govserve.licences.models import Licence, LicenceStatus, LicenceType
 from tests.catalog.factories import ImplementationItemFactory
-from tests.licences.conftest import FOOD_LICENCE_CODE, MINISTRY_USCC, staff_user
+from tests.licences.worlds import FOOD_LICENCE_CODE, MINISTRY_USCC, staff_user
 from tests.regions.factories import DepartmentFactory, RegionFactory, make_uscc
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from govserve.accounts.models import PersonalDataAccess
 from govserve.licences.models import Licence, LicenceStatus
-from tests.licences.conftest import staff_user
+from tests.licences.worlds import staff_user
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from govserve.cases.models import CaseState, MaterialOrigin
 from govserve.licences import services
 from govserve.licences.errors import LicenceError
 from govserve.licences.models import Licence, LicenceRenewal, LicenceSerial, LicenceStatus
-from tests.licences.conftest import approved_case
+from tests.licences.worlds import approved_case
 
 
 def held_licence(world, *, days_left: int) -> Licence:

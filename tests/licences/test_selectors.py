@@ -17,7 +17,7 @@ from govserve.licences import selectors, sharing
 from govserve.licences.identifiers import build_identifier
 from govserve.licences.models import Licence, LicenceShare, LicenceStatus
 from tests.accounts.factories import OrganisationFactory
-from tests.cases.conftest import PDF_BYTES, staff
+from tests.cases.worlds import PDF_BYTES, staff
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,8 @@ from govserve.licences.models import (
     LicenceStatus,
 )
 from tests.accounts.factories import OrganisationFactory
-from tests.cases.conftest import build_world, pdf
-from tests.licences.conftest import (
+from tests.cases.worlds import build_world, pdf
+from tests.licences.worlds import (
     FOOD_FIELDS,
     FOOD_FORM,
     MINISTRY_USCC,

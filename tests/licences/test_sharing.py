@@ -14,7 +14,7 @@ from govserve.licences import selectors, sharing
 from govserve.licences.errors import LicenceError
 from govserve.licences.models import LicenceShare, LicenceStatus, LicenceUse
 from tests.accounts.factories import OrganisationFactory
-from tests.cases.conftest import pdf
+from tests.cases.worlds import pdf
 from tests.licences.test_selectors import make_licence, represent
 
 pytestmark = pytest.mark.django_db

@@ -27,7 +27,7 @@ from govserve.core.errors import Refused
 from govserve.licences import pki, signing
 from govserve.licences.keystore import ENV_VAR
 from govserve.licences.models import Algorithm, Certificate
-from tests.cases.conftest import pdf
+from tests.cases.worlds import pdf
 
 pytestmark = pytest.mark.django_db
 

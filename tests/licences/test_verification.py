@@ -33,7 +33,7 @@ from govserve.cases.pdf import chinese_date
 from govserve.licences import identifiers, pki, qrlinks, services, signing, verification
 from govserve.licences.errors import LicenceError
 from govserve.licences.models import Algorithm, ArchiveEntry, Licence, LicenceStatus
-from tests.licences.conftest import approved_case
+from tests.licences.worlds import approved_case
 from tests.regions.factories import make_uscc
 
 BUSINESS = {"business_address": "广安区北辰街道建设路 1 号", "business_scope": "预包装食品销售"}

@@ -13,7 +13,7 @@ from govserve.cases.models import CaseMaterial, MaterialOrigin
 from govserve.licences import sharing
 from govserve.licences.models import LicenceShare, LicenceStatus, LicenceUse
 from tests.accounts.factories import OrganisationFactory
-from tests.cases.conftest import PDF_BYTES
+from tests.cases.worlds import PDF_BYTES
 from tests.licences.test_selectors import make_licence, represent
 from tests.licences.test_sharing import _case_of_market
 

@@ -11,7 +11,7 @@ from govserve.accounts.models import PersonalDataAccess
 from govserve.licences import sharing
 from govserve.licences.models import LicenceShare, LicenceStatus, LicenceUse
 from tests.accounts.factories import OrganisationFactory
-from tests.cases.conftest import PDF_BYTES
+from tests.cases.worlds import PDF_BYTES
 from tests.licences.test_selectors import make_licence, represent
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 
 from govserve.workcalendar.models import HolidayNotice
-from tests.accounts.conftest import make_staff
 from tests.accounts.factories import PersonFactory
+from tests.accounts.worlds import make_staff
 from tests.regions.factories import sichuan_tree
 
 pytestmark = pytest.mark.django_db

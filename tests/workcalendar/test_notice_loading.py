@@ -11,7 +11,7 @@ from django.test import Client
 
 from govserve.workcalendar import calendar, services
 from govserve.workcalendar.models import CalendarDay, HolidayNotice
-from tests.accounts.conftest import make_staff
+from tests.accounts.worlds import make_staff
 from tests.regions.factories import sichuan_tree
 from tests.workcalendar.factories import HolidayNoticeFactory
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tests.accounts.conftest import make_staff
 from tests.accounts.factories import PersonFactory
+from tests.accounts.worlds import make_staff
 from tests.regions.factories import sichuan_tree
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from govserve.workflow.models import ProcessDefinition
+from tests.cases.worlds import staff
 from tests.workflow import bpmn_samples as samples
-from tests.workflow.conftest import staff
 
 pytestmark = pytest.mark.django_db
 

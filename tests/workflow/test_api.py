@@ -5,8 +5,9 @@ from rest_framework.test import APIClient
 
 from govserve.cases.models import CaseState
 from govserve.workflow.models import ProcessDefinition, TaskState
+from tests.cases.worlds import staff
 from tests.workflow import bpmn_samples as samples
-from tests.workflow.conftest import accept, apply_bundle, apply_single, on_commit, open_tasks, staff
+from tests.workflow.worlds import accept, apply_bundle, apply_single, on_commit, open_tasks
 
 pytestmark = pytest.mark.django_db
 

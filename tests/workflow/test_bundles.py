@@ -17,11 +17,11 @@ from govserve.workflow.models import (
     ProcessKind,
     TaskRole,
 )
-from tests.cases.conftest import pdf
+from tests.cases.worlds import pdf, staff
 from tests.catalog.factories import ImplementationItemFactory, MaterialFactory
 from tests.regions.factories import DepartmentFactory
 from tests.workflow import bpmn_samples as samples
-from tests.workflow.conftest import accept, apply_bundle, on_commit, open_tasks, staff
+from tests.workflow.worlds import accept, apply_bundle, on_commit, open_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from govserve.cases.errors import CaseError
 from govserve.cases.models import CaseState, Outcome
 from govserve.workflow import services
 from govserve.workflow.models import ProcessDefinition, ProcessInstance, ProcessKind
+from tests.cases.worlds import staff
 from tests.workflow import bpmn_samples as samples
-from tests.workflow.conftest import accept, apply_single, on_commit, open_tasks, staff
+from tests.workflow.worlds import accept, apply_single, on_commit, open_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from govserve.cases.models import SuspensionReason
 from govserve.workcalendar.deadlines import add_working_days
 from govserve.workflow import selectors, services
 from govserve.workflow.models import ProcessInstance, Task, TaskState
-from tests.workflow.conftest import accept, apply_bundle, apply_single, on_commit, open_tasks, staff
+from tests.cases.worlds import staff
+from tests.workflow.worlds import accept, apply_bundle, apply_single, on_commit, open_tasks
 
 pytestmark = pytest.mark.django_db
 

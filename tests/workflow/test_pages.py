@@ -9,7 +9,8 @@ from govserve.accounts.models import PersonalDataAccess
 from govserve.cases.models import CaseState, Extension, SuspensionReason
 from govserve.workflow import services
 from govserve.workflow.models import Task, TaskState
-from tests.workflow.conftest import accept, apply_bundle, apply_single, on_commit, open_tasks, staff
+from tests.cases.worlds import staff
+from tests.workflow.worlds import accept, apply_bundle, apply_single, on_commit, open_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from govserve.cases.models import (
 )
 from govserve.workflow import services
 from govserve.workflow.models import InstanceStatus, ProcessInstance, Task, TaskRole, TaskState
-from tests.workflow.conftest import accept, apply_bundle, apply_single, on_commit, open_tasks
+from tests.workflow.worlds import accept, apply_bundle, apply_single, on_commit, open_tasks
 
 pytestmark = pytest.mark.django_db
 
