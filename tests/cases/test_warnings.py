@@ -12,7 +12,8 @@ from govserve.accounts.models import Role, RoleGrant
 from govserve.cases import services
 from govserve.cases.models import Case, CaseState, DeadlineWarning, Notification, WarningLevel
 from govserve.cases.warnings import due_cases, send_deadline_warnings
-from tests.cases.worlds import pdf, staff
+from tests.cases.factories import CaseFactory
+from tests.cases.worlds import staff
 from tests.regions.factories import DepartmentFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,24 +26,10 @@ OCT_12 = dt.date(2026, 10, 12)  # Monday: the 4th
 
 
 def case_due(world, due: dt.date, state=CaseState.IN_REVIEW, *, bundle=False, **fields) -> Case:
-    """A real case (applied, accepted if under review) whose current deadline is `due`."""
+    """A case of the world's applicant (numbered, accepted if under review) whose current
+    deadline is `due` (made directly: warnings read the case row and its items only)."""
     target = {"bundle": world.bundle} if bundle else {"item": world.item}
-    uploads = [(world.id_card.pk, pdf()), (world.floor_plan.pk, pdf("plan.pdf"))]
-    if bundle:
-        uploads += [
-            (m.pk, pdf(f"{m.pk}.pdf"))
-            for it in (world.health_item, world.fire_item)
-            for m in it.materials.all()
-            if m.name != "申请人身份证明"
-        ]
-    case, _created = services.apply(
-        world.applicant, idempotency_key=None, uploads=uploads, **target
-    )
-    if state != CaseState.SUBMITTED:
-        services.accept(case, world.clerk)
-    Case.objects.filter(pk=case.pk).update(state=state, current_due=due, **fields)
-    case.refresh_from_db()
-    return case
+    return CaseFactory(applicant=world.applicant, state=state, current_due=due, **target, **fields)
 
 
 def warnings_to(user) -> list[Notification]:

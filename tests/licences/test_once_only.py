@@ -4,25 +4,18 @@ and the use record a submission leaves (tests/cases/test_once_only.py drives it 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from govserve.accounts.models import Representation
 from govserve.cases.models import Case
 from govserve.catalog.models import CommonMaterial, MaterialSource
 from govserve.licences import once_only
-from govserve.licences.identifiers import build_identifier
 from govserve.licences.models import Licence, LicenceStatus, LicenceUse
 from tests.accounts.factories import OrganisationFactory
 from tests.catalog.factories import MaterialFactory
-
-
-def licence_pdf(label: str) -> bytes:
-    """Stands in for a signed licence PDF: distinct bytes per licence."""
-    return b"%PDF-1.7\n% licence " + label.encode() + b"\n%%EOF\n"
+from tests.licences.factories import LicenceFactory, licence_pdf
 
 
 def make_licence(
@@ -37,34 +30,25 @@ def make_licence(
     status: str = LicenceStatus.VALID,
     issued_on: dt.date | None = None,
 ) -> Licence:
-    """A licence row as issuing leaves it (PDF stored, digest and SM2 fields filled)."""
+    """A licence row as issuing leaves it (PDF stored, digest and SM2 fields filled), made by
+    LicenceFactory (unsigned), issued by the world's market department valid for a year."""
     today = timezone.localdate()
-    holder_user = holder_user if holder_organisation is None else holder_user
     if holder_user is None and holder_organisation is None:
         holder_user = world.applicant
-    content = licence_pdf(f"{serial}.{version}")
-    licence = Licence(
-        identifier=build_identifier(licence_type.type_code, world.market.uscc, serial, version),
+    return LicenceFactory(
         licence_type=licence_type,
+        issuer=world.market,
         serial=serial,
         version=version,
         number=f"JY{int(serial):08d}",
         holder_user=holder_user,
         holder_organisation=holder_organisation,
-        holder_name=holder_organisation.name if holder_organisation else holder_user.real_name,
-        holder_id_number=holder_organisation.uscc if holder_organisation else holder_user.id_number,
-        issuer=world.market,
         issued_on=issued_on or today,
-        valid_from=issued_on or today,
         valid_until=valid_until if valid_until is not None else today + dt.timedelta(days=365),
         status=status,
-        pdf_sha256=hashlib.sha256(content).hexdigest(),
-        signed_data=b'{"licence":"' + serial.encode() + b'"}',
-        sm2_signature=bytes.fromhex("3044") + bytes(70),
+        data={},
+        pdf_content=licence_pdf(f"{serial}.{version}"),
     )
-    licence.pdf.save(f"licence-{serial}-{version}.pdf", ContentFile(content), save=False)
-    licence.save()
-    return licence
 
 
 def licence_material(world, licence_type, *items, name="食品经营许可证"):

@@ -1,27 +1,23 @@
 """The wallet's reads: whose licences someone sees, how versions group, status in words, which
 departments a staff member acts for and what is shared with them.
 
-`make_licence` (used by the other wallet tests too) creates Licence rows directly, so these
-tests do not depend on issuing."""
+`make_licence` (used by the other wallet tests too) makes Licence rows with LicenceFactory
+(tests/licences/factories.py), so these tests do not depend on issuing."""
 
 import datetime as dt
-import itertools
 
 import pytest
-from django.core.files.base import ContentFile
 from django.http import Http404
 from django.utils import timezone
 
 from govserve.accounts.models import Representation, RoleGrant
 from govserve.licences import selectors, sharing
-from govserve.licences.identifiers import build_identifier
 from govserve.licences.models import Licence, LicenceShare, LicenceStatus
 from tests.accounts.factories import OrganisationFactory
 from tests.cases.worlds import PDF_BYTES, staff
+from tests.licences.factories import LicenceFactory
 
 pytestmark = pytest.mark.django_db
-
-_serials = itertools.count(1)
 
 
 def make_licence(
@@ -39,32 +35,26 @@ def make_licence(
     supersedes=None,
     data=None,
 ) -> Licence:
-    """A licence row as issuing would leave it (PDF included), without signing anything."""
-    issuer = issuer or world.market
+    """A licence of the world's market department to its applicant unless told otherwise, its
+    PDF file the upload stand-in PDF_BYTES (LicenceFactory: nothing is signed)."""
     if holder_user is None and holder_organisation is None:
         holder_user = world.applicant
-    serial = serial or f"{next(_serials):06d}"
     today = timezone.localdate()
-    holder = holder_organisation or holder_user
-    return Licence.objects.create(
-        identifier=build_identifier(licence_type.type_code, issuer.uscc, serial, version),
+    extra = {"serial": serial} if serial else {}
+    if data is not None:
+        extra["data"] = data
+    return LicenceFactory(
         licence_type=licence_type,
-        serial=serial,
+        issuer=issuer or world.market,
         version=version,
-        number=f"JY{serial}{version:02d}",
         holder_user=holder_user,
         holder_organisation=holder_organisation,
-        holder_name=holder.name if holder_organisation else holder.real_name,
-        holder_id_number=holder.uscc if holder_organisation else holder.id_number,
-        issuer=issuer,
         issued_on=issued_on or today,
-        valid_from=issued_on or today,
         valid_until=valid_until or today + dt.timedelta(days=5 * 365),
-        data=data if data is not None else {"business_address": "广安区北辰街道建设路 1 号"},
         status=status,
         supersedes=supersedes,
-        pdf=ContentFile(PDF_BYTES, name=f"licence-{serial}-{version}.pdf"),
-        pdf_sha256="0" * 64,
+        pdf_content=PDF_BYTES,
+        **extra,
     )
 
 

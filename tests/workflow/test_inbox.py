@@ -9,11 +9,13 @@ from django.db import connection
 
 from govserve.cases import services as case_services
 from govserve.cases.errors import CaseError
-from govserve.cases.models import SuspensionReason
+from govserve.cases.models import CaseState, SuspensionReason
 from govserve.workcalendar.deadlines import add_working_days
 from govserve.workflow import selectors, services
 from govserve.workflow.models import ProcessInstance, Task, TaskState
+from tests.cases.factories import CaseFactory
 from tests.cases.worlds import staff
+from tests.workflow.factories import TaskFactory
 from tests.workflow.worlds import accept, apply_bundle, apply_single, on_commit, open_tasks
 
 pytestmark = pytest.mark.django_db
@@ -79,14 +81,18 @@ def test_the_applicant_sees_no_task(world):
 
 
 # -- order and marks ---------------------------------------------------------------------------------
+def review_task(world, **kwargs) -> Task:
+    """An open review task of the market department on a case of the world's item in review,
+    made directly (no process runs: for listing and claiming, not for completing)."""
+    case = CaseFactory(item=world.item, applicant=world.applicant, state=CaseState.IN_REVIEW)
+    return TaskFactory(case=case, **kwargs)
+
+
 def test_green_channel_first_then_by_due_date_with_red_and_yellow_marks(world):
-    cases = [accept(world, apply_single(world)) for _ in range(4)]
-    tasks = [open_tasks(c)[0] for c in cases]
-    overdue, soon, later, green = tasks
-    Task.objects.filter(pk=overdue.pk).update(due=TODAY - dt.timedelta(days=1))
-    Task.objects.filter(pk=soon.pk).update(due=add_working_days(TODAY, 3).due)
-    Task.objects.filter(pk=later.pk).update(due=add_working_days(TODAY, 4).due)
-    Task.objects.filter(pk=green.pk).update(due=add_working_days(TODAY, 9).due)
+    overdue = review_task(world, due=TODAY - dt.timedelta(days=1))
+    soon = review_task(world, due=add_working_days(TODAY, 3).due)
+    later = review_task(world, due=add_working_days(TODAY, 4).due)
+    green = review_task(world, due=add_working_days(TODAY, 9).due)
     green.case.green_channel = True
     green.case.save(update_fields=["green_channel"])  # the task follows the case
 
@@ -116,8 +122,8 @@ def test_a_suspended_case_is_marked_as_such_and_not_red(world):
 
 
 def test_filters_mine_and_state(world):
-    first = open_tasks(accept(world, apply_single(world)))[0]
-    open_tasks(accept(world, apply_single(world)))
+    first = review_task(world)
+    review_task(world)
     services.claim_task(first, world.market_reviewer)
     assert [t.pk for t in inbox_of(world.market_reviewer, mine=True)] == [first.pk]
     assert [t.pk for t in inbox_of(world.market_reviewer, state="claimed")] == [first.pk]
