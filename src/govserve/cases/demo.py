@@ -9,6 +9,7 @@ from django.db import transaction
 
 from govserve.accounts.models import User
 from govserve.catalog.models import Bundle, ImplementationItem
+from govserve.catalog.selectors import bundle_items
 
 from . import services
 from .models import Case, FieldType, FormField
@@ -75,7 +76,7 @@ def ensure_demo_cases() -> list[str]:
     if not (citizen and clerk and bundle):
         return []
     made = []
-    items = services.bundle_items(bundle)
+    items = bundle_items(bundle)
     case, _ = services.apply(
         citizen,
         idempotency_key="demo-bundle",

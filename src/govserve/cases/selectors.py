@@ -38,7 +38,7 @@ from .models import (
     MaterialStatus,
     Notification,
 )
-from .services import licences_issued_within, provided_without_asking, reusable_materials
+from .requirements import licences_issued_within, provided_without_asking
 
 
 # -- who sees which cases -----------------------------------------------------------------------
@@ -191,7 +191,7 @@ def form_spec(*, item: ImplementationItem | None = None, bundle: Bundle | None =
     need is listed once; it is required if any item requires it; materials the government
     issues or shares are listed as provided (not asked)."""
     items = bundle_items(bundle) if bundle is not None else [item]
-    # The same rule as services.required_materials: what is asked is what submission checks.
+    # The same rule as requirements.required_materials: what is asked is what submission checks.
     issued_within = licences_issued_within(items)
     slots: dict[str, MaterialSlot] = {}
     for it in items:
@@ -227,6 +227,21 @@ def form_spec(*, item: ImplementationItem | None = None, bundle: Bundle | None =
 
 def case_form_spec(case: Case) -> FormSpec:
     return form_spec(item=None if case.bundle_id else case.item, bundle=case.bundle)
+
+
+def reusable_materials(applicant, organisation=None):
+    """Materials this applicant gave in earlier cases that were accepted (复用已提交材料)."""
+    qs = CaseMaterial.objects.filter(
+        case__applicant=applicant, status__in=[MaterialStatus.RECEIVED, MaterialStatus.ACCEPTED]
+    )
+    qs = qs.filter(case__organisation=organisation).exclude(
+        case__state__in=[CaseState.DRAFT, CaseState.REFUSED, CaseState.WITHDRAWN]
+    )
+    return (
+        qs.exclude(file="")
+        .select_related("material", "material__common", "case")
+        .order_by("-uploaded_at")
+    )
 
 
 def reusable_for(applicant, organisation, spec: FormSpec) -> dict[int, list[CaseMaterial]]:
