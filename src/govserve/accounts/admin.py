@@ -11,6 +11,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from govserve.core.admin import ReadOnlyAdmin, RoleGatedAdminMixin
 from govserve.regions.models import Department, Region
 
 from . import policies, selectors, services
@@ -147,16 +148,10 @@ class RepresentationAdmin(admin.ModelAdmin):
 
 
 # -- role and personal-data grants -------------------------------------------------------------------------
-class _ScopedGrantAdmin(admin.ModelAdmin):
+class _ScopedGrantAdmin(RoleGatedAdminMixin, admin.ModelAdmin):
     """System administrators (not only superusers) manage the grants of their own regions."""
 
-    def has_module_permission(self, request) -> bool:
-        return _is_system_admin(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _is_system_admin(request)
-
-    def has_add_permission(self, request) -> bool:
+    def may_manage(self, request) -> bool:
         return _is_system_admin(request)
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -264,19 +259,8 @@ class PersonalDataGrantAdmin(_ScopedGrantAdmin):
 
 
 # -- logs (read-only) -------------------------------------------------------------------------------------------
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(_ReadOnlyAdmin):
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
     list_display = ["at", "viewer", "subject", "fields", "reason", "channel"]
     list_filter = ["channel"]
     search_fields = ["viewer__username", "subject__username", "reason"]
@@ -285,7 +269,7 @@ class PersonalDataAccessAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(_ReadOnlyAdmin):
+class SecurityEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "kind", "login_name", "user", "actor", "ip"]
     list_filter = ["kind"]
     search_fields = ["username", "user__username", "actor__username", "ip"]

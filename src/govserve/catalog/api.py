@@ -42,6 +42,13 @@ from .models import (
     NegativeListEntry,
     SearchSynonym,
 )
+from .selectors import (
+    bundle_detail,
+    catalog_statistics,
+    power_list,
+    reform_ledger,
+    responsibility_list,
+)
 from .serializers import Lookups
 
 
@@ -429,8 +436,6 @@ class BundleViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def materials(self, request, code=None):
         """One merged list: a material two items need is asked once."""
-        from .selectors import bundle_detail
-
         detail = bundle_detail(self.get_object(), include_unpublished=True)
         return Response(BundleMaterialsSerializer(detail).data)
 
@@ -479,8 +484,6 @@ class PowerListView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("region", str)], responses={200: PowerGroupSerializer(many=True)}, tags=["lists"])
     def get(self, request):
-        from .selectors import power_list
-
         return Response(PowerGroupSerializer(power_list(region=_region_param(request)), many=True).data)
 
 
@@ -500,8 +503,6 @@ class ResponsibilityListView(APIView):
     @extend_schema(parameters=[OpenApiParameter("region", str), OpenApiParameter("department", int)],
                    responses={200: ResponsibilityItemSerializer(many=True)}, tags=["lists"])
     def get(self, request):
-        from .selectors import responsibility_list
-
         dept_id = request.query_params.get("department")
         department = get_object_or_404(Department, pk=dept_id) if dept_id and dept_id.isdigit() else None
         items = responsibility_list(region=_region_param(request), department=department)
@@ -554,8 +555,6 @@ class LedgerView(APIView):
                                OpenApiParameter("region", str), OpenApiParameter("level", int)],
                    responses={200: LedgerSerializer}, tags=["lists"])
     def get(self, request):
-        from .selectors import reform_ledger
-
         errors = {}
         dates = {}
         for name in ("start", "end"):
@@ -611,6 +610,4 @@ class StatisticsView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("region", str)], responses={200: StatisticsSerializer}, tags=["lists"])
     def get(self, request):
-        from .selectors import catalog_statistics
-
         return Response(StatisticsSerializer(catalog_statistics(region=_region_param(request))).data)

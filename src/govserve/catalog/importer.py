@@ -27,7 +27,9 @@ from .models import (
     Responsibility,
 )
 from .samples import render_result_sample
+from .search import index as search_index
 from .serializers import ItemRowSerializer, Lookups
+from .services import record_event
 
 LIST_FIELDS = {
     "co_departments", "procedure", "fees", "service_objects", "handling_forms", "online_depth",
@@ -305,8 +307,6 @@ def import_rows(rows: list[tuple[int, dict]], *, actor=None, dry_run: bool = Fal
     with transaction.atomic():
         writer = _Writer(actor)
         report.item_ids = [writer.write(data).pk for _line, data in valid]
-        from .search import index as search_index
-
         search_index.update_items(report.item_ids)
     report.created = len(report.item_ids)
     return report
@@ -390,7 +390,5 @@ class _Writer:
             for i, m in enumerate(data["materials"])
         )
         Responsibility.objects.bulk_create(Responsibility(item=item, **r) for r in data["responsibilities"])
-        from .services import record_event
-
         record_event(item, ItemEvent.Action.CREATE, "", effective_date=item.effective_date, reason="目录导入", actor=self.actor)
         return item

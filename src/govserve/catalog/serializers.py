@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from govserve.regions.models import Department, Region, level_for_region
+from govserve.regions.selectors import resolve_region_name
 from govserve.regions.validators import validate_uscc
 
 from .codes import parse_basic_code, parse_implementation_code
@@ -284,8 +285,6 @@ def _find_region(value: str) -> Region | None:
     if value.isdigit():
         code = value.ljust(12, "0") if len(value) in (2, 4, 6, 9) else value
         return Region.objects.filter(code=code).first()
-    from govserve.regions.selectors import resolve_region_name
-
     return resolve_region_name(value)
 
 

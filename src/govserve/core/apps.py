@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "govserve.core"
     verbose_name = _("核心")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from . import (

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govserve.accounts import policies
 from govserve.catalog.models import ImplementationItem
+from govserve.core.admin import ReadOnlyAdmin, RoleGatedAdminMixin
 from govserve.core.errors import Refused
 
 from . import services
@@ -78,7 +79,7 @@ class UploadForm(forms.ModelForm):
 
 
 @admin.register(ProcessDefinition)
-class ProcessDefinitionAdmin(admin.ModelAdmin):
+class ProcessDefinitionAdmin(RoleGatedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "key",
@@ -94,13 +95,7 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
     list_select_related = ["item", "uploaded_by"]
     actions = ["deactivate", "activate"]
 
-    def has_module_permission(self, request) -> bool:
-        return _catalog_admin(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _catalog_admin(request)
-
-    def has_add_permission(self, request) -> bool:
+    def may_manage(self, request) -> bool:
         return _catalog_admin(request)
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -180,19 +175,8 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
         self._set_active(request, queryset, True)
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(ProcessInstance)
-class ProcessInstanceAdmin(_ReadOnly):
+class ProcessInstanceAdmin(ReadOnlyAdmin):
     list_display = ["case", "definition", "status", "started_at", "updated_at", "version"]
     list_filter = ["status"]
     search_fields = ["case__number"]
@@ -201,7 +185,7 @@ class ProcessInstanceAdmin(_ReadOnly):
 
 
 @admin.register(Task)
-class TaskAdmin(_ReadOnly):
+class TaskAdmin(ReadOnlyAdmin):
     list_display = ["case", "label", "role", "department", "due", "state", "claimed_by", "outcome"]
     list_filter = ["state", "role", "green_channel"]
     search_fields = ["case__number", "label"]
