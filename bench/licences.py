@@ -204,18 +204,11 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from govserve.licences import (
-        archive,
-        documents,
-        pki,
-        qrlinks,
-        seals,
-        services,
-        signing,
-        sm2,
-        verification,
-    )
-    from govserve.licences.models import Algorithm, Licence
+    from govserve.audit import archive
+    from govserve.licences import documents, qrlinks, services, verification
+    from govserve.licences.models import Licence
+    from govserve.signing import pki, seals, signing, sm2
+    from govserve.signing.models import Algorithm
 
     call_command("migrate", verbosity=0)
     if connection.vendor == "postgresql":

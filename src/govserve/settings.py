@@ -32,9 +32,11 @@ INSTALLED_APPS = [
     "govserve.catalog.search",
     "govserve.accounts",
     "govserve.workcalendar",
+    "govserve.signing",
     "govserve.cases",
     "govserve.workflow",
     "govserve.licences",
+    "govserve.audit",
     "oauth2_provider",
     "axes",
     "django_otp",
@@ -151,7 +153,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "govserve.accounts.models.Role",
         "ProcessKindEnum": "govserve.workflow.models.ProcessKind",
         "TaskRoleEnum": "govserve.workflow.models.TaskRole",
-        "CertificateRoleEnum": "govserve.licences.models.CertificateRole",
+        "CertificateRoleEnum": "govserve.signing.models.CertificateRole",
         "TaskStateEnum": "govserve.workflow.models.TaskState",
         "TaskOutcomeEnum": "govserve.workflow.models.Outcome",
         "CalendarDayKindEnum": "govserve.workcalendar.models.DayKind",
@@ -297,14 +299,15 @@ GOVSERVE = {
     "MATERIAL_MAX_BYTES": int(os.environ.get("GOVSERVE_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)),
     "MATERIAL_SCANNERS": os.environ.get("GOVSERVE_MATERIAL_SCANNERS", "govserve.cases.uploads.eicar_scanner").split(","),
     "CLAMD_SOCKET": os.environ.get("GOVSERVE_CLAMD_SOCKET", "/run/clamav/clamd.ctl"),
-    # Seals and signs every rendered notice and decision (cases/pdf.py; empty = unsigned).
-    "DOCUMENT_SEALER": "govserve.licences.sealing.DocumentSealer",
+    # Notices and decisions carry the department's seal and signature (signing/sealing.py;
+    # False issues them unsigned, with a dashed ring where the seal goes).
+    "SEAL_DOCUMENTS": True,
     # Finds valid licences an applicant holds for a case's materials (免提交; cases/services.py).
     "HELD_LICENCES": "govserve.licences.once_only.held_licence_materials",
     # Which licence types items issue (a bundle asks no licence one of its own items issues).
     "LICENCE_RESULTS": "govserve.licences.once_only.licences_issued_by",
-    # Protects the platform CA's private keys (licences/keystore.py; an HSM implements the same).
-    "KEY_STORE": os.environ.get("GOVSERVE_KEY_STORE", "govserve.licences.keystore.EnvironmentKeyStore"),
+    # Protects the platform CA's private keys (signing/keystore.py; an HSM implements the same).
+    "KEY_STORE": os.environ.get("GOVSERVE_KEY_STORE", "govserve.signing.keystore.EnvironmentKeyStore"),
     # The address printed in licence QR codes (the public verification page).
     "PUBLIC_URL": os.environ.get("GOVSERVE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
 }
@@ -312,7 +315,7 @@ GOVSERVE = {
 # Private keys are wrapped with GOVSERVE_KEY_ENCRYPTION_KEY (base64, 32 bytes). In development
 # (DEBUG) a key is made once under var/ so `make run` works; production must set it.
 if DEBUG and not os.environ.get("GOVSERVE_KEY_ENCRYPTION_KEY"):
-    from govserve.licences.keystore import development_kek
+    from govserve.signing.keystore import development_kek
 
     os.environ["GOVSERVE_KEY_ENCRYPTION_KEY"] = development_kek(VAR_DIR / "key-encryption-key")
 

@@ -15,8 +15,12 @@ urlpatterns = [
     path("accounts/", include("govserve.accounts.urls")),
     path("workcalendar/", include("govserve.workcalendar.urls")),
     path("workflow/", include("govserve.workflow.urls")),
-    # Licences: /verify/… (public), /licences/… (wallet, staff), case archive packages.
+    # Licences: /verify/… (public), /licences/… (wallet, staff).
     path("", include("govserve.licences.urls")),
+    # The platform CA's public files: /licences/ca/<algorithm>.crt|.crl.
+    path("", include("govserve.signing.urls")),
+    # Case archive packages: /cases/<id>/archive.zip.
+    path("", include("govserve.audit.urls")),
     # Applications (办件): /cases/… for applicants, /counter/… for the 综合窗口.
     path("", include("govserve.cases.urls")),
     # OpenID Connect provider: /o/… endpoints and /.well-known/openid-configuration.

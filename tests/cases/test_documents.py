@@ -275,7 +275,7 @@ def test_concurrent_documents_never_share_a_number(world):
 @needs_poppler
 @pytest.mark.skipif(not shutil.which("pdfsig"), reason="poppler's pdfsig is not installed")
 def test_documents_carry_the_departments_seal_and_signature(world, tmp_path):
-    """With the configured sealer (the licences app), the seal picture replaces the dashed
+    """Sealed by the signing app (the default), the seal picture replaces the dashed
     placeholder and the notice is signed by the issuing department."""
     case = services.accept(apply(world), world.clerk)
     data = read(case.documents.get(kind=DocumentKind.ACCEPTANCE))
@@ -291,10 +291,10 @@ def test_documents_carry_the_departments_seal_and_signature(world, tmp_path):
 
 
 @needs_poppler
-def test_without_a_sealer_documents_are_issued_unsigned_with_a_placeholder(
+def test_without_sealing_documents_are_issued_unsigned_with_a_placeholder(
     world, settings, tmp_path
 ):
-    settings.GOVSERVE = {**settings.GOVSERVE, "DOCUMENT_SEALER": ""}
+    settings.GOVSERVE = {**settings.GOVSERVE, "SEAL_DOCUMENTS": False}
     case = services.accept(apply(world), world.clerk)
     data = read(case.documents.get(kind=DocumentKind.ACCEPTANCE))
     assert "（电子印章位置）" in "".join(pdf_text(data, tmp_path).split())

@@ -1,4 +1,5 @@
-"""Admin for licences: catalog administrators define types; licences and the PKI are read-only."""
+"""Admin for licences: catalog administrators define types; licences are read-only.
+(Certificates and seals: tests/signing/test_admin.py; the archive: tests/audit/test_admin.py.)"""
 
 import json
 
@@ -6,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from govserve.accounts.models import PersonalDataAccess
-from govserve.licences.models import ArchiveEntry, Certificate, LicenceStatus, LicenceType
+from govserve.licences.models import LicenceStatus, LicenceType
 from tests.catalog.factories import ImplementationItemFactory
 from tests.licences.worlds import FOOD_LICENCE_CODE, MINISTRY_USCC, staff_user
 from tests.regions.factories import DepartmentFactory, RegionFactory, make_uscc
@@ -124,25 +125,3 @@ def test_staff_of_another_department_do_not_see_the_licence(client, world, issue
     client.force_login(world.market_reviewer)
     listing = client.get(reverse("admin:licences_licence_changelist")).content.decode()
     assert issued_licence.number in listing
-
-
-def test_certificates_never_show_the_wrapped_key_and_the_archive_is_append_only(
-    client, issued_licence, superuser
-):
-    client.force_login(superuser)
-    certificate = Certificate.objects.filter(department=issued_licence.issuer).first()
-    page = client.get(
-        reverse("admin:licences_certificate_change", args=[certificate.pk])
-    ).content.decode()
-    assert "BEGIN CERTIFICATE" in page
-    assert "加密私钥" not in page and certificate.key_label not in page
-    entry = ArchiveEntry.objects.filter(licence=issued_licence).first()
-    assert entry is not None
-    assert client.get(reverse("admin:licences_archiveentry_add")).status_code == 403
-    response = client.post(
-        reverse("admin:licences_archiveentry_delete", args=[entry.pk]), {"post": "yes"}
-    )
-    assert response.status_code == 403
-    assert ArchiveEntry.objects.filter(pk=entry.pk).exists()
-    seal_page = client.get(reverse("admin:licences_seal_change", args=[issued_licence.seal_id]))
-    assert seal_page.status_code == 200

@@ -10,19 +10,15 @@ from django.db import connection
 from django.utils import timezone
 
 from govserve.accounts.models import Representation
+from govserve.audit.models import ArchiveEntry
 from govserve.cases import services as case_services
 from govserve.cases.models import CaseDocument, CaseState, DocumentKind, Notification
 from govserve.core.errors import Refused
-from govserve.licences import seals, services, signing
+from govserve.licences import services
 from govserve.licences.errors import LicenceError
 from govserve.licences.identifiers import parse_identifier
-from govserve.licences.models import (
-    ArchiveEntry,
-    Licence,
-    LicenceEvent,
-    LicenceSerial,
-    LicenceStatus,
-)
+from govserve.licences.models import Licence, LicenceEvent, LicenceSerial, LicenceStatus
+from govserve.signing import seals, signing
 from tests.accounts.factories import OrganisationFactory
 from tests.cases.worlds import build_world, pdf
 from tests.licences.worlds import (

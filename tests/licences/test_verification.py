@@ -29,10 +29,13 @@ from reportlab.pdfgen import canvas
 
 from govserve.accounts.masking import mask_id_number
 from govserve.accounts.models import Organisation
+from govserve.audit.models import ArchiveEntry
 from govserve.cases.pdf import chinese_date
-from govserve.licences import identifiers, pki, qrlinks, services, signing, verification
+from govserve.licences import identifiers, qrlinks, services, verification
 from govserve.licences.errors import LicenceError
-from govserve.licences.models import Algorithm, ArchiveEntry, Licence, LicenceStatus
+from govserve.licences.models import Licence, LicenceStatus
+from govserve.signing import pki, signing
+from govserve.signing.models import Algorithm
 from tests.licences.worlds import approved_case
 from tests.regions.factories import make_uscc
 

@@ -42,7 +42,9 @@ urlpatterns = [
     path("lists/ledger/", catalog_api.LedgerView.as_view(), name="reform-ledger"),
     path("statistics/catalog/", catalog_api.StatisticsView.as_view(), name="catalog-statistics"),
     path("search/", include("govserve.catalog.search.urls")),
-    path("licences/", include("govserve.licences.api_urls")),
+    path("licences/", include("govserve.licences.api.urls")),
+    path("licences/", include("govserve.signing.api")),  # ca/
+    path("licences/", include("govserve.audit.api")),  # archive/
     path("accounts/register/", accounts_api.RegisterView.as_view(), name="account-register"),
     path("accounts/me/", accounts_api.MeView.as_view(), name="account-me"),
     path("accounts/me/organisations/", accounts_api.MyOrganisationsView.as_view(), name="account-organisations"),

@@ -10,10 +10,12 @@ Signals this app sends (upward events, DESIGN.md "Layout"); the workflow app lis
 - `signals.case_approving(case, actor)` — *inside* the approval's transaction: the licences app
   issues the case's electronic licences here; raising `CaseError` refuses the approval.
 - `signals.document_issued(document)` — *inside* the transaction that issued a notice or
-  decision: the licences app archives it.
+  decision: the audit app archives it.
+
+Notices and decisions are sealed and signed by the signing app, below this one
+(`pdf.attach_pdf` calls `signing.sealing.document_sealer()`).
 
 Hooks (settings.GOVSERVE, dotted paths, so this app imports nothing above it):
-`DOCUMENT_SEALER` seals and signs rendered documents (`pdf.sign_pdf`);
 `HELD_LICENCES` — `(case, materials, *, record_use=False)` → the usable (material, licence)
 pairs of the case's holder, with `.notes` on licences that cannot be used: `services.submit` /
 `resubmit` attach them (免提交) calling it with `record_use=True`, so the licences app records

@@ -27,10 +27,4 @@ class CasesConfig(AppConfig):
             doc="(content: bytes) → None, raising ValidationError for an infected upload.",
             many=True,
         )
-        hooks.declare(
-            "DOCUMENT_SEALER",
-            owner="cases",
-            doc="A class with picture(department) and sign(data, department, *, reason).",
-            optional=True,
-        )
         from . import receivers  # noqa: F401  (recompute deadlines when a holiday notice is loaded)

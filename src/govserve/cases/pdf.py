@@ -37,7 +37,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from govserve.core import hooks
+from govserve.signing.sealing import DocumentSealer, document_sealer
 
 from .models import CaseDocument, DocumentKind
 
@@ -108,14 +108,6 @@ def document_font() -> str:
         pdfmetrics.registerFont(font)
         _fonts[key] = name
         return name
-
-
-def document_sealer():  # noqa: ANN201 - any object with picture() and sign()
-    """The configured document sealer (settings.GOVSERVE["DOCUMENT_SEALER"], a dotted path to
-    a class with `picture(department) -> bytes | None` and `sign(data, department, *, reason)`),
-    or None when the setting is empty: documents are then issued unsigned."""
-    sealer = hooks.resolve("DOCUMENT_SEALER")
-    return sealer() if sealer else None
 
 
 class SealArea(Flowable):
@@ -198,7 +190,7 @@ def _paragraphs(text: str, styles: dict[str, ParagraphStyle]) -> list[Paragraph]
     return out
 
 
-def render_pdf(doc: CaseDocument, sealer=None) -> bytes:  # noqa: ANN001 - see document_sealer
+def render_pdf(doc: CaseDocument, sealer: DocumentSealer | None = None) -> bytes:
     """The document as PDF bytes (unsigned), with `sealer`'s seal picture if one is given."""
     font = document_font()
     styles = _styles(font)
@@ -267,13 +259,15 @@ def render_pdf(doc: CaseDocument, sealer=None) -> bytes:  # noqa: ANN001 - see d
     return buffer.getvalue()
 
 
-def sign_pdf(data: bytes, department, reason: str, sealer=None) -> bytes:  # noqa: ANN001
-    """Sign a rendered document with the issuing department's signature (PAdES, by the
-    configured sealer); unchanged when no sealer is configured.
+def sign_pdf(
+    data: bytes, department, reason: str, sealer: DocumentSealer | None = None  # noqa: ANN001
+) -> bytes:
+    """Sign a rendered document with the issuing department's signature (PAdES, by the signing
+    app's sealer); unchanged when documents are issued unsigned (`SEAL_DOCUMENTS` off).
 
-    A key that cannot be used raises the sealer's error (a `CaseError` with status 503 from
-    the licences app): the caller's transaction — the state change that issues the
-    document — is then rolled back, so no unsigned notice or decision is ever issued.
+    A key that cannot be used raises the signing app's error (a `Refused` with status 503):
+    the caller's transaction — the state change that issues the document — is then rolled
+    back, so no unsigned notice or decision is ever issued.
     """
     sealer = sealer if sealer is not None else document_sealer()
     if sealer is None:

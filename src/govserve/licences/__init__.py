@@ -1,16 +1,27 @@
-"""Electronic licences and seals (电子证照、电子印章), reused next time (免提交).
+"""Electronic licences (电子证照), reused next time (免提交).
 
-- Foundation: `sm2` (SM2 with SM3 through the system OpenSSL 3, distinguishing ID always set),
-  `keystore` (private keys only wrapped; an HSM can implement `KeyStore`), `identifiers`
-  (GB/T 36904 with the ISO 7064 MOD 37,36 check character).
-- Certificate authority, seals and signatures: `pki`, `seals`, `signing` (PAdES with pyHanko,
-  SM2 over licence data), `sealing` (the cases app's DOCUMENT_SEALER hook); `govserve ca`.
-- Licences: `services` (issue on approval, change, renew, suspend, resume, revoke, expiry,
-  reminders), `documents` (the licence PDF), `verification` (public checks), `sharing` and
+- `identifiers` (GB/T 36904 with the ISO 7064 MOD 37,36 check character), `services` (issue on
+  approval, change, renew, suspend, resume, revoke, expiry, reminders), `documents` (the
+  licence PDF), `verification` (public checks of licences and signed documents), `sharing` and
   `selectors` (wallet, department use), `once_only` (the cases app's HELD_LICENCES and
-  LICENCE_RESULTS hooks), `archive` (append-only hash chain; `govserve verify_archive`).
+  LICENCE_RESULTS hooks).
+- Surfaces: `api/` (REST under /api/licences/: `public` verification, `wallet`, `lifecycle`,
+  `types`; routes in `api/urls.py`) and `views/` (pages, namespace ``licences``: `public`
+  /verify/…, `wallet` /licences/…, `lifecycle` /licences/manage/…; routes in `urls.py`).
+- Certificates, seals and signatures come from `govserve.signing` (below cases); the archive
+  is `govserve.audit` (above this app).
 
-Listens to the cases app inside its transactions (`receivers`): `case_approving` issues the
-case's licences (an error refuses the approval), `document_issued` archives the document.
+Signals it listens to (`receivers`): `cases.signals.case_approving(case, actor)` — inside the
+approval's transaction — issues the case's licences (an error refuses the approval).
+
+Signals it sends (`signals`), inside the transaction that made the change, so a receiver that
+raises rolls it back (the audit app archives both):
+- `licence_issued(licence)` (sender `Licence`) — a licence version was issued: on approval,
+  change (变更) or renewal (延续), signed and saved;
+- `licence_status_changed(event)` (sender `LicenceEvent`) — an existing licence was superseded,
+  suspended, resumed, revoked or expired.
+
+Extension point: `verification.document_seal_sources` (a `core.registry.Registry`) — where the
+SM2 seal signature of a signed notice or decision is kept; the audit app registers its archive.
 Guides: docs/licences.md, docs/signatures.md.
 """

@@ -1,10 +1,10 @@
 """Admin for licences: catalog administrators define licence types (证照类型) and link them to
 the implementation items of their catalog scope; everything else is read-only here.
 
-Licences change only through the services (staff lifecycle pages and API), so a licence, a
-certificate, a seal, an event, a share, a use and an archive entry are shown, never edited. The
-holder's ID number stays masked, a certificate's wrapped key and a seal's picture bytes are
-not shown, and staff see the licences of their own departments and regions only.
+Licences change only through the services (staff lifecycle pages and API), so a licence, an
+event, a share and a use are shown, never edited. The holder's ID number stays masked, and
+staff see the licences of their own departments and regions only. (Certificates and seals:
+`signing.admin`; the archive: `audit.admin`.)
 """
 
 from __future__ import annotations
@@ -15,19 +15,11 @@ from django.utils.translation import gettext_lazy
 from govserve.accounts import policies
 from govserve.accounts.masking import mask_id_number
 from govserve.accounts.models import Role
+from govserve.core.admin import ReadOnlyAdmin
 
 from . import selectors, services
 from .forms_types import LicenceTypeForm, linkable_items
-from .models import (
-    ArchiveEntry,
-    Certificate,
-    Licence,
-    LicenceEvent,
-    LicenceShare,
-    LicenceType,
-    LicenceUse,
-    Seal,
-)
+from .models import Licence, LicenceEvent, LicenceShare, LicenceType, LicenceUse
 
 
 def _catalog_admin(request) -> bool:
@@ -43,32 +35,6 @@ def _licence_staff(request) -> bool:
         user.is_superuser
         or bool(policies.active_grants(user, policies.CASE_ROLES | {Role.SUPERVISOR}))
     )
-
-
-def _platform_admin(request) -> bool:
-    """Certificates, seals and the archive: system administrators (and superusers)."""
-    user = request.user
-    return policies.is_signed_in(user) and (
-        user.is_superuser or policies.has_role(user, Role.SYSTEM_ADMIN)
-    )
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, never added, changed or deleted here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 @admin.register(LicenceType)
@@ -131,7 +97,7 @@ class LicenceEventInline(admin.TabularInline):
 
 
 @admin.register(Licence)
-class LicenceAdmin(_ReadOnlyAdmin):
+class LicenceAdmin(ReadOnlyAdmin):
     list_display = [
         "number",
         "licence_type",
@@ -197,77 +163,7 @@ class LicenceAdmin(_ReadOnlyAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-@admin.register(Certificate)
-class CertificateAdmin(_ReadOnlyAdmin):
-    list_display = [
-        "subject",
-        "role",
-        "algorithm",
-        "department",
-        "serial_number",
-        "not_after",
-        "retired_at",
-        "revoked_at",
-    ]
-    list_filter = ["role", "algorithm"]
-    search_fields = ["subject", "serial_number"]
-    list_select_related = ["department"]
-    # never the wrapped private key, nor its label
-    fields = [
-        "role",
-        "algorithm",
-        "department",
-        "issuer",
-        "serial_number",
-        "subject",
-        "pem",
-        "not_before",
-        "not_after",
-        "created_at",
-        "retired_at",
-        "revoked_at",
-        "revocation_reason",
-    ]
-    readonly_fields = fields
-
-    def has_module_permission(self, request) -> bool:
-        return _platform_admin(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _platform_admin(request)
-
-
-@admin.register(Seal)
-class SealAdmin(_ReadOnlyAdmin):
-    list_display = ["name", "code", "kind", "department", "valid_from", "valid_until", "revoked_at"]
-    list_filter = ["kind"]
-    search_fields = ["name", "code"]
-    list_select_related = ["department"]
-    fields = [
-        "code",
-        "name",
-        "kind",
-        "department",
-        "valid_from",
-        "valid_until",
-        "picture_sha256",
-        "width_mm",
-        "height_mm",
-        "certificate",
-        "maker_certificate",
-        "created_at",
-        "revoked_at",
-    ]
-    readonly_fields = fields
-
-    def has_module_permission(self, request) -> bool:
-        return _platform_admin(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _platform_admin(request)
-
-
-class _ScopedByLicence(_ReadOnlyAdmin):
+class _ScopedByLicence(ReadOnlyAdmin):
     """Records of licences the staff member may read."""
 
     def get_queryset(self, request):
@@ -314,29 +210,3 @@ class LicenceUseAdmin(_ScopedByLicence):
     list_filter = ["channel"]
     search_fields = ["licence__number", "purpose"]
     readonly_fields = ["licence", "department", "user", "channel", "purpose", "case", "share", "at"]
-
-
-@admin.register(ArchiveEntry)
-class ArchiveEntryAdmin(_ReadOnlyAdmin):
-    list_display = ["sequence", "kind", "title", "created_at", "entry_hash"]
-    list_filter = ["kind"]
-    search_fields = ["title", "entry_hash"]
-    readonly_fields = [
-        "sequence",
-        "kind",
-        "title",
-        "case",
-        "document",
-        "licence",
-        "content_sha256",
-        "metadata",
-        "previous_hash",
-        "entry_hash",
-        "created_at",
-    ]
-
-    def has_module_permission(self, request) -> bool:
-        return _platform_admin(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _platform_admin(request)

@@ -31,9 +31,10 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from govserve.accounts.masking import mask_id_number
 from govserve.cases.pdf import chinese_date, document_font
+from govserve.signing.models import Seal
 
 from . import qrlinks
-from .models import Licence, Seal
+from .models import Licence
 
 FRAME = colors.Color(0.62, 0.12, 0.10)
 QR_SIZE = 30 * mm

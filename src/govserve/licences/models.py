@@ -1,7 +1,8 @@
-"""Electronic licences, the platform's certificate authority, seals and the archive.
+"""Electronic licences (电子证照): 证照类型 → 电子证照 (one row per version), serials, renewal
+applications, lifecycle events, sharing and use records.
 
-证照类型 → 电子证照 (one row per version); 证书 (root and department, per algorithm);
-电子印章 (GB/T 38540); sharing and use records; the append-only 电子档案.
+A licence points at the certificate and the seal that signed it (`govserve.signing`); the
+archive of licences and their status changes is kept by `govserve.audit`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govserve.accounts.models import Organisation
-from govserve.cases.models import Case, CaseDocument
+from govserve.cases.models import Case
 from govserve.catalog.models import ImplementationItem
 from govserve.regions.models import Department
+from govserve.signing.models import Certificate, Seal
 
 
 class FieldKind(models.TextChoices):
@@ -69,127 +71,6 @@ class LicenceType(models.Model):
     @property
     def ministry_uscc(self) -> str:
         return self.type_code[:18]
-
-
-class Algorithm(models.TextChoices):
-    ECDSA_P256 = "ecdsa-p256", "ECDSA P-256 / SHA-256"
-    RSA_3072 = "rsa-3072", "RSA 3072 / SHA-256"
-    SM2 = "sm2", "SM2 / SM3"
-
-
-class CertificateRole(models.TextChoices):
-    ROOT = "root", _("平台根证书")
-    DEPARTMENT = "department", _("部门签名证书")
-
-
-class Certificate(models.Model):
-    """证书: an X.509 certificate of the platform certificate authority with its wrapped key.
-
-    The private key is stored only as the key store's wrapped blob (`keystore`), under
-    `key_label`. A root signs itself; a department certificate is signed by the active root of
-    the same algorithm. Rotation issues a new certificate and marks the old one `retired_at`
-    (documents it signed stay valid); revocation (`revoked_at`) puts it on the CRL.
-    """
-
-    role = models.CharField(_("用途"), max_length=12, choices=CertificateRole.choices)
-    algorithm = models.CharField(_("算法"), max_length=12, choices=Algorithm.choices)
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("部门"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="certificates",
-    )
-    issuer = models.ForeignKey(
-        "self",
-        verbose_name=_("签发者"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="issued",
-    )
-    serial_number = models.CharField(_("序列号"), max_length=64, unique=True)
-    subject = models.CharField(_("主题"), max_length=300)
-    pem = models.TextField(_("证书（PEM）"))
-    key_label = models.CharField(_("密钥标签"), max_length=100, unique=True)
-    wrapped_key = models.BinaryField(_("加密私钥"))
-    not_before = models.DateTimeField(_("生效时间"))
-    not_after = models.DateTimeField(_("失效时间"))
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    retired_at = models.DateTimeField(_("轮换停用时间"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
-    revocation_reason = models.CharField(_("吊销原因"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("证书")
-        verbose_name_plural = _("证书")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["role", "algorithm", "department"])]
-
-    def __str__(self) -> str:
-        return f"{self.subject} ({self.get_algorithm_display()}, {self.serial_number})"
-
-    @property
-    def in_use(self) -> bool:
-        """May sign now: not retired, not revoked, inside its validity."""
-        now = timezone.now()
-        return (
-            self.retired_at is None
-            and self.revoked_at is None
-            and self.not_before <= now < self.not_after
-        )
-
-
-class SealKind(models.TextChoices):
-    OFFICIAL = "01", _("法定名称章")
-    LICENSING = "02", _("行政审批专用章")
-    OTHER = "99", _("其他业务专用章")
-
-
-class Seal(models.Model):
-    """电子印章 (GB/T 38540): seal information and picture bound to the maker's certificate.
-
-    `code` is the seal's identifier (印章编码); `maker_signature` is the SM2 signature of the
-    platform root over `seal_info()` (canonical bytes made by `seals`), so a seal whose picture
-    or dates were changed no longer verifies.
-    """
-
-    code = models.CharField(_("印章编码"), max_length=32, unique=True)
-    name = models.CharField(_("印章名称"), max_length=200)
-    kind = models.CharField(_("印章类型"), max_length=2, choices=SealKind.choices)
-    department = models.ForeignKey(
-        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="seals"
-    )
-    valid_from = models.DateField(_("有效期起"))
-    valid_until = models.DateField(_("有效期止"))
-    picture = models.BinaryField(_("印章图片（PNG）"))
-    picture_sha256 = models.CharField(_("图片 SM3/SHA-256"), max_length=64)
-    width_mm = models.PositiveSmallIntegerField(_("宽（毫米）"), default=42)
-    height_mm = models.PositiveSmallIntegerField(_("高（毫米）"), default=42)
-    certificate = models.ForeignKey(
-        Certificate,
-        verbose_name=_("签章人证书"),
-        on_delete=models.PROTECT,
-        related_name="seals",
-    )
-    maker_certificate = models.ForeignKey(
-        Certificate,
-        verbose_name=_("制章者证书"),
-        on_delete=models.PROTECT,
-        related_name="made_seals",
-    )
-    maker_signature = models.BinaryField(_("制章者签名"))
-    created_at = models.DateTimeField(_("制作时间"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("电子印章")
-        verbose_name_plural = _("电子印章")
-        ordering = ["department", "-created_at"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 # 延续: applications open this many days before the end date (reminders go out then too).
@@ -476,73 +357,3 @@ class LicenceUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.licence} ← {self.department}: {self.purpose}"
-
-
-class ArchiveKind(models.TextChoices):
-    DOCUMENT = "document", _("文书")
-    LICENCE = "licence", _("电子证照")
-    LICENCE_EVENT = "licence_event", _("证照状态变更")
-
-
-class ArchiveEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ANN003 - QuerySet signature
-        raise ValidationError(_("电子档案只能追加，不能修改"))
-
-    def delete(self):
-        raise ValidationError(_("电子档案只能追加，不能删除"))
-
-
-class ArchiveEntry(models.Model):
-    """电子档案: an append-only entry; `entry_hash` = SHA-256 over the previous entry's hash
-    and this entry's content (see `archive`), so any change breaks the chain after it."""
-
-    sequence = models.PositiveBigIntegerField(_("序号"), unique=True)
-    kind = models.CharField(_("类型"), max_length=16, choices=ArchiveKind.choices)
-    title = models.CharField(_("题名"), max_length=300)
-    case = models.ForeignKey(
-        Case,
-        verbose_name=_("办件"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    document = models.ForeignKey(
-        CaseDocument,
-        verbose_name=_("文书"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    licence = models.ForeignKey(
-        Licence,
-        verbose_name=_("电子证照"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    content_sha256 = models.CharField(_("内容 SHA-256"), max_length=64)
-    metadata = models.JSONField(_("元数据"), default=dict)
-    previous_hash = models.CharField(_("前一条哈希"), max_length=64)
-    entry_hash = models.CharField(_("本条哈希"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("归档时间"))
-
-    objects = ArchiveEntryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("电子档案")
-        verbose_name_plural = _("电子档案")
-        ordering = ["sequence"]
-
-    def __str__(self) -> str:
-        return f"#{self.sequence} {self.title}"
-
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        if self.pk is not None:
-            raise ValidationError(_("电子档案只能追加，不能修改"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
-        raise ValidationError(_("电子档案只能追加，不能删除"))

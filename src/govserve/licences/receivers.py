@@ -3,18 +3,11 @@
 from django.dispatch import receiver
 
 from govserve.cases import signals
-from govserve.cases.models import Case, CaseDocument
+from govserve.cases.models import Case
+
+from .services import issue_for_case
 
 
 @receiver(signals.case_approving, sender=Case, dispatch_uid="licences-issue-on-approval")
 def issue_on_approval(sender, case: Case, actor=None, **kwargs) -> None:  # noqa: ANN001
-    from .services import issue_for_case
-
     issue_for_case(case, actor)
-
-
-@receiver(signals.document_issued, sender=CaseDocument, dispatch_uid="licences-archive-document")
-def archive_document(sender, document: CaseDocument, **kwargs) -> None:  # noqa: ANN001
-    from .archive import append_document
-
-    append_document(document)

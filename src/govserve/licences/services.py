@@ -1,8 +1,9 @@
 """Issuing electronic licences and their lifecycle (电子证照签发、变更、延续、中止、恢复、撤销、过期).
 
 Every write is one transaction and leaves a `LicenceEvent`, tells the holder (in-app message,
-e-mail after the commit) and appends to the electronic archive (`archive`: each new version,
-and each status change of an existing one).
+e-mail after the commit) and announces each new version (`signals.licence_issued`) and each
+status change of an existing one (`signals.licence_status_changed`) inside the transaction —
+the audit app archives them.
 Refusals raise `LicenceError` (field, Chinese message, 400/403/404/409) or a Django
 `ValidationError` keyed by field, and write nothing.
 
@@ -40,10 +41,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govserve.accounts.models import PersonalDataAccess, Representation
+from govserve.cases import services as case_services
 from govserve.cases.models import Case, Outcome
 from govserve.cases.notifications import notify
+from govserve.signing import seals, signing
 
-from . import archive, documents, seals, selectors, signing
+from . import documents, selectors, signals
 from .errors import LicenceError
 from .forms_types import clean_data
 from .identifiers import build_identifier
@@ -59,8 +62,9 @@ from .models import (
 
 REASON_MAX = 300  # Licence.status_reason
 SERIAL_DIGITS = 8
-# Events the archive records on their own; issue, change and renewal archive the new version.
-ARCHIVED_EVENTS = {"superseded", "suspended", "resumed", "revoked", "expired"}
+# Events that change an existing licence's status (announced as `licence_status_changed`);
+# issue, change and renewal announce the new version (`licence_issued`).
+STATUS_EVENTS = {"superseded", "suspended", "resumed", "revoked", "expired"}
 
 
 def today() -> dt.date:
@@ -107,7 +111,7 @@ def signed_payload(licence: Licence) -> bytes:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-# -- notifications, events, archive ------------------------------------------------------------------
+# -- notifications, events, signals ------------------------------------------------------------------
 def _recipient_ids(licence: Licence) -> list[int]:
     """The holder; for a business, whoever applied for it and its legal representatives."""
     if licence.holder_user_id:
@@ -134,13 +138,13 @@ def _event(licence: Licence, action: str, description: str, *, actor=None, reaso
     event = LicenceEvent.objects.create(
         licence=licence, action=action, description=description[:300], reason=reason, actor=actor
     )
-    if action in ARCHIVED_EVENTS:
-        archive.append_licence_event(event)
+    if action in STATUS_EVENTS:
+        signals.licence_status_changed.send(sender=LicenceEvent, event=event)
     return event
 
 
-def _archive_licence(licence: Licence) -> None:
-    archive.append_licence(licence)
+def _announce_issued(licence: Licence) -> None:
+    signals.licence_issued.send(sender=Licence, licence=licence)
 
 
 # -- issuing -------------------------------------------------------------------------------------------
@@ -224,7 +228,7 @@ def issue(
     holder_name: str | None = None,
     holder_id_number: str | None = None,
 ) -> Licence:
-    """签发: a new licence (version 1), signed, stored, recorded, archived and announced.
+    """签发: a new licence (version 1), signed, stored, recorded and announced (archived).
 
     `holder_name` / `holder_id_number` default to the holder's own (organisation name and USCC,
     or the person's real name and ID number); `issue_for_case` passes the case's snapshot.
@@ -266,7 +270,7 @@ def issue(
         % {"type": licence_type.name, "number": licence.number},
         actor=actor,
     )
-    _archive_licence(licence)
+    _announce_issued(licence)
     _notify(
         licence,
         _("电子证照已签发：%(type)s") % {"type": licence_type.name},
@@ -446,7 +450,7 @@ def _next_version(
         reason=reason,
     )
     _event(new, action, description, actor=actor, reason=reason)
-    _archive_licence(new)
+    _announce_issued(new)
     return new
 
 
@@ -518,12 +522,8 @@ def apply_for_renewal(licence: Licence, actor) -> Case:
     the item that issues this licence type there, the licence's data as the form and the
     materials of the case that issued it reused (nothing uploaded again). Approving it renews
     the licence (`issue_for_case`). Retrying returns the same case."""
-    from govserve.cases import services as case_services
-
-    from . import selectors as licence_selectors
-
     licence = _lock(licence)
-    if not licence_selectors.is_holder(actor, licence):
+    if not selectors.is_holder(actor, licence):
         raise LicenceError("licence", _("只有持证人可以申请延续"), 403)
     pending = LicenceRenewal.objects.filter(licence=licence).select_related("case").first()
     if pending is not None:

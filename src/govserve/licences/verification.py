@@ -29,6 +29,7 @@ import hashlib
 import io
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,10 +44,13 @@ from stdnum.cn import uscc as stdnum_uscc
 from govserve.accounts.masking import mask_id_number, mask_name
 from govserve.cases.models import CaseDocument
 from govserve.cases.pdf import chinese_date
+from govserve.core.registry import Registry
+from govserve.signing import pki, seals, signing
+from govserve.signing.models import Certificate
 
-from . import identifiers, pki, qrlinks, seals, services, signing
+from . import identifiers, qrlinks, services
 from .errors import LicenceError
-from .models import ArchiveEntry, ArchiveKind, Certificate, Licence, LicenceStatus
+from .models import Licence, LicenceStatus
 
 logger = logging.getLogger(__name__)
 
@@ -559,25 +563,50 @@ def verify_pdf(data: bytes) -> Verification:
     )
 
 
+@dataclass(frozen=True)
+class DocumentSeal:
+    """The electronic seal's SM2 signature kept for a signed notice or decision: the signature
+    (hex of the DER), the signing certificate's serial and when it was kept."""
+
+    signature_hex: str
+    certificate_serial: str
+    signed_at: dt.datetime
+
+
+# Where documents' SM2 seal signatures are kept, `(document) -> DocumentSeal | None`, asked in
+# name order: the audit app registers its archive ("archive"), so this app imports nothing
+# above it. Without a source, a document's seal signature is reported missing.
+document_seal_sources: Registry[Callable[[CaseDocument], DocumentSeal | None]] = Registry(
+    "document seal source"
+)
+
+
+def _document_seal(document: CaseDocument) -> DocumentSeal | None:
+    for _name, source in document_seal_sources.items():
+        kept = source(document)
+        if kept is not None:
+            return kept
+    return None
+
+
 def _check_document_sm2(document: CaseDocument, data: bytes) -> tuple[Check, list[str]]:
     """The electronic seal's SM2 signature over the document, kept in its archive entry."""
     name = _("SM2 电子签章")
-    entry = ArchiveEntry.objects.filter(kind=ArchiveKind.DOCUMENT, document=document).first()
-    sm2 = (entry.metadata or {}).get("sm2") if entry else None
+    kept = _document_seal(document)
     certificate = (
-        Certificate.objects.filter(serial_number=sm2.get("certificate_serial", "")).first()
-        if sm2
+        Certificate.objects.filter(serial_number=kept.certificate_serial).first()
+        if kept
         else None
     )
     if certificate is None:
         return Check(name, False, _("档案中没有该文书的 SM2 签章"), SM2_SIGNATURE), []
     try:
-        signature = bytes.fromhex(sm2.get("signature", ""))
+        signature = bytes.fromhex(kept.signature_hex)
     except ValueError:
         signature = b""
     if not signature or not signing.sm2_verify(data, signature, certificate):
         return Check(name, False, _("SM2 签章与文件不符"), SM2_SIGNATURE), []
-    problems = pki.check_chain(certificate, at=entry.created_at)
+    problems = pki.check_chain(certificate, at=kept.signed_at)
     if certificate.department_id != document.department_id:
         problems.append(_("SM2 签章证书不属于出具部门"))
     detail = _("SM2 签章有效（SM3 摘要，签名证书 %(serial)s）") % {
