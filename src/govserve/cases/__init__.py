@@ -17,10 +17,11 @@ Notices and decisions are sealed and signed by the signing app, below this one
 
 Hooks (settings.GOVSERVE, dotted paths, so this app imports nothing above it):
 `HELD_LICENCES` — `(case, materials, *, record_use=False)` → the usable (material, licence)
-pairs of the case's holder, with `.notes` on licences that cannot be used: `services.submit` /
-`resubmit` attach them (免提交) calling it with `record_use=True`, so the licences app records
-each use; `LICENCE_RESULTS` — `(items)` → licence type code → ids of the items issuing it (a
-bundle asks no licence one of its own items issues).
+pairs of the case's holder, with `.notes` on licences that cannot be used: `requirements`
+asks it which materials a held licence supplies, `services.submit` / `resubmit` attach them
+(免提交) calling it with `record_use=True`, so the licences app records each use;
+`LICENCE_RESULTS` — `(items)` → licence type code → ids of the items issuing it (a bundle asks
+no licence one of its own items issues; asked by `requirements`).
 
 It listens to `workcalendar.signals.holiday_notice_loaded(year)` to recompute the deadlines
 of open cases that touch that year.
