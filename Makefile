@@ -55,9 +55,12 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
+# The suite runs on every core with pytest-xdist (one test database per worker);
+# `make test TEST_WORKERS=0` runs it in one process, `TEST_WORKERS=2` on two workers.
+TEST_WORKERS ?= auto
 test: regions-data browser fonts pdftools
 	$(BIN)/ruff check src tests bench
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Background work on a real broker (docs/operations.md): one worker with beat embedded.
 # `make run` alone runs tasks eagerly; start this beside it for the periodic sweeps.

@@ -317,7 +317,23 @@ GOVSERVE = {
 if DEBUG and not os.environ.get("GOVSERVE_KEY_ENCRYPTION_KEY"):
     from govserve.signing.keystore import development_kek
 
-    os.environ["GOVSERVE_KEY_ENCRYPTION_KEY"] = development_kek(VAR_DIR / "key-encryption-key")
+    _kek_file = VAR_DIR / "key-encryption-key"
+    if not _kek_file.exists():
+        # Made once, atomically: processes starting together (pytest-xdist workers, web workers)
+        # each link a complete new key into place; the first link wins and every process reads it.
+        import base64
+        import contextlib
+        import tempfile
+
+        _fd, _tmp = tempfile.mkstemp(prefix=".key-encryption-key-", dir=VAR_DIR)  # mode 0600
+        try:
+            with os.fdopen(_fd, "w") as _handle:
+                _handle.write(base64.b64encode(os.urandom(32)).decode())
+            with contextlib.suppress(FileExistsError):  # another process was first: keep theirs
+                os.link(_tmp, _kek_file)
+        finally:
+            os.unlink(_tmp)
+    os.environ["GOVSERVE_KEY_ENCRYPTION_KEY"] = development_kek(_kek_file)
 
 # -- Background work (Celery) ----------------------------------------------------------
 # Without CELERY_BROKER_URL tasks run eagerly in the calling process (`make run`, tests);

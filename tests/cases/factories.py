@@ -6,17 +6,16 @@ that state (number, receipt, acceptance, limits, due dates, decision, delivery) 
 notices or decisions, notify anyone, log events or start a process: a test that reads those
 applies through `govserve.cases.services` (or `tests/workflow/worlds.py`) instead.
 
-Numbers come from the same daily serial the services use, so factory cases and applied cases
-of one item on one day never share a number.
+Numbers are taken from the top of the daily serial range (9999 down) while the services count
+up from 0001, so factory cases and applied cases of one item on one day never share a number.
 """
 
 import datetime as dt
 
 import factory
-from django.db import transaction
 from django.utils import timezone
 
-from govserve.cases.models import CURRENT_DEADLINE, Case, CaseItem, CaseState, DailySerial, Outcome
+from govserve.cases.models import CURRENT_DEADLINE, Case, CaseItem, CaseState, Outcome
 from govserve.catalog.codes import build_case_number
 from govserve.catalog.codetables import CaseType
 from govserve.catalog.selectors import bundle_items
@@ -36,17 +35,14 @@ ACCEPTED = {CaseState.IN_REVIEW, CaseState.DECIDED, CaseState.CLOSED}
 DECIDED = {CaseState.DECIDED, CaseState.CLOSED}
 
 
-def case_number(item, department, day: dt.date) -> str:
-    """The next national case number of `item` on `day` (the services' daily serial)."""
+def case_number(item, department, day: dt.date, n: int) -> str:
+    """A national case number of `item` on `day`, the `n`-th from the top of the daily range:
+    the services count up from 0001, factory cases down from 9999, so they never meet."""
     code = (
         item.implementation_code
         or f"{department.uscc or department.pk:0>18}"[:18] + f"{item.pk:0>13}"[-13:]
     )
-    with transaction.atomic():
-        serial, _created = DailySerial.objects.select_for_update().get_or_create(code=code, day=day)
-        serial.last += 1
-        serial.save(update_fields=["last"])
-    return build_case_number(code, day, serial.last)
+    return build_case_number(code, day, 9999 - n % 5000)
 
 
 def _lead_item(bundle):
@@ -139,8 +135,10 @@ class CaseFactory(factory.django.DjangoModelFactory):
     )
     contact_mobile = factory.LazyAttribute(lambda o: o.applicant.mobile or "")
     state = CaseState.SUBMITTED
-    number = factory.LazyAttribute(
-        lambda o: None if o.state == CaseState.DRAFT else case_number(o.item, o.department, o.on)
+    number = factory.LazyAttributeSequence(
+        lambda o, n: (
+            None if o.state == CaseState.DRAFT else case_number(o.item, o.department, o.on, n)
+        )
     )
     submitted_at = _from_timeline("submitted_at")
     received_on = factory.LazyAttribute(lambda o: o.on if o.state in RECEIVED else None)

