@@ -22,6 +22,7 @@ from ..models import (
     DeadlineRecord,
     DocumentKind,
     Extension,
+    SuspensionReason,
 )
 from ..notifications import notify_applicant
 from ._common import ACCEPTANCE_DAYS, DELIVERY_DAYS, _event, _expect, _lock, _save, today
@@ -97,8 +98,6 @@ def suspend_clock(
     starts_on: dt.date | None = None,
     department=None,
 ) -> ClockSuspension:
-    from ..models import SuspensionReason
-
     case = _lock(case)
     if not (permissions.can_review_case(actor, case) or permissions.can_approve(actor, case)):
         raise CaseError("case", _("您无权对该办件暂停计时"), status=403)
