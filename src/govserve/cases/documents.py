@@ -16,6 +16,7 @@ from django.db.models import F
 
 from . import signals
 from .models import Case, CaseDocument, DocumentKind, DocumentSerial
+from .pdf import attach_pdf
 
 NUMBER_PREFIX = {
     DocumentKind.ACCEPTANCE: "受",
@@ -55,8 +56,6 @@ def issue_document(case: Case, kind: str, *, department, text: str, on: dt.date)
     doc = CaseDocument.objects.create(
         case=case, kind=kind, number=number, issued_on=on, department=department, text=text
     )
-    from .pdf import attach_pdf
-
     attach_pdf(doc)
     signals.document_issued.send(sender=CaseDocument, document=doc)
     return doc

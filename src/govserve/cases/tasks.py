@@ -18,6 +18,7 @@ import datetime as dt
 from celery import shared_task
 
 from . import services
+from .warnings import send_deadline_warnings
 
 
 def _date(value: str | dt.date | None) -> dt.date | None:
@@ -41,6 +42,4 @@ def recompute_year(year: int) -> int:
 @shared_task(name="govserve.cases.tasks.deadline_warnings")
 def deadline_warnings(today: str | None = None) -> int:
     """Send the due-soon and overdue warnings; returns how many were sent."""
-    from .warnings import send_deadline_warnings
-
     return send_deadline_warnings(_date(today))
