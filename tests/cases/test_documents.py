@@ -15,8 +15,9 @@ from django.db import connection
 from django.utils import timezone
 
 from govserve.cases import documents, services
-from govserve.cases.models import CaseDocument, DocumentKind, DocumentSerial
+from govserve.cases.models import DOCUMENT_NUMBER, CaseDocument, DocumentKind
 from govserve.cases.pdf import DocumentFontError, chinese_date, render_pdf
+from govserve.core.models import Serial
 from tests.cases.worlds import pdf
 from tests.regions.factories import DepartmentFactory
 
@@ -210,7 +211,7 @@ def test_a_missing_font_is_a_clear_error_and_nothing_is_written(world, settings)
     case.refresh_from_db()
     assert case.state == "submitted"
     assert not CaseDocument.objects.exists()
-    assert not DocumentSerial.objects.filter(last__gt=0).exists()
+    assert not Serial.objects.filter(scope=DOCUMENT_NUMBER, last__gt=0).exists()
 
 
 def test_a_font_that_cannot_be_embedded_is_refused(world, settings, tmp_path):

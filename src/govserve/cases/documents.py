@@ -3,7 +3,7 @@
 A 文号 reads like 区市场监管局受字〔2026〕第12号: the issuing department's abbreviation, the
 kind of document (受 acceptance, 不受 refusal, 补 correction, 停 suspension, 延 extension,
 准 approval, 不准 denial), the year, and a serial that runs per department, kind and year. The
-serial is taken under a row lock (an UPDATE of its `DocumentSerial` row), so two documents
+serial is taken from `core.serials` (a row lock on its counter until commit), so two documents
 issued at once never share a number.
 """
 
@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
+
+from govserve.core import serials
 
 from . import signals
-from .models import Case, CaseDocument, DocumentKind, DocumentSerial
+from .models import DOCUMENT_NUMBER, Case, CaseDocument, DocumentKind
 from .pdf import attach_pdf
 
 NUMBER_PREFIX = {
@@ -32,13 +33,8 @@ NUMBER_MAX_LENGTH = 80  # CaseDocument.number
 
 def next_serial(department, kind: str, year: int) -> int:
     """The next serial for (department, kind, year); call inside a transaction."""
-    serial, _created = DocumentSerial.objects.get_or_create(
-        department=department, kind=kind, year=year
-    )
-    # The UPDATE takes the row lock first (PostgreSQL) or the write lock (SQLite): a concurrent
-    # caller waits here until this transaction ends, then counts on from our number.
-    DocumentSerial.objects.filter(pk=serial.pk).update(last=F("last") + 1)
-    return DocumentSerial.objects.values_list("last", flat=True).get(pk=serial.pk)
+    # A concurrent caller waits on the counter's row until this transaction ends (core.serials).
+    return serials.take_next(DOCUMENT_NUMBER, department.pk, kind, year)
 
 
 def format_number(department, kind: str, year: int, serial: int) -> str:

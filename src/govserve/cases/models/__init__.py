@@ -30,7 +30,7 @@ from .case import (
 )
 from .clock import ClockSuspension, DeadlineRecord, Extension, SuspensionReason
 from .records import CaseDocument, CaseEvent, DocumentKind, IdempotencyKey, Notification, Visit
-from .serials import DailySerial, DocumentSerial
+from .serials import CASE_NUMBER, DOCUMENT_NUMBER
 from .warnings import DeadlineWarning, WarningLevel
 
 __all__ = [
@@ -60,8 +60,8 @@ __all__ = [
     "CaseDocument",
     "Notification",
     "IdempotencyKey",
-    "DailySerial",
-    "DocumentSerial",
+    "CASE_NUMBER",
+    "DOCUMENT_NUMBER",
     "WarningLevel",
     "DeadlineWarning",
 ]

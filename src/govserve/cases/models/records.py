@@ -100,7 +100,7 @@ class CaseDocument(models.Model):
     kind = models.CharField(_("文书类型"), max_length=12, choices=DocumentKind.choices)
     # Unique per issuing department (文号 carry the department's abbreviation, which two
     # departments in different regions may share; the serial is per department, see
-    # DocumentSerial).
+    # documents.next_serial).
     number = models.CharField(_("文号"), max_length=80, db_index=True)
     issued_on = models.DateField(_("日期"))
     issued_at = models.DateTimeField(_("生成时间"), auto_now_add=True)

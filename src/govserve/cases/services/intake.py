@@ -16,18 +16,18 @@ from govserve.catalog.codes import build_case_number
 from govserve.catalog.codetables import CaseType
 from govserve.catalog.models import Bundle, ImplementationItem, Material
 from govserve.catalog.selectors import bundle_items
-from govserve.core import hooks
+from govserve.core import hooks, serials
 
 from .. import permissions
 from ..errors import CaseError
 from ..forms_schema import clean_form, fields_for
 from ..models import (
+    CASE_NUMBER,
     Case,
     CaseItem,
     CaseMaterial,
     CaseState,
     Channel,
-    DailySerial,
     DeliveryMethod,
     MaterialOrigin,
     MaterialStatus,
@@ -302,10 +302,7 @@ def _next_number(case: Case, day: dt.date) -> str:
         case.item.implementation_code
         or f"{case.department.uscc or case.department_id:0>18}"[:18] + f"{case.item_id:0>13}"[-13:]
     )
-    serial, _created = DailySerial.objects.select_for_update().get_or_create(code=code, day=day)
-    serial.last += 1
-    serial.save(update_fields=["last"])
-    return build_case_number(code, day, serial.last)
+    return build_case_number(code, day, serials.take_next(CASE_NUMBER, code, day.isoformat()))
 
 
 def _limits(case: Case, items: list[ImplementationItem]) -> None:
