@@ -12,9 +12,10 @@ from rest_framework.test import APIClient
 
 from govserve.cases import services as case_services
 from govserve.cases.models import CaseState, MaterialOrigin
+from govserve.core.models import Serial
 from govserve.licences import services
 from govserve.licences.errors import LicenceError
-from govserve.licences.models import Licence, LicenceRenewal, LicenceSerial, LicenceStatus
+from govserve.licences.models import LICENCE_SERIAL, Licence, LicenceRenewal, LicenceStatus
 from tests.licences.worlds import approved_case
 
 
@@ -44,7 +45,7 @@ def test_the_holder_applies_in_the_window_and_the_approval_renews_the_licence(wo
     assert renewed.version == 2 and renewed.serial == licence.serial
     assert renewed.number == licence.number and renewed.source_case == case
     assert renewed.valid_until > licence.valid_until
-    assert Licence.objects.count() == 2 and LicenceSerial.objects.get().last == 1
+    assert Licence.objects.count() == 2 and Serial.objects.get(scope=LICENCE_SERIAL).last == 1
 
 
 def test_renewal_is_refused_before_the_window_and_for_others(world, licence_type):

@@ -14,10 +14,11 @@ from govserve.audit.models import ArchiveEntry
 from govserve.cases import services as case_services
 from govserve.cases.models import CaseDocument, CaseState, DocumentKind, Notification
 from govserve.core.errors import Refused
+from govserve.core.models import Serial
 from govserve.licences import services
 from govserve.licences.errors import LicenceError
 from govserve.licences.identifiers import parse_identifier
-from govserve.licences.models import Licence, LicenceEvent, LicenceSerial, LicenceStatus
+from govserve.licences.models import LICENCE_SERIAL, Licence, LicenceEvent, LicenceStatus
 from govserve.signing import seals, signing
 from tests.accounts.factories import OrganisationFactory
 from tests.cases.worlds import build_world, pdf
@@ -165,7 +166,7 @@ def test_a_missing_required_field_refuses_the_approval_and_writes_nothing(world)
     assert "经营场所" in exc.value.message and "食品经营许可证" in exc.value.message
     case.refresh_from_db()
     assert case.state == CaseState.IN_REVIEW and case.outcome == ""
-    assert not Licence.objects.exists() and not LicenceSerial.objects.filter(last__gt=0).exists()
+    assert not Licence.objects.exists() and not Serial.objects.filter(scope=LICENCE_SERIAL, last__gt=0).exists()
     assert not CaseDocument.objects.filter(case=case, kind=DocumentKind.APPROVAL).exists()
     assert not ArchiveEntry.objects.filter(kind="licence").exists()
 

@@ -205,20 +205,8 @@ class Licence(models.Model):
         return self.effective_status(on) == LicenceStatus.VALID
 
 
-class LicenceSerial(models.Model):
-    """The last serial a department gave for a licence type (taken under a row lock)."""
-
-    licence_type = models.ForeignKey(LicenceType, on_delete=models.CASCADE, related_name="+")
-    issuer = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["licence_type", "issuer"], name="licence_serial_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.licence_type_id}/{self.issuer_id}: {self.last}"
+# The running number each issuing department gives per licence type (core.serials).
+LICENCE_SERIAL = "licence-serial"
 
 
 class LicenceRenewal(models.Model):

@@ -35,7 +35,6 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,6 +43,7 @@ from govserve.accounts.models import PersonalDataAccess, Representation
 from govserve.cases import services as case_services
 from govserve.cases.models import Case, Outcome
 from govserve.cases.notifications import notify
+from govserve.core import serials
 from govserve.signing import seals, signing
 
 from . import documents, selectors, signals
@@ -51,11 +51,11 @@ from .errors import LicenceError
 from .forms_types import clean_data
 from .identifiers import build_identifier
 from .models import (
+    LICENCE_SERIAL,
     RENEWAL_WINDOW_DAYS,
     Licence,
     LicenceEvent,
     LicenceRenewal,
-    LicenceSerial,
     LicenceStatus,
     LicenceType,
 )
@@ -149,11 +149,9 @@ def _announce_issued(licence: Licence) -> None:
 
 # -- issuing -------------------------------------------------------------------------------------------
 def _next_serial(licence_type: LicenceType, issuer) -> int:
-    """The issuer's next serial for the type; call inside a transaction (row lock, as
-    cases.documents.next_serial: concurrent issuers wait for our commit and count on)."""
-    row, _created = LicenceSerial.objects.get_or_create(licence_type=licence_type, issuer=issuer)
-    LicenceSerial.objects.filter(pk=row.pk).update(last=F("last") + 1)
-    return LicenceSerial.objects.values_list("last", flat=True).get(pk=row.pk)
+    """The issuer's next serial for the type; call inside a transaction (concurrent issuers
+    wait for our commit and count on; a refused issue gives the number back)."""
+    return serials.take_next(LICENCE_SERIAL, licence_type.pk, issuer.pk)
 
 
 def licence_number(licence_type: LicenceType, issuer, serial: str) -> str:
