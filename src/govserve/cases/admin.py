@@ -18,6 +18,7 @@ from govserve.accounts import policies
 from govserve.accounts.masking import mask_mobile
 from govserve.accounts.models import Role
 from govserve.catalog.models import ImplementationItem
+from govserve.core.admin import ReadOnlyAdminMixin, ReadOnlyInline, RoleGatedAdminMixin
 from govserve.core.errors import Refused
 
 from . import selectors, services
@@ -44,60 +45,42 @@ def _case_staff(request) -> bool:
     )
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return True
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-
-class CaseItemInline(_ReadOnlyInline):
+class CaseItemInline(ReadOnlyInline):
     model = CaseItem
     fields = ["item", "department", "outcome", "reasons", "reviewed_by", "reviewed_at"]
 
 
-class CaseEventInline(_ReadOnlyInline):
+class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
     fields = ["at", "label", "actor_role", "actor", "department", "note", "public"]
 
 
-class CaseMaterialInline(_ReadOnlyInline):
+class CaseMaterialInline(ReadOnlyInline):
     model = CaseMaterial
     fields = ["name", "origin", "original_name", "content_type", "size", "status", "uploaded_at"]
 
 
-class CaseDocumentInline(_ReadOnlyInline):
+class CaseDocumentInline(ReadOnlyInline):
     model = CaseDocument
     fields = ["kind", "number", "issued_on", "department", "file"]
 
 
-class ClockSuspensionInline(_ReadOnlyInline):
+class ClockSuspensionInline(ReadOnlyInline):
     model = ClockSuspension
     fields = ["reason", "explanation", "starts_on", "expected_end", "ends_on", "department"]
 
 
-class ExtensionInline(_ReadOnlyInline):
+class ExtensionInline(ReadOnlyInline):
     model = Extension
     fields = ["days", "reasons", "state", "requested_by", "decided_by", "decided_at"]
 
 
-class VisitInline(_ReadOnlyInline):
+class VisitInline(ReadOnlyInline):
     model = Visit
     fields = ["at", "purpose", "hall", "recorded_by"]
 
 
-class DeadlineRecordInline(_ReadOnlyInline):
+class DeadlineRecordInline(ReadOnlyInline):
     model = DeadlineRecord
     fields = [
         "at",
@@ -111,7 +94,9 @@ class DeadlineRecordInline(_ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, RoleGatedAdminMixin, admin.ModelAdmin):
+    # Read-only: cases are filed through the pages and the API, states change only through
+    # the services (the actions below), and a case is a record of an administrative act.
     list_display = [
         "number",
         "title",
@@ -224,20 +209,8 @@ class CaseAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return selectors.visible_cases(request.user)
 
-    def has_module_permission(self, request) -> bool:
+    def may_manage(self, request) -> bool:
         return _case_staff(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _case_staff(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False  # cases are filed through the application pages and the API
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False  # states change only through the services (see the actions)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # a case is a record of an administrative act
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = selectors.get_visible_case(request.user, object_id)
@@ -256,12 +229,6 @@ class CaseAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{case}：{exc.message}", messages.ERROR)
         if done:
             self.message_user(request, _("已受理 %(n)d 件") % {"n": done}, messages.SUCCESS)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        # the standard bulk delete is never offered (has_delete_permission is False anyway)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 class FormFieldForm(forms.ModelForm):
@@ -304,7 +271,7 @@ def _catalog_admin(request) -> bool:
 
 
 @admin.register(FormField)
-class FormFieldAdmin(admin.ModelAdmin):
+class FormFieldAdmin(RoleGatedAdminMixin, admin.ModelAdmin):
     form = FormFieldForm
     list_display = ["label", "key", "item", "field_type", "required", "order"]
     list_filter = [("item", admin.RelatedOnlyFieldListFilter), "field_type", "required"]
@@ -320,13 +287,7 @@ class FormFieldAdmin(admin.ModelAdmin):
             item__in=ImplementationItem.objects.filter(policies.changeable_items_q(request.user))
         )
 
-    def has_module_permission(self, request) -> bool:
-        return _catalog_admin(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _catalog_admin(request)
-
-    def has_add_permission(self, request) -> bool:
+    def may_manage(self, request) -> bool:
         return _catalog_admin(request)
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -344,7 +305,7 @@ class FormFieldAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, RoleGatedAdminMixin, admin.ModelAdmin):
     """Messages sent to applicants: read-only (they are written by the services)."""
 
     list_display = ["subject", "case", "created_at", "read_at", "emailed_at"]
@@ -367,17 +328,5 @@ class NotificationAdmin(admin.ModelAdmin):
             return qs
         return qs.filter(case__in=selectors.visible_cases(request.user))
 
-    def has_module_permission(self, request) -> bool:
+    def may_manage(self, request) -> bool:
         return _case_staff(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _case_staff(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

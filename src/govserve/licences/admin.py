@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from govserve.accounts import policies
 from govserve.accounts.masking import mask_id_number
 from govserve.accounts.models import Role
-from govserve.core.admin import ReadOnlyAdmin
+from govserve.core.admin import ReadOnlyAdminMixin, RoleGatedAdminMixin
 
 from . import selectors, services
 from .forms_types import LicenceTypeForm, linkable_items
@@ -97,7 +97,7 @@ class LicenceEventInline(admin.TabularInline):
 
 
 @admin.register(Licence)
-class LicenceAdmin(ReadOnlyAdmin):
+class LicenceAdmin(ReadOnlyAdminMixin, RoleGatedAdminMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "licence_type",
@@ -150,10 +150,7 @@ class LicenceAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return selectors.staff_licences(request.user)
 
-    def has_module_permission(self, request) -> bool:
-        return _licence_staff(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
+    def may_manage(self, request) -> bool:
         return _licence_staff(request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -163,7 +160,7 @@ class LicenceAdmin(ReadOnlyAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class _ScopedByLicence(ReadOnlyAdmin):
+class _ScopedByLicence(ReadOnlyAdminMixin, RoleGatedAdminMixin, admin.ModelAdmin):
     """Records of licences the staff member may read."""
 
     def get_queryset(self, request):
@@ -174,10 +171,7 @@ class _ScopedByLicence(ReadOnlyAdmin):
             .select_related("licence")
         )
 
-    def has_module_permission(self, request) -> bool:
-        return _licence_staff(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
+    def may_manage(self, request) -> bool:
         return _licence_staff(request)
 
 
