@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -122,7 +123,7 @@ WHITENOISE_USE_FINDERS = True
 for _dir in (VAR_DIR, STATIC_ROOT, MEDIA_ROOT):
     _dir.mkdir(parents=True, exist_ok=True)
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 20,
@@ -285,7 +286,8 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     for name in REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]
 ]
 
-GOVSERVE = {
+# Values of several kinds (dotted paths, paths, numbers, flags), read by key where used.
+GOVSERVE: dict[str, Any] = {
     # Hooks (core.hooks): dotted paths a lower app calls; each is declared by the app that calls
     # it, checked at start-up (govserve.E001–E003) and allowed by tests/test_hierarchy.py.
     # Who is signed in, staff or administrator, for every app's pages (core.pages).

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
@@ -8,7 +8,7 @@ admin.site.site_header = _("GovServe 政务服务平台管理")
 admin.site.site_title = _("GovServe 管理")
 admin.site.index_title = _("目录与机构管理")
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("govserve.api.urls")),
