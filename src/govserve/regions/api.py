@@ -7,6 +7,8 @@ it is asked about the record before the change and, when the region is set or ch
 about the region the record ends up in.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -17,11 +19,22 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from .codes import normalize_code
-from .models import Department, Region, RegionLevel, ServiceHall, ServiceWindow, level_for_region
+from .models import (
+    AdministrativeLevel,
+    Department,
+    Region,
+    RegionLevel,
+    ServiceHall,
+    ServiceWindow,
+    level_for_region,
+)
 from .selectors import children as region_children
 from .selectors import region_by_code
 from .services import save_department, save_hall
 from .validators import validate_uscc
+
+if TYPE_CHECKING:
+    from rest_framework.validators import Validator
 
 # Serializers ------------------------------------------------------------------------------------
 
@@ -55,7 +68,9 @@ class RegionCodeField(serializers.RelatedField):
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    parent: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(  # type: ignore[assignment]  # a declared field, not Field.parent
+        slug_field="code", read_only=True, allow_null=True
+    )
     level_display = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:
@@ -68,7 +83,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
     region = RegionCodeField()
     region_name = serializers.CharField(source="region.full_name", read_only=True)
     level = serializers.ChoiceField(
-        choices=Department._meta.get_field("level").choices,
+        choices=AdministrativeLevel.choices,
         required=False,
         help_text=_("行使层级；省略时按所属区划确定"),
     )
@@ -121,7 +136,7 @@ class ServiceWindowSerializer(serializers.ModelSerializer):
         model = ServiceWindow
         fields = ["id", "number", "name", "kind", "departments"]
         read_only_fields = ["id"]
-        validators = []  # (hall, number) is unique; checked on the hall's list below
+        validators: "list[Validator[Any]]" = []  # (hall, number) is unique; checked on the hall's list below
 
 
 class ServiceHallSerializer(serializers.ModelSerializer):
@@ -234,7 +249,13 @@ class ServiceHallFilter(_InRegionFilter):
 
 
 # Viewsets ---------------------------------------------------------------------------------------
-class _RegionScopedWrites:
+if TYPE_CHECKING:  # what the mixin below relies on from the viewset it is mixed into
+    _ViewSet = viewsets.GenericViewSet
+else:
+    _ViewSet = object
+
+
+class _RegionScopedWrites(_ViewSet):
     """Check the region a created or moved record lands in, as an unsaved record of that region."""
 
     def _check_region(self, serializer) -> None:

@@ -49,9 +49,10 @@ class Region(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        if self.parent_id and self.parent.level >= self.level:
+        parent = self.parent  # None without a query when parent_id is unset
+        if parent is not None and parent.level >= self.level:
             raise ValidationError({"parent": _("上级区划的层级必须高于本级")})
-        if self.parent_id and not self.code.startswith(self.parent.prefix):
+        if parent is not None and not self.code.startswith(parent.prefix):
             raise ValidationError({"code": _("区划代码必须以上级区划代码前缀开头")})
 
     @property
@@ -94,7 +95,12 @@ class Department(models.Model):
     short_name = models.CharField(_("简称"), max_length=100, blank=True)
     # Null only for bodies imported from public lists that do not publish the code.
     uscc = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True, validators=[validate_uscc]
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_uscc],  # type: ignore[list-item]  # returns the compacted code; Django discards it
     )
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments")
     level = models.PositiveSmallIntegerField(_("层级"), choices=AdministrativeLevel.choices)
