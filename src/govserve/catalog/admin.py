@@ -61,8 +61,7 @@ class ItemEventInline(admin.TabularInline):
     model = ItemEvent
     extra = 0
     can_delete = False
-    fields = ["action", "from_state", "to_state", "effective_date", "version", "reason", "document_no", "actor", "created_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("action", "from_state", "to_state", "effective_date", "version", "reason", "document_no", "actor", "created_at")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -80,7 +79,7 @@ def _lifecycle_action(action: str, label):
         if done:
             modeladmin.message_user(request, _("已处理 %(n)s 个事项") % {"n": done}, messages.SUCCESS)
 
-    run.short_description = label
+    admin.action(run, description=label)  # sets run.short_description
     run.__name__ = f"action_{action}"
     return run
 

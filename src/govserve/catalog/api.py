@@ -83,7 +83,7 @@ class ItemDetailSerializer(ItemListSerializer):
     fees = serializers.SerializerMethodField()
     legal_bases = serializers.SerializerMethodField()
     responsibilities = serializers.SerializerMethodField()
-    co_departments = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    co_departments: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
 
     class Meta(ItemListSerializer.Meta):
         fields = ItemListSerializer.Meta.fields + [
@@ -103,13 +103,17 @@ class ItemDetailSerializer(ItemListSerializer):
         return [b.as_dict() for b in item.basic_item.legal_bases.all()]
 
     def get_responsibilities(self, item) -> list[dict]:
-        return [{"stage": r.stage, "stage_label": r.get_stage_display(), "duty": r.duty,
-                 "accountability": r.accountability, "basis": r.basis} for r in item.responsibilities.all()]
+        return _responsibilities(item)
+
+
+def _responsibilities(item: ImplementationItem) -> list[dict]:
+    return [{"stage": r.stage, "stage_label": r.get_stage_display(), "duty": r.duty,
+             "accountability": r.accountability, "basis": r.basis} for r in item.responsibilities.all()]
 
 
 class ItemEventSerializer(serializers.ModelSerializer):
     action_label = serializers.CharField(source="get_action_display", read_only=True)
-    related_items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    related_items: serializers.PrimaryKeyRelatedField[ImplementationItem] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = ItemEvent
@@ -399,12 +403,12 @@ class BundleSerializer(serializers.ModelSerializer):
 class MergedMaterialSerializer(serializers.Serializer):
     name = serializers.CharField()
     issuing_body = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.source
     source_label = serializers.CharField()
     form = serializers.CharField()
     originals = serializers.IntegerField()
     copies = serializers.IntegerField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # a declared field, not Field.required
     government_held = serializers.BooleanField(help_text=gettext_lazy("政府已持有（免提交候选）"))
     items = serializers.SerializerMethodField(help_text=gettext_lazy("需要该材料的事项"))
 
@@ -474,7 +478,7 @@ class SynonymViewSet(viewsets.ModelViewSet):
 
 class PowerGroupSerializer(serializers.Serializer):
     item_type = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     count = serializers.IntegerField()
     items = ItemListSerializer(many=True)
 
@@ -494,7 +498,7 @@ class ResponsibilityItemSerializer(ItemListSerializer):
         fields = ItemListSerializer.Meta.fields + ["responsibilities"]
 
     def get_responsibilities(self, item) -> list[dict]:
-        return ItemDetailSerializer.get_responsibilities(self, item)
+        return _responsibilities(item)
 
 
 class ResponsibilityListView(APIView):
@@ -575,7 +579,7 @@ class LedgerView(APIView):
 
 class CountRowSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     count = serializers.IntegerField()
     percent = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
 

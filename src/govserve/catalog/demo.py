@@ -45,7 +45,7 @@ def _load(name: str):
 
 def real_items_path() -> Path | None:
     """shared/data/real-items.jsonl beside the project (or $GOVSERVE_REAL_ITEMS)."""
-    candidates = [os.environ.get("GOVSERVE_REAL_ITEMS", ""), settings.PROJECT_DIR.parent / "shared" / "data" / "real-items.jsonl"]
+    candidates: list[str | Path] = [os.environ.get("GOVSERVE_REAL_ITEMS", ""), settings.PROJECT_DIR.parent / "shared" / "data" / "real-items.jsonl"]
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return Path(candidate)

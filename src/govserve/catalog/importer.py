@@ -323,7 +323,7 @@ def import_file(data: bytes, fmt: str, **kwargs) -> ImportReport:
 class _Writer:
     """Creates the rows of one import; caches basic items and standard materials."""
 
-    def __init__(self, actor):
+    def __init__(self, actor) -> None:
         self.actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
         self.basic_by_code: dict[str, BasicItem] = {}
         self.basic_by_name: dict[tuple[str, str], BasicItem] = {}

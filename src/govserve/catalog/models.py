@@ -363,7 +363,9 @@ class Bundle(models.Model):
     description = models.TextField(_("说明"), blank=True)
     region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="bundles")
     lead_department = models.ForeignKey(Department, verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="led_bundles")
-    items = models.ManyToManyField(ImplementationItem, verbose_name=_("包含事项"), through="BundleItem", related_name="bundles")
+    items: "models.ManyToManyField[ImplementationItem, BundleItem]" = models.ManyToManyField(
+        ImplementationItem, verbose_name=_("包含事项"), through="BundleItem", related_name="bundles"
+    )
     promised_limit_days = models.PositiveIntegerField(_("承诺办结时限（工作日）"))
     keywords = models.CharField(_("检索关键词"), max_length=300, blank=True)
     published = models.BooleanField(_("已发布"), default=False)

@@ -80,7 +80,7 @@ def government_holds(material: Material) -> bool:
     """True when the government already holds this material (issued or shared): 免提交 candidate."""
     if material.source in GOVERNMENT_SOURCES:
         return True
-    return bool(material.common_id and material.common.source in GOVERNMENT_SOURCES)
+    return material.common is not None and material.common.source in GOVERNMENT_SOURCES
 
 
 @dataclass
@@ -192,12 +192,13 @@ def _merge(items: Iterable[ImplementationItem]) -> tuple[list[MergedMaterial], i
             key = material.merge_key
             entry = merged.get(key)
             if entry is None:
-                name = material.common.name if material.common_id else material.name
+                common = material.common  # None (no query) without a common material
+                name = common.name if common is not None else material.name
                 entry = merged[key] = MergedMaterial(
                     key=key,
                     name=name,
                     issuing_body=material.issuing_body
-                    or (material.common.issuing_body if material.common_id else ""),
+                    or (common.issuing_body if common is not None else ""),
                     source=material.source,
                     source_label=material.get_source_display(),
                     form=material.form,
@@ -253,7 +254,9 @@ class BundleDetail:
     def total_promised_days(self) -> int | None:
         """What the items would take one after another, to compare with the bundle's limit."""
         days = [i.promised_limit_days for i in self.items]
-        return sum(days) if days and None not in days else None
+        if not days or None in days:
+            return None
+        return sum(d for d in days if d is not None)
 
 
 def bundle_detail(bundle: Bundle | str, *, include_unpublished: bool = False) -> BundleDetail:

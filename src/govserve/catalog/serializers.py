@@ -6,6 +6,8 @@ entrance gives the same field-level messages.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -75,10 +77,10 @@ class MaterialRow(serializers.Serializer):
     issuing_body = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     originals = serializers.IntegerField(min_value=0, max_value=99, required=False, default=0)
     copies = serializers.IntegerField(min_value=0, max_value=99, required=False, default=0)
-    required = serializers.BooleanField(required=False, default=True)
+    required = serializers.BooleanField(required=False, default=True)  # type: ignore[assignment]  # a declared field, not Field.required
     required_note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     form = serializers.ChoiceField(choices=MaterialForm.choices, required=False, default=MaterialForm.BOTH)
-    source = serializers.ChoiceField(choices=MaterialSource.choices, required=False, default=MaterialSource.APPLICANT)
+    source = serializers.ChoiceField(choices=MaterialSource.choices, required=False, default=MaterialSource.APPLICANT)  # type: ignore[assignment]  # a declared field, not Field.source
     requirements = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -198,7 +200,7 @@ class ItemRowSerializer(serializers.Serializer):
         return validate_uscc(value) if value else ""
 
     # -- the whole row -----------------------------------------------------------------
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, list[str]] = {}
         region: Region = attrs["region"]
         department = self.lookups.department(attrs["department"], region)
@@ -252,7 +254,7 @@ class ItemRowSerializer(serializers.Serializer):
 class Lookups:
     """Per-import caches of regions and departments, so 1,000 rows cost a few queries."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._regions: dict[str, Region | None] = {}
         self._departments: dict[tuple[str, int], Department | None] = {}
 

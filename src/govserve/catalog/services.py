@@ -43,7 +43,8 @@ def record_event(item, action, from_state, *, effective_date=None, reason="", do
     return event
 
 
-_ALLOWED = {
+# Keyed by the action's value: callers pass plain strings, and ItemEvent.Action members are str.
+_ALLOWED: dict[str, set[ItemState]] = {
     ItemEvent.Action.PUBLISH: {ItemState.DRAFT},
     ItemEvent.Action.SUSPEND: {ItemState.PUBLISHED},
     ItemEvent.Action.RESUME: {ItemState.SUSPENDED},
@@ -51,7 +52,7 @@ _ALLOWED = {
     ItemEvent.Action.DELEGATE: {ItemState.PUBLISHED, ItemState.SUSPENDED},
     ItemEvent.Action.MERGE: {ItemState.PUBLISHED, ItemState.SUSPENDED},
 }
-_TARGET = {
+_TARGET: dict[str, ItemState] = {
     ItemEvent.Action.PUBLISH: ItemState.PUBLISHED,
     ItemEvent.Action.SUSPEND: ItemState.SUSPENDED,
     ItemEvent.Action.RESUME: ItemState.PUBLISHED,

@@ -6,6 +6,8 @@ one entry passing the filters; the re-ranking in `ranking` is shared.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import connection, transaction
 
 from .filters import EntryFilter
@@ -43,7 +45,7 @@ class SQLiteBackend:
         q = self._quote
         groups = []
 
-        def add(columns: str, exact: list[str], prefix: list[str] = (), phrases: list[list[str]] = ()) -> None:
+        def add(columns: str, exact: list[str], prefix: Sequence[str] = (), phrases: Sequence[Sequence[str]] = ()) -> None:
             terms = [q(t) for t in exact] + [f"{q(t)} *" for t in prefix]
             terms += [f"({' AND '.join(q(w) for w in words)})" for words in phrases]
             if terms:

@@ -75,7 +75,8 @@ class EntryFilter:
 
     def sql(self, alias: str = "e") -> tuple[str, list]:
         """WHERE conditions (joined by AND) and their parameters."""
-        parts, params = [f"{alias}.state = %s"], [self.state]
+        parts = [f"{alias}.state = %s"]
+        params: list[object] = [self.state]
         if self.region_prefix:
             # a range, not LIKE: an index range scan under any collation
             parts.append(f"{alias}.region_code >= %s")

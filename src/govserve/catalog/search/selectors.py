@@ -146,6 +146,7 @@ def _page(ordered: list[ranking.Candidate], counts: dict[int, int], flt: EntryFi
             break
     if not wanted:
         return []
+    assert skip is not None  # set with the first wanted document
     where, params = flt.sql("e")
     marks = ", ".join(["%s"] * len(wanted))
     with connection.cursor() as cursor:
