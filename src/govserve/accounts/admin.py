@@ -5,6 +5,8 @@ same scope rules apply and every change leaves a SecurityEvent; the logs are rea
 System administrators who are not superusers see and manage the grants of their own regions.
 """
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
@@ -36,7 +38,7 @@ def _is_system_admin(request) -> bool:
 class _ServiceForm(forms.ModelForm):
     """A ModelForm whose clean() asks a service's check function; its errors land on the fields."""
 
-    check = None  # a services.check_* function
+    check: Callable[..., None] | None = None  # a services.check_* function
     request_user = None
 
     def _service_kwargs(self) -> dict:
@@ -96,7 +98,7 @@ class RepresentationInline(admin.TabularInline):
 
     model = Representation
     fk_name = "organisation"
-    fields = ["person", "kind", "granted_by", "valid_from", "valid_until", "revoked_at"]
+    fields = ("person", "kind", "granted_by", "valid_from", "valid_until", "revoked_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -169,7 +171,7 @@ class _ScopedGrantAdmin(RoleGatedAdminMixin, admin.ModelAdmin):
         # Superusers pick from the whole country; others from short lists of their own scope.
         return [f for f in ("user", "region", "department") if f in self.scoped_fields] if request.user.is_superuser else []
 
-    scoped_fields = ("user",)
+    scoped_fields: tuple[str, ...] = ("user",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser and db_field.name in self.scoped_fields:

@@ -8,6 +8,7 @@ dict, or PermissionDenied), and `apply_service_errors` puts those messages on th
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
@@ -29,7 +30,13 @@ def end_of_day(day: dt.date | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
 
 
-class AccessibleFormMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm  # what the mixin is mixed into
+else:
+    _FormBase = object
+
+
+class AccessibleFormMixin(_FormBase):
     """Each control names its help text and its errors (aria-describedby, aria-invalid), and the
     template `accounts/includes/field.html` renders them with those ids."""
 

@@ -43,7 +43,7 @@ class User(AbstractUser):
         Department, verbose_name=_("所属部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # the stubs omit AbstractUser.Meta
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 
@@ -156,7 +156,7 @@ class RoleGrant(models.Model):
         ordering = ["user", "role"]
 
     def __str__(self) -> str:
-        where = self.department.name if self.department_id else self.region.full_name
+        where = self.department.name if self.department is not None else self.region.full_name
         return f"{self.user} · {self.get_role_display()} · {where}"
 
     def is_active(self, at=None) -> bool:

@@ -35,6 +35,7 @@ class PageAccess:
 
     def navigation(self, request: HttpRequest) -> dict[str, Any]:
         user = request.user
+        assert user.is_authenticated  # page() asks only for a signed-in user
         staff = is_staff_account(user)
         return {
             "nav_staff": staff,

@@ -92,7 +92,7 @@ class IdentifierBackend(ModelBackend):
 def axes_username(request: HttpRequest | None, credentials: dict | None) -> str | None:
     """The name django-axes counts failures under: the account's username when the typed
     login name (username, mobile or ID number) names one, else the typed name, masked."""
-    field = settings.AXES_USERNAME_FORM_FIELD
+    field = settings.AXES_USERNAME_FORM_FIELD  # type: ignore[misc]  # default set on settings by axes.conf at import
     identifier = None
     if credentials:
         identifier = credentials.get(field) or credentials.get("username")

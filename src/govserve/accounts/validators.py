@@ -5,6 +5,7 @@ Unified social credit codes are validated by `govserve.regions.validators.valida
 
 import datetime as dt
 import re
+from typing import NoReturn
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +61,7 @@ def region_code_plausible(code: str, birth_year: int) -> bool:
     return False
 
 
-def _fail(reason, value) -> None:
+def _fail(reason, value) -> NoReturn:
     raise ValidationError(
         _("身份证号码“%(value)s”无效：%(reason)s"),
         code="invalid_id_number",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import time
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -83,6 +84,7 @@ from .security import (
     record,
     second_factor_pending,
 )
+from .typing import SignedInRequest
 
 User = get_user_model()
 
@@ -119,7 +121,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if needs_second_factor(user):
             request.session[PENDING_LOGIN] = {
                 "user": user.pk,
-                "backend": user.backend,
+                "backend": user.backend,  # type: ignore[attr-defined]  # set on the user by authenticate()
                 "at": time.time(),
                 "next": next_url,
             }
@@ -153,11 +155,12 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         user = User.objects.filter(pk=pending["user"], is_active=True).first()
         next_url = pending.get("next") or next_url
     elif second_factor_pending(request):
+        assert request.user.is_authenticated  # second_factor_pending: signed in
         user = request.user
     else:
         return redirect(next_url or ("accounts:profile" if request.user.is_authenticated else "accounts:login"))
     device = confirmed_totp_device(user) if user is not None else None
-    if device is None:
+    if user is None or device is None:
         request.session.pop(PENDING_LOGIN, None)
         return redirect("accounts:login")
 
@@ -172,7 +175,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         elif device.verify_token(form.cleaned_data["otp_token"]):
             if pending:
                 request.session.pop(PENDING_LOGIN, None)
-                request.accounts_second_factor = True  # noted in the login's security event
+                request.accounts_second_factor = True  # type: ignore[attr-defined]  # noted in the login's security event
                 auth_login(request, user, backend=pending["backend"])
             otp_login(request, device)
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
@@ -224,7 +227,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @account_required
 @require_http_methods(["GET", "POST"])
-def password_change_view(request: HttpRequest) -> HttpResponse:
+def password_change_view(request: SignedInRequest) -> HttpResponse:
     form = ChangePasswordForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -238,7 +241,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 # -- profile -----------------------------------------------------------------------------
 @never_cache
 @account_required
-def profile_view(request: HttpRequest) -> HttpResponse:
+def profile_view(request: SignedInRequest) -> HttpResponse:
     user = request.user
     my_representations = (
         Representation.objects.filter(person=user, organisation_id__in=policies.represented_organisation_ids(user))
@@ -281,7 +284,7 @@ def qr_svg(data: str) -> str:
 @never_cache
 @staff_required
 @require_http_methods(["GET", "POST"])
-def totp_view(request: HttpRequest) -> HttpResponse:
+def totp_view(request: SignedInRequest) -> HttpResponse:
     """动态口令 enrolment: scan the QR code, type the code, and the device is confirmed."""
     user = request.user
     confirmed = confirmed_totp_device(user)
@@ -315,7 +318,7 @@ def totp_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @applicant_required
 @require_http_methods(["GET", "POST"])
-def business_view(request: HttpRequest) -> HttpResponse:
+def business_view(request: SignedInRequest) -> HttpResponse:
     user = request.user
     form = OrganisationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -355,8 +358,8 @@ def _business_detail(
         key=lambda rep: (rep.kind != Representation.Kind.LEGAL_REPRESENTATIVE, rep.valid_from),
     )
     for rep in reps:
-        rep.masked_id = mask_id_number(rep.person.id_number)
-        rep.masked_mobile = mask_mobile(rep.person.mobile)
+        rep.masked_id = mask_id_number(rep.person.id_number)  # type: ignore[attr-defined]  # for the template
+        rep.masked_mobile = mask_mobile(rep.person.mobile)  # type: ignore[attr-defined]  # for the template
     is_legal = policies.is_legal_representative(user, organisation)
     return page(
         request,
@@ -374,7 +377,7 @@ def _business_detail(
 
 @never_cache
 @applicant_required
-def business_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def business_detail_view(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for(request.user, pk)
     return _business_detail(request, organisation, AgentForm())
 
@@ -382,7 +385,7 @@ def business_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @applicant_required
 @require_POST
-def authorise_agent_view(request: HttpRequest, pk: int) -> HttpResponse:
+def authorise_agent_view(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for(request.user, pk)
     form = AgentForm(request.POST)
     if form.is_valid():
@@ -410,7 +413,7 @@ def authorise_agent_view(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @applicant_required
 @require_POST
-def revoke_representation_view(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke_representation_view(request: SignedInRequest, pk: int) -> HttpResponse:
     user = request.user
     rep = Representation.objects.select_related("organisation").filter(pk=pk).first()
     if rep is None or (
@@ -447,7 +450,7 @@ def workbench_items_q(user) -> Q:
 
 @never_cache
 @staff_required
-def workbench_view(request: HttpRequest) -> HttpResponse:
+def workbench_view(request: SignedInRequest) -> HttpResponse:
     user = request.user
     items = (
         ImplementationItem.objects.filter(workbench_items_q(user))
@@ -456,7 +459,7 @@ def workbench_view(request: HttpRequest) -> HttpResponse:
     )
     grants = policies.active_grants(user)
     for grant in grants:
-        grant.department_name = grant.department.name if grant.department_id else ""
+        grant.department_name = grant.department.name if grant.department is not None else ""  # type: ignore[attr-defined]  # for the template
     return page(
         request,
         "accounts/workbench.html",
@@ -472,7 +475,7 @@ def workbench_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @staff_required
 @require_http_methods(["GET", "POST"])
-def people_view(request: HttpRequest) -> HttpResponse:
+def people_view(request: SignedInRequest) -> HttpResponse:
     """人员查询: find a registered person by ID or mobile number; shown masked. A POST, so the
     number stays out of URLs and server logs, and the page does not echo it back."""
     user = request.user
@@ -487,7 +490,7 @@ def people_view(request: HttpRequest) -> HttpResponse:
         if found is not None and policies.can_view_person(user, found):
             person = found
         form = PersonLookupForm()
-    context = {"form": form, "person": person, "searched": searched}
+    context: dict[str, Any] = {"form": form, "person": person, "searched": searched}
     if person is not None:
         context.update(masked_id=mask_id_number(person.id_number), masked_mobile=mask_mobile(person.mobile))
     return page(request, "accounts/people.html", context)
@@ -497,7 +500,7 @@ def people_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @staff_required
 @require_http_methods(["GET", "POST"])
-def reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
+def reveal_view(request: SignedInRequest, pk: int) -> HttpResponse:
     """查看完整身份信息, with a reason; every full view is recorded by reveal_personal_data."""
     viewer = request.user
     subject = User.objects.filter(pk=pk).first()
@@ -553,7 +556,7 @@ def admin_scope(user) -> tuple[list[Region], list[Department]]:
 
 @never_cache
 @system_admin_required
-def staff_list_view(request: HttpRequest) -> HttpResponse:
+def staff_list_view(request: SignedInRequest) -> HttpResponse:
     staff = (
         selectors.staff_in_scope(request.user)
         .annotate(
@@ -579,7 +582,7 @@ def staff_list_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @system_admin_required
 @require_http_methods(["GET", "POST"])
-def staff_create_view(request: HttpRequest) -> HttpResponse:
+def staff_create_view(request: SignedInRequest) -> HttpResponse:
     regions, departments = admin_scope(request.user)
     form = StaffForm(request.POST if request.method == "POST" else None, regions=regions, departments=departments)
     status = 200
@@ -643,7 +646,7 @@ def _staff_detail(
 
 @never_cache
 @system_admin_required
-def staff_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_detail_view(request: SignedInRequest, pk: int) -> HttpResponse:
     staff = _staff_in_scope(request.user, pk)
     regions, departments = admin_scope(request.user)
     initial = {"region": staff.region.code if staff.region_id else ""}
@@ -653,7 +656,7 @@ def staff_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @system_admin_required
 @require_POST
-def grant_role_view(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_role_view(request: SignedInRequest, pk: int) -> HttpResponse:
     staff = _staff_in_scope(request.user, pk)
     regions, departments = admin_scope(request.user)
     form = RoleGrantForm(request.POST, regions=regions, departments=departments)
@@ -688,7 +691,7 @@ def grant_role_view(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @system_admin_required
 @require_POST
-def data_grant_view(request: HttpRequest, pk: int) -> HttpResponse:
+def data_grant_view(request: SignedInRequest, pk: int) -> HttpResponse:
     """临时个人信息查看授权 for a staff member in scope (services.grant_personal_data_access)."""
     staff = _staff_in_scope(request.user, pk)
     regions, departments = admin_scope(request.user)
@@ -716,7 +719,7 @@ def data_grant_view(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @system_admin_required
 @require_POST
-def revoke_grant_view(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke_grant_view(request: SignedInRequest, pk: int) -> HttpResponse:
     grant = selectors.grants_in_scope(request.user).filter(pk=pk).first()
     if grant is None:
         raise Http404(_("授权不存在或不在您的管理范围内"))
@@ -779,7 +782,7 @@ def describe_event(detail: dict) -> str:
 
 @never_cache
 @system_admin_required
-def security_log_view(request: HttpRequest) -> HttpResponse:
+def security_log_view(request: SignedInRequest) -> HttpResponse:
     form = SecurityLogFilterForm(request.GET or None, kinds=SecurityEvent.Kind.choices)
     events = security_events_for(request.user)
     if form.is_bound and form.is_valid():
