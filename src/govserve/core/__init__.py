@@ -11,4 +11,5 @@
 - `pages` — `page()`/`denied()` and the `*_required` decorators of every app's pages; who is
   signed in, staff or administrator is answered by the `PAGE_ACCESS` hook (the accounts app).
 - `admin` — the read-only and role-gated admin mixins.
+- `forms.choice_field(form, name)` — a form's ChoiceField, to set its choices per form.
 """
