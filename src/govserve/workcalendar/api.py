@@ -12,23 +12,29 @@ a 500.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import calendar, deadlines, services
 from .models import DayKind, HolidayNotice
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from .policies import can_load_notice
 
 MAX_DAYS = 1000
 MAX_SUSPENSIONS = 50
 
-_DATE_ERRORS = {
+_DATE_ERRORS: dict[str, StrOrPromise] = {
     "invalid": gettext_lazy("日期格式应为 YYYY-MM-DD"),
     "required": gettext_lazy("请填写日期"),
     "null": gettext_lazy("请填写日期"),
@@ -73,7 +79,7 @@ class DueDateRequestSerializer(serializers.Serializer):
         },
         help_text=gettext_lazy("法定或承诺时限（工作日），含延长的天数；0 为即办件"),
     )
-    suspensions = SuspensionSerializer(many=True, required=False, max_length=MAX_SUSPENSIONS,
+    suspensions = SuspensionSerializer(many=True, required=False, max_length=MAX_SUSPENSIONS,  # type: ignore[call-arg]  # the stubs omit ListSerializer's max_length, passed on by many=True
                                        error_messages={"not_a_list": gettext_lazy("中止期间应为列表"),
                                                        "max_length": gettext_lazy("中止期间过多")})
     as_of = _date_field(required=False, help_text=gettext_lazy("估算未结束中止期间所用的当前日期，默认今天"))
@@ -150,7 +156,7 @@ class DueDateView(APIView):
         responses={200: DueDateSerializer},
         tags=["workcalendar"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         params = request.query_params
         data: dict = {key: params[key] for key in ("start", "days", "as_of", "counted_days") if key in params}
         if params.get("suspensions"):
@@ -181,7 +187,7 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 class YearDaysSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    source = serializers.ChoiceField(
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # a declared field, not Field.source
         choices=[(calendar.Source.NOTICE, "notice"), (calendar.Source.LIBRARY, "chinese-calendar"),
                  (calendar.Source.PROVISIONAL, "provisional")],
         help_text=gettext_lazy("notice：已导入的国务院通知；chinese-calendar：内置日历；provisional：按法定节日暂定"),
@@ -229,7 +235,7 @@ class NoticeLoadSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     title = serializers.CharField()
     published = serializers.DateField()
-    source = serializers.URLField(required=False, allow_blank=True)
+    source = serializers.URLField(required=False, allow_blank=True)  # type: ignore[assignment]  # a declared field, not Field.source
     days = NoticeDayInputSerializer(many=True)
 
 

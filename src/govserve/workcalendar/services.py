@@ -152,6 +152,7 @@ def parse_notice(data) -> NoticeData:
             days.append((day, kind, name))
     if errors:
         raise ValidationError(errors)
+    assert year is not None and published is not None  # each is None only with an error above
     return NoticeData(year=year, title=title, published=published, source=source, days=sorted(days))
 
 

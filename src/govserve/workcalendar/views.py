@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ def calculator_view(request: HttpRequest) -> HttpResponse:
     # A link with only start and days (no suspension rows) is a calculation too.
     rows = submitted and "s-TOTAL_FORMS" in request.GET
     suspension_forms = SuspensionFormSet(request.GET if rows else None, prefix="s")
-    context = {"form": form, "suspension_forms": suspension_forms, "result": None}
+    context: dict[str, Any] = {"form": form, "suspension_forms": suspension_forms, "result": None}
     if submitted and form.is_valid() and (not rows or suspension_forms.is_valid()):
         start, days = form.cleaned_data["start"], form.cleaned_data["days"]
         suspensions = [(f.cleaned_data["start"], f.cleaned_data.get("end")) for f in suspension_forms
