@@ -111,7 +111,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_item_name(self, task: Task) -> str:
-        return task.case_item.item.name if task.case_item_id else task.case.title
+        return task.case_item.item.name if task.case_item is not None else task.case.title
 
     @extend_schema_field(serializers.ChoiceField(choices=["overdue", "due_soon", "suspended", ""]))
     def get_mark(self, task: Task) -> str:

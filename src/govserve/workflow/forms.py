@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govserve.cases.models import SuspensionReason
+from govserve.core.forms import choice_field
 
 from .models import Outcome, Task
 
@@ -23,7 +24,7 @@ class CompleteForm(forms.Form):
 
     def __init__(self, *args, task: Task, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [
+        choice_field(self, "outcome").choices = [
             (o, Outcome(o).label) for o in task.outcome_list if o in Outcome.values
         ]
 

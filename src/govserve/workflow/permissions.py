@@ -23,7 +23,7 @@ def may_act(user, task: Task) -> bool:
         return False
     if user.is_superuser:
         return True
-    if task.role == TaskRole.REVIEWER and task.case_item_id:
+    if task.role == TaskRole.REVIEWER and task.case_item is not None:
         return case_permissions.can_review_item(user, task.case_item)
     if task.role == TaskRole.APPROVER:
         return case_permissions.can_approve(user, task.case, department_id=task.department_id)

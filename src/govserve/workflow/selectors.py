@@ -129,6 +129,7 @@ def history(case: Case) -> list[HistoryEntry]:
         for e in CaseEvent.objects.filter(case=case).select_related("actor")
     ]
     for t in Task.objects.filter(case=case, state=TaskState.DONE).select_related("completed_by"):
+        assert t.completed_at is not None  # set when a task is done
         entries.append(
             HistoryEntry(
                 t.completed_at,

@@ -66,9 +66,9 @@ PROCESS_DIR = Path(__file__).resolve().parent / "processes"
 # Keys a superuser may upload versions of. `default-single` ships as processes/default-single.bpmn;
 # `default-bundle` has no file: a bundle runs its generated process unless one was uploaded.
 DEFAULT_KEYS = {ProcessKind.SINGLE: "default-single", ProcessKind.BUNDLE: "default-bundle"}
-TEMPLATE_FILES = {ProcessKind.SINGLE: "default-single"}
+TEMPLATE_FILES: dict[str, str] = {ProcessKind.SINGLE: "default-single"}  # by kind (a str)
 REASONS_REQUIRED = {Outcome.DENY, Outcome.RETURN}
-CASE_OUTCOME = {Outcome.APPROVE: CaseOutcome.APPROVED, Outcome.DENY: CaseOutcome.DENIED}
+CASE_OUTCOME: dict[str, CaseOutcome] = {Outcome.APPROVE: CaseOutcome.APPROVED, Outcome.DENY: CaseOutcome.DENIED}
 
 
 def _conflict(message: str | None = None) -> CaseError:
@@ -115,6 +115,7 @@ def uploaded_bundle_definition() -> ProcessDefinition | None:
 
 
 def bundle_key(case: Case) -> str:
+    assert case.bundle is not None  # a bundle case
     return f"bundle-{case.bundle.code}"[:80]
 
 
@@ -124,6 +125,8 @@ def bundle_definition(case: Case) -> ProcessDefinition:
     `bundle-<bundle code>`; a version whose content hash matches is reused, otherwise the
     definition is validated like an upload and stored as a new version (max + 1)."""
     key = bundle_key(case)
+    bundle = case.bundle
+    assert bundle is not None  # a bundle case
     xml = bundles.bundle_xml(case.case_items.values_list("department_id", flat=True))
     digest = bundles.content_hash(xml)
     for _attempt in range(3):
@@ -138,7 +141,7 @@ def bundle_definition(case: Case) -> ProcessDefinition:
                 return ProcessDefinition.objects.create(
                     key=key,
                     version=latest + 1,
-                    name=f"{case.bundle.name} · {parsed.name}"[:200],
+                    name=f"{bundle.name} · {parsed.name}"[:200],
                     kind=ProcessKind.BUNDLE,
                     process_id=parsed.process_id,
                     bpmn_xml=xml,
@@ -418,7 +421,7 @@ def unclaim_task(task: Task, user) -> Task:
 
 
 def _reviewed_items(task: Task) -> list[CaseItem]:
-    if task.case_item_id:
+    if task.case_item is not None:
         return [task.case_item]
     return list(task.case.case_items.exclude(outcome=""))
 
@@ -430,7 +433,7 @@ def _take_effect(task: Task, user, outcome: str, reasons: str) -> None:
         # one conclusion of the department for every item of it in the case
         items = (
             [task.case_item]
-            if task.case_item_id
+            if task.case_item is not None
             else list(case.case_items.filter(department_id=task.department_id).order_by("pk"))
         )
         for case_item in items:

@@ -6,6 +6,8 @@ a refusal (Refused, ValidationError) is shown on the page with its 4xx status, n
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -31,6 +33,16 @@ from .permissions import may_act
 INBOX_PAGE_SIZE = 50
 
 
+class _InboxFilters(TypedDict):
+    """The filters of the inbox page: keyword arguments of `selectors.inbox`."""
+
+    state: str | None
+    mine: bool
+    role: str | None
+    overdue: bool | None
+    q: str
+
+
 def _flag(value: str | None) -> bool | None:
     return {"1": True, "0": False}.get(value or "")
 
@@ -40,7 +52,7 @@ def _flag(value: str | None) -> bool | None:
 def inbox_view(request: HttpRequest) -> HttpResponse:
     """待办任务: the tasks of the user's departments and regions, green channel first, by due date."""
     g = request.GET
-    filters = {
+    filters: _InboxFilters = {
         "state": g.get("state") if g.get("state") in OPEN_TASK_STATES else None,
         "mine": g.get("mine") == "1",
         "role": g.get("role") if g.get("role") in TaskRole.values else None,
@@ -51,7 +63,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(tasks, INBOX_PAGE_SIZE)
     page_obj = paginator.get_page(g.get("page") or 1)
     page_obj.object_list = selectors.with_marks(page_obj.object_list)
-    query = urlencode({k: v for k, v in g.items() if k != "page" and v})
+    query = urlencode({k: v for k, v in g.items() if k != "page" and isinstance(v, str) and v})
     return page(
         request,
         "workflow/inbox.html",
@@ -129,7 +141,11 @@ def _refused(request, task, exc: Exception, *, form=None, form_name: str = "") -
         status = exc.status
     else:
         assert isinstance(exc, ValidationError)
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+        errors: dict[str | None, list[str]]  # None: not about one field
+        if hasattr(exc, "error_dict"):
+            errors = {field: msgs for field, msgs in exc.message_dict.items()}
+        else:
+            errors = {None: exc.messages}
         for field, msgs in errors.items():
             if form is not None and field in form.fields:
                 form.add_error(field, msgs)
