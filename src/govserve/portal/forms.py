@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import timezone
@@ -10,7 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from govserve.catalog.codetables import ServiceObject
 from govserve.catalog.selectors import SearchFilterOptions
+from govserve.core.forms import choice_field
 from govserve.regions.models import AdministrativeLevel, Department, Region
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _region_label(region: Region) -> str:
@@ -18,7 +23,7 @@ def _region_label(region: Region) -> str:
     return f"{indent}{region.name}"
 
 
-def region_choices(regions: list[Region], empty: str) -> list[tuple[str, str]]:
+def region_choices(regions: list[Region], empty: StrOrPromise) -> list[tuple[str, StrOrPromise]]:
     return [("", empty)] + [(r.code, _region_label(r)) for r in regions]
 
 
@@ -48,15 +53,15 @@ class SearchForm(forms.Form):
                 "autocomplete": "off",
             }
         )
-        self.fields["region"].choices = region_choices(options.regions, _("全部区划"))
-        self.fields["department"].choices = [("", _("全部部门"))] + [
+        choice_field(self, "region").choices = region_choices(options.regions, _("全部区划"))
+        choice_field(self, "department").choices = [("", _("全部部门"))] + [
             (str(d.pk), d.name) for d in options.departments
         ]
-        self.fields["level"].choices = [("", _("全部层级"))] + [
+        choice_field(self, "level").choices = [("", _("全部层级"))] + [
             (str(v), label) for v, label in options.levels
         ]
-        self.fields["item_type"].choices = [("", _("全部类型"))] + list(options.item_types)
-        self.fields["service_object"].choices = [("", _("全部对象"))] + list(ServiceObject.choices)
+        choice_field(self, "item_type").choices = [("", _("全部类型"))] + list(options.item_types)
+        choice_field(self, "service_object").choices = [("", _("全部对象"))] + list(ServiceObject.choices)
 
     def filters(self) -> dict:
         """Keyword arguments for `search_items` (only the filters that are set)."""
@@ -92,8 +97,8 @@ class LedgerForm(forms.Form):
     def __init__(self, *args, regions: list[Region], **kwargs):
         super().__init__(*args, **kwargs)
         self.regions = regions
-        self.fields["region"].choices = region_choices(regions, _("全部区划"))
-        self.fields["level"].choices = [("", _("全部层级"))] + list(AdministrativeLevel.choices)
+        choice_field(self, "region").choices = region_choices(regions, _("全部区划"))
+        choice_field(self, "level").choices = [("", _("全部层级"))] + list(AdministrativeLevel.choices)
 
     @staticmethod
     def default_window(
@@ -130,7 +135,7 @@ class RegionFilterForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.regions = regions
-        self.fields["region"].choices = region_choices(regions, _("全部区划"))
+        choice_field(self, "region").choices = region_choices(regions, _("全部区划"))
         self.departments = departments
         if departments is not None:
             self.fields["department"] = forms.ChoiceField(

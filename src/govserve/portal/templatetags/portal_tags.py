@@ -17,6 +17,7 @@ register = template.Library()
 def code_labels(obj: models.Model, field_name: str) -> str:
     """Labels of a multi-valued code field (服务对象 1,2 → 自然人、企业法人)."""
     field = obj._meta.get_field(field_name)
+    assert isinstance(field, models.Field)  # a code field of the model, not a relation
     labels = dict(field.choices or [])
     codes = getattr(obj, field_name) or []
     return "、".join(str(labels.get(code, code)) for code in codes)
