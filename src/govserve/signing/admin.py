@@ -36,7 +36,7 @@ class CertificateAdmin(ReadOnlyAdminMixin, RoleGatedAdminMixin, admin.ModelAdmin
     search_fields = ["subject", "serial_number"]
     list_select_related = ["department"]
     # never the wrapped private key, nor its label
-    fields = [
+    fields = (
         "role",
         "algorithm",
         "department",
@@ -50,7 +50,7 @@ class CertificateAdmin(ReadOnlyAdminMixin, RoleGatedAdminMixin, admin.ModelAdmin
         "retired_at",
         "revoked_at",
         "revocation_reason",
-    ]
+    )
     readonly_fields = fields
 
     def may_manage(self, request) -> bool:
@@ -63,7 +63,7 @@ class SealAdmin(ReadOnlyAdminMixin, RoleGatedAdminMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "code"]
     list_select_related = ["department"]
-    fields = [
+    fields = (
         "code",
         "name",
         "kind",
@@ -77,7 +77,7 @@ class SealAdmin(ReadOnlyAdminMixin, RoleGatedAdminMixin, admin.ModelAdmin):
         "maker_certificate",
         "created_at",
         "revoked_at",
-    ]
+    )
     readonly_fields = fields
 
     def may_manage(self, request) -> bool:

@@ -51,6 +51,9 @@ DEPARTMENT_YEARS = 3
 CRL_DAYS = 7
 PLATFORM_NAME = "GovServe 政务服务平台"
 SM2_WITH_SM3 = "1.2.156.10197.1.501"
+# The key types _new_private_key makes for certificates built with ``cryptography``.
+_X509_PUBLIC_KEYS = (ec.EllipticCurvePublicKey, rsa.RSAPublicKey)
+_X509_PRIVATE_KEYS = (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)
 # Certificates are back-dated a little so a clock a few seconds behind does not reject them.
 _BACKDATE = dt.timedelta(minutes=5)
 
@@ -62,6 +65,7 @@ def _new_private_key(algorithm: str) -> bytes:
     """A fresh private key as unencrypted PKCS#8 PEM (held in memory only until wrapped)."""
     if algorithm == Algorithm.SM2:
         return sm2.generate_private_key()
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
     if algorithm == Algorithm.RSA_3072:
         key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     elif algorithm == Algorithm.ECDSA_P256:
@@ -218,10 +222,13 @@ def _build_x509(
     public_key = serialization.load_pem_public_key(public_pem)
     issuer_public = serialization.load_pem_public_key(issuer_public_pem)
     signer = serialization.load_pem_private_key(signer_pem, password=None)
+    # Keys made by _new_private_key for ECDSA or RSA (SM2 goes through _build_sm2).
+    assert isinstance(public_key, _X509_PUBLIC_KEYS) and isinstance(issuer_public, _X509_PUBLIC_KEYS)
+    assert isinstance(signer, _X509_PRIVATE_KEYS)
     subject_name = _x509_name(subject)
     # The issuer field is the root's subject exactly as encoded in the root certificate.
     issuer_name = (
-        subject_name if ca else x509.load_pem_x509_certificate(issuer.pem.encode()).subject
+        subject_name if issuer is None else x509.load_pem_x509_certificate(issuer.pem.encode()).subject
     )
     builder = (
         x509.CertificateBuilder()
@@ -313,7 +320,7 @@ def _build_sm2(
     """An SM2 certificate: TBSCertificate built with asn1crypto, signed with `sm2.sign`."""
     ca = issuer is None
     subject_name = _asn1_name(subject)
-    issuer_name = subject_name if ca else asn1_certificate(issuer).subject
+    issuer_name = subject_name if issuer is None else asn1_certificate(issuer).subject
     spki = _spki(public_pem)
     extensions = [
         {"extn_id": "key_identifier", "critical": False, "extn_value": _key_id(spki)},
@@ -434,7 +441,11 @@ def _create(
         not_before=not_before,
         not_after=not_after,
     )
-    prefix = "root" if issuer is None else f"dept-{department.pk}"
+    if issuer is None:
+        prefix = "root"
+    else:
+        assert department is not None  # a certificate under a root is a department's
+        prefix = f"dept-{department.pk}"
     label = _label(prefix, algorithm, serial)
     wrapped = _wrap(private_pem, label)
     del private_pem, signer_pem
@@ -608,7 +619,10 @@ def crl_der(algorithm: str = Algorithm.ECDSA_P256) -> bytes:
     if root.algorithm == Algorithm.SM2:
         return _sm2_crl(root, revoked, now, next_update, number, signer_pem)
     signer = serialization.load_pem_private_key(signer_pem, password=None)
+    assert isinstance(signer, _X509_PRIVATE_KEYS)  # an ECDSA or RSA root (SM2 returned above)
     root_cert = x509.load_pem_x509_certificate(root.pem.encode())
+    root_public = root_cert.public_key()
+    assert isinstance(root_public, _X509_PUBLIC_KEYS)
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(root_cert.subject)
@@ -616,7 +630,7 @@ def crl_der(algorithm: str = Algorithm.ECDSA_P256) -> bytes:
         .next_update(next_update)
         .add_extension(x509.CRLNumber(number), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_cert.public_key()),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_public),
             critical=False,
         )
     )
@@ -624,10 +638,15 @@ def crl_der(algorithm: str = Algorithm.ECDSA_P256) -> bytes:
         builder = builder.add_revoked_certificate(
             x509.RevokedCertificateBuilder()
             .serial_number(int(cert.serial_number, 16))
-            .revocation_date(cert.revoked_at)
+            .revocation_date(_revoked_at(cert))
             .build()
         )
     return builder.sign(signer, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+def _revoked_at(cert: Certificate) -> dt.datetime:
+    assert cert.revoked_at is not None  # a CRL lists revoked certificates only
+    return cert.revoked_at
 
 
 def _sm2_crl(
@@ -642,7 +661,7 @@ def _sm2_crl(
     entries = [
         {
             "user_certificate": int(cert.serial_number, 16),
-            "revocation_date": _asn1_time(cert.revoked_at),
+            "revocation_date": _asn1_time(_revoked_at(cert)),
         }
         for cert in revoked
     ]
@@ -716,6 +735,7 @@ def check_chain(certificate: Certificate, at: dt.datetime | None = None) -> list
     """
     at = at or timezone.now()
     problems: list[str] = []
+    root: Certificate | None
     if certificate.role == CertificateRole.ROOT:
         root, what = certificate, _("平台根证书")
     else:

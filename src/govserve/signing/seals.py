@@ -63,13 +63,13 @@ def _arc_text(image: Image.Image, text: str, radius: float, font: ImageFont.Free
     span = min(240.0, max(120.0, 17.0 * len(text)))
     step = span / max(len(text) - 1, 1) if len(text) > 1 else 0
     start = -90 - span / 2 if len(text) > 1 else -90
-    size = font.size
+    size = int(font.size)  # _font() takes an int size
     for n, char in enumerate(text):
         angle = start + n * step
         tile = Image.new("RGBA", (size * 2, size * 2), (0, 0, 0, 0))
         ImageDraw.Draw(tile).text((size, size), char, font=font, fill=RED, anchor="mm")
         # The character's top points away from the centre: turn by (angle + 90)°.
-        tile = tile.rotate(-(angle + 90), resample=Image.BICUBIC)
+        tile = tile.rotate(-(angle + 90), resample=Image.Resampling.BICUBIC)
         x = cx + radius * math.cos(math.radians(angle)) - tile.width / 2
         y = cy + radius * math.sin(math.radians(angle)) - tile.height / 2
         image.alpha_composite(tile, (round(x), round(y)))
@@ -158,6 +158,7 @@ def department_seal(department: Department) -> Seal:
         return seal
     certificate = pki.signing_certificate(department, Algorithm.SM2)
     maker = certificate.issuer
+    assert maker is not None  # a department certificate is issued by a root
     picture = seal_picture(department.name)
     seal = Seal(
         code=_code(department, SealKind.LICENSING),

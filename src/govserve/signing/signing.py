@@ -65,6 +65,7 @@ class PdfSignatureCheck:
 def _signer(certificate: Certificate) -> signers.SimpleSigner:
     _type, _headers, key_der = asn1_pem.unarmor(pki.private_key_pem(certificate))
     root = certificate.issuer
+    assert root is not None  # a department certificate is issued by a root
     return signers.SimpleSigner(
         signing_cert=pki.asn1_certificate(certificate),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),

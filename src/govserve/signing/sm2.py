@@ -152,6 +152,7 @@ def generate_private_key() -> bytes:
     try:
         if _lib.EVP_PKEY_keygen_init(ctx) != 1 or _lib.EVP_PKEY_keygen(ctx, ctypes.byref(key)) != 1:
             raise _fail(_("无法生成 SM2 密钥"))
+        assert key.value is not None  # set by a successful EVP_PKEY_keygen
         return _write_pem(_write_private, key.value)
     finally:
         if key.value:

@@ -83,7 +83,7 @@ class Command(BaseCommand):
 
     def _issue(self, department: int, algorithm: str, **options) -> None:  # noqa: ANN003
         dept = self._department(department)
-        wanted = [Algorithm.ECDSA_P256, Algorithm.SM2] if algorithm == "all" else [algorithm]
+        wanted: list[str] = [Algorithm.ECDSA_P256, Algorithm.SM2] if algorithm == "all" else [algorithm]
         for alg in wanted:
             self._show(pki.signing_certificate(dept, alg))
 
