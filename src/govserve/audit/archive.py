@@ -218,7 +218,7 @@ def archived_document_seal(document: CaseDocument) -> DocumentSeal | None:
     of an uploaded notice or decision (registered with `licences.verification`)."""
     entry = ArchiveEntry.objects.filter(kind=ArchiveKind.DOCUMENT, document=document).first()
     sm2 = (entry.metadata or {}).get("sm2") if entry else None
-    if not sm2:
+    if entry is None or not sm2:
         return None
     return DocumentSeal(
         signature_hex=sm2.get("signature", ""),
@@ -308,9 +308,13 @@ def _content_problem(entry: ArchiveEntry) -> str:
     """Does the archived record (file, or event row) still have the digest the entry holds?"""
     try:
         if entry.kind == ArchiveKind.DOCUMENT:
+            if entry.document_id is None:
+                return _("归档对象已不存在")
             document = CaseDocument.objects.get(pk=entry.document_id)
             actual = _sha256_file(document.file) if document.file else ""
         elif entry.kind == ArchiveKind.LICENCE:
+            if entry.licence_id is None:
+                return _("归档对象已不存在")
             licence = Licence.objects.get(pk=entry.licence_id)
             actual = _sha256_file(licence.pdf) if licence.pdf else ""
         else:
@@ -359,7 +363,7 @@ def verify_chain(*, check_content: bool = False) -> ArchiveEntry | None:
     """The first entry that does not match (with `.problem` set), or None when the chain holds."""
     result = check_chain(check_content=check_content)
     if result.entry is not None:
-        result.entry.problem = result.problem
+        result.entry.problem = result.problem  # type: ignore[attr-defined]  # read by the callers, not a field
     return result.entry
 
 
@@ -430,8 +434,8 @@ def case_package(case: Case) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for document in case.documents.select_related("department").order_by("issued_at", "pk"):
             data = _read(document.file)
-            name = f"documents/{document.pk}-{_safe(document.number)}.pdf" if data else None
-            if data is not None:
+            name = f"documents/{document.pk}-{_safe(document.number)}.pdf" if data is not None else None
+            if name is not None and data is not None:
                 archive.writestr(name, data)
             sha = hashlib.sha256(data).hexdigest() if data is not None else None
             documents_meta.append(

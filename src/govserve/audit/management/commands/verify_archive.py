@@ -27,6 +27,7 @@ class Command(BaseCommand):
             self.stdout.write(_("档案链完整：%(count)d 条") % {"count": result.count})
             return
         entry = result.entry
+        assert entry is not None  # not ok: the first entry that does not match
         raise CommandError(
             _("档案链不完整：第 %(sequence)d 条“%(title)s”：%(problem)s")
             % {"sequence": entry.sequence, "title": entry.title, "problem": result.problem},
