@@ -86,7 +86,7 @@ class LicenceEventInline(admin.TabularInline):
     model = LicenceEvent
     extra = 0
     can_delete = False
-    fields = ["at", "action", "description", "reason", "actor"]
+    fields = ("at", "action", "description", "reason", "actor")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -113,7 +113,7 @@ class LicenceAdmin(ReadOnlyAdminMixin, RoleGatedAdminMixin, admin.ModelAdmin):
     search_fields = ["number", "identifier", "holder_name"]
     list_select_related = ["licence_type", "issuer"]
     inlines = [LicenceEventInline]
-    fields = [
+    fields = (
         "identifier",
         "licence_type",
         "version",
@@ -137,7 +137,7 @@ class LicenceAdmin(ReadOnlyAdminMixin, RoleGatedAdminMixin, admin.ModelAdmin):
         "sm2_certificate",
         "seal",
         "renewal_reminded_on",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description=gettext_lazy("持证主体证件号码"))

@@ -112,8 +112,10 @@ def _field_problems(n: int, entry: Any, seen: set[str]) -> tuple[dict | None, li
             )
     if problems:
         return None, problems
+    assert isinstance(label, str)  # no problems: checked above
     spec = {"name": name, "label": label.strip(), "kind": str(kind), "required": required}
     if kind == FieldKind.CHOICE:
+        assert isinstance(choices, list)  # no problems: checked above
         spec["choices"] = [c.strip() for c in choices]
     if max_length is not None:
         spec["max_length"] = max_length
@@ -261,7 +263,9 @@ class LicenceTypeForm(forms.ModelForm):
         if "items" in self.fields:
             self.fields["items"].required = False
             if items_queryset is not None:
-                self.fields["items"].queryset = items_queryset
+                items = self.fields["items"]
+                assert isinstance(items, forms.ModelMultipleChoiceField)  # the many-to-many's form field
+                items.queryset = items_queryset
 
     def clean_type_code(self) -> str:
         code = clean_type_code(self.cleaned_data.get("type_code"))

@@ -30,7 +30,7 @@ class HeldLicences(list):
 
 def licence_type_code(material: Material) -> str:
     """The licence type a material is (its standard material's 电子证照类型代码), or ""."""
-    return (material.common.licence_type_code or "").strip() if material.common_id else ""
+    return (material.common.licence_type_code or "").strip() if material.common is not None else ""
 
 
 def holder_licences(case: Case):

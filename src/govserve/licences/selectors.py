@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from govserve.accounts import policies
 from govserve.accounts.masking import mask_id_number
 from govserve.accounts.models import DEPARTMENT_ROLES, Role
-from govserve.regions.models import Department
+from govserve.regions.models import Department, Region
 
 from .models import Licence, LicenceShare, LicenceStatus, LicenceUse
 
@@ -252,9 +252,12 @@ def use_for_staff(user, pk) -> LicenceUse:
     """A use `user` recorded within the last hour (what lets them see and download the PDF);
     Http404 otherwise."""
     try:
+        user_id = getattr(user, "pk", None)
+        if user_id is None:  # not signed in: no use is theirs
+            raise LicenceUse.DoesNotExist
         use = LicenceUse.objects.select_related(
             "licence", "licence__licence_type", "licence__issuer", "department"
-        ).get(pk=int(pk), user_id=getattr(user, "pk", None))
+        ).get(pk=int(pk), user_id=user_id)
     except (LicenceUse.DoesNotExist, TypeError, ValueError):
         raise Http404(_("用证记录不存在")) from None
     if use.at < timezone.now() - USE_WINDOW:
@@ -271,7 +274,7 @@ def department_choices(query: str = "", *, near: Department | None = None, limit
         qs = qs.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
     elif near is not None:
         regions = []
-        region = near.region
+        region: Region | None = near.region
         while region is not None:
             regions.append(region.pk)
             region = region.parent
@@ -317,4 +320,5 @@ def renewal_state(licence: Licence) -> dict:
     if licence.valid_until is None or licence.effective_status() != LicenceStatus.VALID:
         return {}
     opens = licence.renewal_opens_on
+    assert opens is not None  # valid_until is set
     return {"opens": opens, "open_now": opens <= timezone.localdate() <= licence.valid_until}

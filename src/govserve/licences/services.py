@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -117,8 +118,9 @@ def _recipient_ids(licence: Licence) -> list[int]:
     if licence.holder_user_id:
         return [licence.holder_user_id]
     ids: list[int] = []
-    if licence.source_case_id:
+    if licence.source_case is not None:
         ids.append(licence.source_case.applicant_id)
+    assert licence.holder_organisation_id is not None  # licence_has_holder: not a person's, so an organisation's
     now = timezone.now()
     ids += Representation.objects.filter(
         organisation_id=licence.holder_organisation_id,
@@ -314,7 +316,8 @@ def issue_for_case(case: Case, actor) -> list[Licence]:
     active licence type linked to the item, issued by the item's department to the case's holder
     (the organisation it was filed for, else the applicant). Runs inside the approval's
     transaction; raising refuses the approval."""
-    if case.organisation_id:
+    holder: dict[str, Any]
+    if case.organisation is not None:
         organisation = case.organisation
         holder = {
             "holder_organisation": organisation,
@@ -437,7 +440,7 @@ def _next_version(
     fields["issued_on"] = today()
     new = Licence(**fields, supersedes=old, status=LicenceStatus.VALID)
     new.identifier = build_identifier(
-        new.licence_type.type_code, new.issuer.uscc, new.serial, new.version
+        new.licence_type.type_code, new.issuer.uscc or "", new.serial, new.version
     )
     _sign_and_save(new)
     _event(
@@ -500,11 +503,12 @@ def _check_renewable(licence: Licence, on: dt.date) -> None:
     """Valid on `on`, not 长期, and `on` inside the window (30 days before the end, to the end).
     A licence the daily sweep has since marked expired was still valid on an earlier `on`."""
     lapsed_since = licence.status == LicenceStatus.EXPIRED and licence.valid_until
-    if not (lapsed_since and on <= licence.valid_until):
+    if not (lapsed_since and licence.valid_until is not None and on <= licence.valid_until):
         _refuse_state(licence, [LicenceStatus.VALID], on)
     if licence.valid_until is None:
         raise LicenceError("licence", _("长期有效的证照无须延续"), 409)
     opens = licence.renewal_opens_on
+    assert opens is not None  # valid_until is set
     if on < opens:
         raise LicenceError(
             "licence",
@@ -541,7 +545,7 @@ def apply_for_renewal(licence: Licence, actor) -> Case:
         given = {
             cm.material.merge_key: cm.pk
             for cm in source.materials.select_related("material", "material__common")
-            if cm.material_id
+            if cm.material is not None
         }
         reuse = [
             (material.pk, given[key])
@@ -578,6 +582,7 @@ def renew(licence: Licence, actor, *, case: Case | None = None) -> Licence:
     # the end date (行政许可法 Art 50: the decision is due before expiry).
     asked_on = case.received_on if case is not None and case.received_on else on
     _check_renewable(old, asked_on)
+    assert old.valid_until is not None  # _check_renewable refused 长期 licences
     following = old.valid_until + dt.timedelta(days=1)
     new = _next_version(
         old,
@@ -696,6 +701,7 @@ def expire_due(on: dt.date | None = None) -> int:
             )
             if licence is None:
                 continue
+            assert licence.valid_until is not None  # due: valid_until before `on`
             _set_status(licence, LicenceStatus.EXPIRED, _("有效期届满"))
             _event(
                 licence,
@@ -738,6 +744,7 @@ def send_renewal_reminders(on: dt.date | None = None) -> int:
             )
             if licence is None:
                 continue
+            assert licence.valid_until is not None  # due: valid_until within the window
             licence.renewal_reminded_on = on
             licence.save(update_fields=["renewal_reminded_on"])
             _event(

@@ -51,7 +51,7 @@ def _days(value) -> int:
 def unusable_reason(licence: Licence, on: dt.date | None = None) -> str:
     """Why the licence may not be shared now, in words ("" when it may)."""
     status = licence.effective_status(on)
-    reasons = {
+    reasons: dict[str, str] = {
         LicenceStatus.EXPIRED: _("该证照已过期，不能授权部门使用；请先办理延续。"),
         LicenceStatus.SUSPENDED: _("该证照已中止，不能授权部门使用。"),
         LicenceStatus.REVOKED: _("该证照已撤销，不能授权部门使用。"),

@@ -598,7 +598,7 @@ def _check_document_sm2(document: CaseDocument, data: bytes) -> tuple[Check, lis
         if kept
         else None
     )
-    if certificate is None:
+    if kept is None or certificate is None:
         return Check(name, False, _("档案中没有该文书的 SM2 签章"), SM2_SIGNATURE), []
     try:
         signature = bytes.fromhex(kept.signature_hex)
@@ -621,6 +621,7 @@ def _verify_document(
     """A signed notice or decision (文书) of a case, recognised by its SHA-256."""
     problems = list(pdf_check.problems) if not pdf_check.trusted else []
     certificate = pdf_check.certificate
+    assert certificate is not None  # verify_pdf answered files not signed by a platform certificate
     if certificate.department_id != document.department_id:
         problems.append(_("签名证书不属于出具部门"))
     sm2_check, sm2_problems = _check_document_sm2(document, data)

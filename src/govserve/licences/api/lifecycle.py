@@ -42,9 +42,10 @@ class IssuedEventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_actor_name(self, obj: LicenceEvent) -> str:
-        if obj.actor_id is None:
+        actor = obj.actor
+        if actor is None:
             return _("系统")
-        return obj.actor.real_name or obj.actor.username
+        return actor.real_name or actor.username
 
 
 class IssuedLicenceSerializer(serializers.ModelSerializer):
@@ -114,7 +115,7 @@ class IssuedLicenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_source_case_number(self, obj: Licence) -> str | None:
-        return (obj.source_case.number or str(obj.source_case_id)) if obj.source_case_id else None
+        return (obj.source_case.number or str(obj.source_case_id)) if obj.source_case is not None else None
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_superseded_by(self, obj: Licence) -> int | None:
@@ -221,7 +222,7 @@ class IssuedPdf(IssuedView):
 
 
 class LicenceChangeSerializer(serializers.Serializer):
-    data = serializers.DictField(help_text=gettext_lazy("要变更的照面信息项（空值清除选填项）"))
+    data = serializers.DictField(help_text=gettext_lazy("要变更的照面信息项（空值清除选填项）"))  # type: ignore[assignment]  # a declared field, not Serializer.data
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=gettext_lazy("变更原因（必填）")
     )

@@ -10,6 +10,8 @@ Thin: writes are checked by `forms_types`; refusals come back as ``{field: [mess
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -43,7 +45,7 @@ class LicenceTypeSerializer(serializers.ModelSerializer):
         required=False,
         help_text=gettext_lazy("产生该证照的实施事项编号"),
     )
-    fields = serializers.JSONField(
+    fields = serializers.JSONField(  # type: ignore[assignment]  # a declared field, not Serializer.fields
         required=False,
         help_text=gettext_lazy(
             '照面信息项：[{"name", "label", "kind": text|date|number|choice, "required", '
@@ -122,7 +124,13 @@ class LicenceTypeSerializer(serializers.ModelSerializer):
         return instance
 
 
-class LicenceTypeViewMixin:
+if TYPE_CHECKING:
+    _ViewBase = generics.GenericAPIView  # what the mixin is mixed into
+else:
+    _ViewBase = object
+
+
+class LicenceTypeViewMixin(_ViewBase):
     serializer_class = LicenceTypeSerializer
 
     @property

@@ -83,7 +83,7 @@ class LicenceSerializer(serializers.Serializer):
     )
     status_label = serializers.SerializerMethodField()
     status_reason = serializers.CharField()
-    data = serializers.JSONField(help_text=gettext_lazy("照面信息"))
+    data = serializers.JSONField(help_text=gettext_lazy("照面信息"))  # type: ignore[assignment]  # a declared field, not Serializer.data
     verification_url = serializers.SerializerMethodField()
     pdf = serializers.SerializerMethodField(help_text=gettext_lazy("PDF 下载地址"))
 
@@ -165,7 +165,7 @@ class UseSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_case_number(self, obj: LicenceUse) -> str | None:
-        return (obj.case.number or str(obj.case.pk)) if obj.case_id else None
+        return (obj.case.number or str(obj.case.pk)) if obj.case is not None else None
 
 
 class SharedLicenceSerializer(serializers.Serializer):
@@ -390,7 +390,7 @@ class UseView(WalletAPIView):
             channel="api",
         )
         body = LicenceSerializer(licence, context={"request": request, "use": record}).data
-        body["use"] = UseRecordSerializer(record).data
+        body["use"] = UseRecordSerializer(record).data  # type: ignore[index]  # body is the output (ReturnDict); mypy takes .data for the declared "data" field
         return Response(body, status=status.HTTP_201_CREATED)
 
 
