@@ -11,12 +11,14 @@ from functools import wraps
 from typing import Any, Protocol
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import hooks
 
-View = Callable[..., HttpResponse]
+# Any response: pages (HttpResponse) and downloads (FileResponse, a streaming response).
+View = Callable[..., HttpResponseBase]
 
 
 class PageAccess(Protocol):
@@ -61,7 +63,7 @@ def account_required(view: View) -> View:
     """Signed in, and past the second factor when the account has one."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         redirect = access().sign_in_redirect(request)
         if redirect is not None:
             return redirect
@@ -73,7 +75,7 @@ def account_required(view: View) -> View:
 def staff_required(view: View) -> View:
     @account_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not access().is_staff(request.user):
             return denied(request, _("此页面仅供工作人员使用。"))
         return view(request, *args, **kwargs)
@@ -84,7 +86,7 @@ def staff_required(view: View) -> View:
 def system_admin_required(view: View) -> View:
     @staff_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not access().is_system_admin(request.user):
             return denied(request, _("只有系统管理员可以访问此页面。"))
         return view(request, *args, **kwargs)
@@ -95,7 +97,7 @@ def system_admin_required(view: View) -> View:
 def applicant_required(view: View) -> View:
     @account_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not access().is_applicant(request.user):
             return denied(
                 request, _("法人事务由自然人账户办理，工作人员账户不能登记或代理法人。")
