@@ -19,7 +19,7 @@ from . import signals
 from .models import DOCUMENT_NUMBER, Case, CaseDocument, DocumentKind
 from .pdf import attach_pdf
 
-NUMBER_PREFIX = {
+NUMBER_PREFIX: dict[str, str] = {  # by kind (DocumentKind members are str)
     DocumentKind.ACCEPTANCE: "受",
     DocumentKind.REFUSAL: "不受",
     DocumentKind.CORRECTION: "补",

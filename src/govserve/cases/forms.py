@@ -7,21 +7,42 @@ back onto the fields: `form_data.<key>` → `f_<key>`, a material's name → `ma
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
+from typing import Any, NotRequired, TypedDict
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from govserve.accounts.forms import AccessibleFormMixin
 from govserve.accounts.validators import validate_resident_id
+from govserve.core.forms import choice_field
 
-from .models import DeliveryMethod, FieldType, FormField
-from .selectors import FormSpec
+from .models import CaseMaterial, DeliveryMethod, FieldType, FormField
+from .selectors import FormSpec, MaterialSlot
 from .uploads import check_upload
 
 FIELD_PREFIX = "f_"
 MATERIAL_PREFIX = "material_"
 REUSE_PREFIX = "reuse_"
+
+
+def show_required(control: forms.Field, shown: bool) -> None:
+    """Whether the label marks the control as required (includes/field.html), when the form
+    itself requires nothing (the service decides what is missing)."""
+    control.show_required = shown  # type: ignore[attr-defined]  # an attribute of ours, read by the template
+
+
+class SlotRow(TypedDict):
+    """One asked material of the application form, as the template shows it."""
+
+    slot: MaterialSlot
+    file: BoundField
+    reuse: BoundField | None
+    given: CaseMaterial | None
+    licence_notes: NotRequired[list[dict]]  # set by the views when a held licence may supply it
+    licence_held: NotRequired[bool]
 
 
 class CaseFormMixin(AccessibleFormMixin):
@@ -30,6 +51,7 @@ class CaseFormMixin(AccessibleFormMixin):
     field_map: dict[str, str] = {}
 
     def apply_errors(self, error: ValidationError | dict) -> None:
+        items: Iterable[tuple[str | None, list[str]]]
         if isinstance(error, dict):
             items = error.items()
         elif hasattr(error, "error_dict"):
@@ -51,10 +73,16 @@ class CaseFormMixin(AccessibleFormMixin):
         return self.field_map.get(key, key)
 
 
+class _CommonArgs(TypedDict):
+    label: str
+    required: bool
+    help_text: str
+
+
 def _form_field(field: FormField) -> forms.Field:
     """A page control for a configured field. Nothing is required here: the service says what
     is missing (a draft may be saved half-filled), and the label shows what will be required."""
-    common = {"label": field.label, "required": False, "help_text": field.help_text}
+    common = _CommonArgs(label=field.label, required=False, help_text=field.help_text)
     if field.field_type == FieldType.BOOLEAN:
         control: forms.Field = forms.BooleanField(**common)
     elif field.field_type == FieldType.CHOICE:
@@ -69,7 +97,7 @@ def _form_field(field: FormField) -> forms.Field:
         control = forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
     else:
         control = forms.CharField(max_length=field.max_length or 500, **common)
-    control.show_required = field.required
+    show_required(control, field.required)
     return control
 
 
@@ -96,7 +124,7 @@ class ApplicationForm(CaseFormMixin, forms.Form):
         *args,
         spec: FormSpec,
         reusable: dict,
-        given: dict | None = None,
+        given: dict[str, CaseMaterial] | None = None,
         organisations=(),
         **kwargs,
     ):
@@ -106,7 +134,7 @@ class ApplicationForm(CaseFormMixin, forms.Form):
         if not self.is_bound and not self.initial.get("idempotency_key"):
             self.initial["idempotency_key"] = secrets.token_urlsafe(24)
         if organisations:
-            self.fields["organisation"].choices = [("", _("本人"))] + [
+            choice_field(self, "organisation").choices = [("", _("本人"))] + [
                 (o.pk, o.name) for o in organisations
             ]
         else:
@@ -114,11 +142,11 @@ class ApplicationForm(CaseFormMixin, forms.Form):
         for field in spec.fields:
             self.fields[FIELD_PREFIX + field.key] = _form_field(field)
         self.field_map = {f"form_data.{f.key}": FIELD_PREFIX + f.key for f in spec.fields}
-        self.slots = []
+        self.slots: list[SlotRow] = []
         for slot in spec.asked_materials:
             name = f"{MATERIAL_PREFIX}{slot.id}"
             control = forms.FileField(label=slot.name, required=False, help_text=slot.requirements)
-            control.show_required = slot.required
+            show_required(control, slot.required)
             self.fields[name] = control
             earlier = reusable.get(slot.id) or []
             reuse_name = None
@@ -176,7 +204,7 @@ class ApplicationForm(CaseFormMixin, forms.Form):
         return cleaned
 
     def form_data(self) -> dict:
-        data = {}
+        data: dict[str, Any] = {}
         for field in self.spec.fields:
             value = self.cleaned_data.get(FIELD_PREFIX + field.key)
             if field.field_type == FieldType.BOOLEAN:

@@ -43,7 +43,7 @@ from .models import CaseDocument, DocumentKind
 
 DEFAULT_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
-TITLES = {
+TITLES: dict[str, str] = {  # by kind (DocumentKind members are str)
     DocumentKind.ACCEPTANCE: "受理通知书",
     DocumentKind.REFUSAL: "不予受理决定书",
     DocumentKind.CORRECTION: "补正材料一次性告知书",

@@ -18,14 +18,14 @@ GOVERNMENT_SOURCES = {MaterialSource.GOVERNMENT_ISSUED, MaterialSource.SHARED_DA
 
 
 def case_items(case: Case) -> list[ImplementationItem]:
-    if case.bundle_id:
+    if case.bundle is not None:
         return bundle_items(case.bundle)
     return [case.item]
 
 
 def licence_type_code(material: Material) -> str:
     """The licence type a material is (电子证照类型代码 of its standard material), or ""."""
-    return (material.common.licence_type_code or "").strip() if material.common_id else ""
+    return (material.common.licence_type_code or "").strip() if material.common is not None else ""
 
 
 def licences_issued_within(items: Iterable[ImplementationItem]) -> dict[str, set[int]]:
@@ -86,7 +86,7 @@ def _given_keys(case: Case) -> set[str]:
     return {
         cm.material.merge_key
         for cm in case.materials.select_related("material", "material__common")
-        if cm.material_id and cm.status != MaterialStatus.REPLACED
+        if cm.material is not None and cm.status != MaterialStatus.REPLACED
     }
 
 

@@ -60,10 +60,12 @@ def visible_cases(user) -> QuerySet[Case]:
         part = policies.scope_q([grant])
         if grant.role in DEPARTMENT_ROLES:
             dept = Q(department_id=grant.department_id)
-            if grant.role == Role.REVIEWER:
+            if grant.role == Role.REVIEWER and grant.department_id is not None:
                 # a co-handling department of a bundle reviews its own item of the case
-                dept |= Exists(
-                    CaseItem.objects.filter(case=OuterRef("pk"), department_id=grant.department_id)
+                dept |= Q(
+                    Exists(
+                        CaseItem.objects.filter(case=OuterRef("pk"), department_id=grant.department_id)
+                    )
                 )
             part &= dept
         staff |= part
@@ -190,7 +192,11 @@ def form_spec(*, item: ImplementationItem | None = None, bundle: Bundle | None =
     """The fields and the merged material list of an item or a bundle. A material two items
     need is listed once; it is required if any item requires it; materials the government
     issues or shares are listed as provided (not asked)."""
-    items = bundle_items(bundle) if bundle is not None else [item]
+    if bundle is not None:
+        items = bundle_items(bundle)
+    else:
+        assert item is not None, "an item or a bundle"
+        items = [item]
     # The same rule as requirements.required_materials: what is asked is what submission checks.
     issued_within = licences_issued_within(items)
     slots: dict[str, MaterialSlot] = {}
@@ -207,7 +213,7 @@ def form_spec(*, item: ImplementationItem | None = None, bundle: Bundle | None =
                 slot = slots[key] = MaterialSlot(
                     id=material.pk,
                     key=key,
-                    name=material.common.name if material.common_id else material.name,
+                    name=material.common.name if material.common is not None else material.name,
                     required=False,
                     provided_by_government=True,
                     requirements=material.requirements,

@@ -133,6 +133,7 @@ def recipients(case: Case, grants: list[RoleGrant]) -> set[int]:
 
 def _message(case: Case, level: str, today: dt.date) -> tuple[str, str]:
     deadline = CURRENT_DEADLINE[case.state][1]
+    assert case.current_due is not None  # due_cases() selects cases by their running deadline
     left = remaining_working_days(case.current_due, today)
     values = {
         "number": case.number,
@@ -167,6 +168,7 @@ def _warn(case: Case, level: str, users: set[int], today: dt.date) -> bool:
     """Record the warning and notify `users`, in one transaction; False if it was already sent
     (a concurrent run got there first)."""
     subject, body = _message(case, level, today)
+    assert case.current_due is not None  # as in _message
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -211,7 +213,7 @@ def send_deadline_warnings(today: dt.date | None = None) -> int:
         ).values_list("case_id", "department_id"):
             by_case[case_id].add(department_id)
         for case in cases:
-            case.item_departments = by_case.get(case.pk, set())
+            case.item_departments = by_case.get(case.pk, set())  # type: ignore[attr-defined]  # read back with getattr() below
         grants = _grants_for(cases)
         for case, level in found:
             users = recipients(case, grants)

@@ -17,7 +17,7 @@ class CaseReuseSerializer(serializers.Serializer):
     material = serializers.IntegerField(
         help_text=gettext_lazy("材料要求编号（表单接口 materials[].id）")
     )
-    source = serializers.IntegerField(
+    source = serializers.IntegerField(  # type: ignore[assignment]  # a declared field, not Field.source
         help_text=gettext_lazy("可复用材料编号（reusable-materials 接口）")
     )
 

@@ -50,7 +50,7 @@ class CaseFormFieldSerializer(serializers.ModelSerializer):
 class CaseMaterialSlotSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text=gettext_lazy("上传时文件名为 material_<id>"))
     name = serializers.CharField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # a declared field, not Field.required
     provided_by_government = serializers.BooleanField(
         help_text=gettext_lazy("政府部门核发或共享获取，无需提交")
     )
@@ -70,7 +70,7 @@ class CaseFormItemSerializer(serializers.Serializer):
 class CaseFormSpecSerializer(serializers.Serializer):
     items = CaseFormItemSerializer(many=True)
     bundle = serializers.CharField(source="bundle.code", default=None, allow_null=True)
-    fields = CaseFormFieldSerializer(many=True)
+    fields = CaseFormFieldSerializer(many=True)  # type: ignore[assignment]  # a declared field, not Serializer.fields
     materials = CaseMaterialSlotSerializer(many=True)
 
 
@@ -93,7 +93,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
 
 class CaseDeadlineSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     due = serializers.DateField()
     provisional = serializers.BooleanField(
         help_text=gettext_lazy("按法定节假日推算，放假安排公布后重新计算")
@@ -103,7 +103,7 @@ class CaseDeadlineSerializer(serializers.Serializer):
 
 class CaseExpectationSerializer(serializers.Serializer):
     action = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     entries = serializers.ListField(child=serializers.DictField())
 
 
@@ -332,27 +332,27 @@ class CaseDetailSerializer(CaseListSerializer):
         viewer = self.context["request"].user
         return CaseEventSerializer(
             selectors.events_for(case, viewer), many=True, context=self.context
-        ).data
+        ).data  # type: ignore[return-value]  # many=True makes a ListSerializer (list data); the stubs miss it
 
     @extend_schema_field(CaseDeadlineSerializer(many=True))
     def get_deadlines(self, case) -> list:
-        return CaseDeadlineSerializer(selectors.deadlines(case), many=True).data
+        return CaseDeadlineSerializer(selectors.deadlines(case), many=True).data  # type: ignore[return-value]  # many=True makes a ListSerializer (list data); the stubs miss it
 
     @extend_schema_field(CaseExpectationSerializer(many=True))
     def get_expected_of_applicant(self, case) -> list:
-        return CaseExpectationSerializer(selectors.expectations(case), many=True).data
+        return CaseExpectationSerializer(selectors.expectations(case), many=True).data  # type: ignore[return-value]  # many=True makes a ListSerializer (list data); the stubs miss it
 
     @extend_schema_field(CaseDocumentSerializer(many=True))
     def get_documents(self, case) -> list:
         return CaseDocumentSerializer(
             selectors.documents_for(case), many=True, context=self.context
-        ).data
+        ).data  # type: ignore[return-value]  # many=True makes a ListSerializer (list data); the stubs miss it
 
     @extend_schema_field(CaseMaterialSerializer(many=True))
     def get_materials(self, case) -> list:
         return CaseMaterialSerializer(
             selectors.materials_for(case), many=True, context=self.context
-        ).data
+        ).data  # type: ignore[return-value]  # many=True makes a ListSerializer (list data); the stubs miss it
 
     @extend_schema_field(CaseCorrectionNoticeSerializer(allow_null=True))
     def get_correction_notice(self, case) -> dict | None:
@@ -362,7 +362,7 @@ class CaseDetailSerializer(CaseListSerializer):
     @extend_schema_field(CaseDetailItemSerializer(many=True))
     def get_case_items(self, case) -> list:
         rows = case.case_items.select_related("item", "department", "case").order_by("pk")
-        return CaseDetailItemSerializer(rows, many=True).data
+        return CaseDetailItemSerializer(rows, many=True).data  # type: ignore[return-value]  # many=True makes a ListSerializer (list data); the stubs miss it
 
     def get_visits_promised(self, case) -> int:
         return selectors.visits_promised(case)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from govserve.catalog.models import Bundle, ImplementationItem
 from govserve.regions.models import Department, Region, ServiceHall, ServiceWindow
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class CaseState(models.TextChoices):
@@ -21,8 +26,9 @@ class CaseState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
-# The deadline running in each state (stored as `Case.current_due`): field and name.
-CURRENT_DEADLINE = {
+# The deadline running in each state (stored as `Case.current_due`): field and name; keyed by
+# the state's value (`Case.state` is a str).
+CURRENT_DEADLINE: dict[str, tuple[str, StrOrPromise]] = {
     CaseState.SUBMITTED: ("acceptance_due", _("受理期限")),
     CaseState.IN_REVIEW: ("promised_due", _("承诺办结期限")),
     CaseState.DECIDED: ("delivery_due", _("送达期限")),

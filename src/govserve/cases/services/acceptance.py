@@ -62,6 +62,7 @@ def accept(case: Case, actor) -> Case:
     _expect(case, CaseState.SUBMITTED)
     if _acceptance_lapsed(case):
         # Art 32: past the 5 working days the law has already accepted it, on the day of receipt.
+        assert case.received_on is not None  # acceptance_due is counted from it
         return _accept(case, None, on=case.received_on, deemed=True)
     return _accept(case, actor, on=today(), deemed=False)
 
@@ -249,6 +250,7 @@ def deem_overdue_accepted(on: dt.date | None = None) -> list[int]:
                 or case.acceptance_due >= on
             ):
                 continue
+            assert case.received_on is not None  # acceptance_due is counted from it
             _accept(case, None, on=case.received_on, deemed=True)
             done.append(pk)
     return done

@@ -114,6 +114,7 @@ def suspend_clock(
     starts_on = starts_on or today()
     if expected_end is None or expected_end < starts_on:
         errors["expected_end"] = [_("预计结束日期不能早于开始日期")]
+    assert case.accepted_on is not None  # set on acceptance, before review
     if starts_on < case.accepted_on:
         errors["starts_on"] = [_("暂停不能早于受理日期")]
     if errors:

@@ -141,6 +141,7 @@ def create_draft(
         lead = next((it for it in items if it.department_id == bundle.lead_department_id), items[0])
         region, department, title = bundle.region, bundle.lead_department, bundle.name
     else:
+        assert item is not None  # exactly one of item and bundle, checked above
         _check_actionable(item)
         items, lead = [item], item
         region, department, title = item.region, item.department, item.name
@@ -238,7 +239,7 @@ def _replace_previous(case: Case, material: Material) -> None:
     for cm in case.materials.select_related("material", "material__common").exclude(
         status=MaterialStatus.REPLACED
     ):
-        if cm.material_id and cm.material.merge_key == key:
+        if cm.material is not None and cm.material.merge_key == key:
             cm.status = MaterialStatus.REPLACED
             cm.save(update_fields=["status"])
 
@@ -306,7 +307,7 @@ def _next_number(case: Case, day: dt.date) -> str:
 
 
 def _limits(case: Case, items: list[ImplementationItem]) -> None:
-    if case.bundle_id:
+    if case.bundle is not None:
         case.statutory_limit_days = JOINT_STATUTORY_DAYS
         case.promised_limit_days = min(case.bundle.promised_limit_days, JOINT_STATUTORY_DAYS)
         case.max_extension_days = JOINT_EXTENSION_DAYS

@@ -60,7 +60,7 @@ def _correction_slots(case: Case) -> list:
     wrong = {
         cm.material.merge_key
         for cm in case.materials.select_related("material").filter(status=MaterialStatus.TO_CORRECT)
-        if cm.material_id
+        if cm.material is not None
     }
     missing = {m.merge_key for m in services.missing_materials(case)}
     return [

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,13 +16,14 @@ from django.views.decorators.http import require_http_methods
 from govserve.accounts import policies
 from govserve.accounts.models import AccountType
 from govserve.accounts.selectors import organisations_of
+from govserve.accounts.typing import SignedInRequest
 from govserve.catalog.models import Bundle, ImplementationItem, ItemState, Material
 from govserve.core.errors import Refused
 from govserve.core.pages import account_required, denied, page
 
 from .. import permissions, selectors, services
-from ..forms import ApplicationForm, initial_from_case
-from ..models import Case, CaseState
+from ..forms import ApplicationForm, initial_from_case, show_required
+from ..models import Case, CaseMaterial, CaseState
 from ._common import _case_or_404, _counter_person, _licence_slots
 
 
@@ -41,6 +44,7 @@ def _refusal(user, *, item: ImplementationItem | None, bundle: Bundle | None, co
             }
         region = bundle.region
     else:
+        assert item is not None  # an item when there is no bundle
         if item.state == ItemState.SUSPENDED:
             return _("该事项已暂停办理，暂不能申请（清单之外无权力）。")
         if item.state in (ItemState.CANCELLED, ItemState.MERGED, ItemState.DELEGATED):
@@ -103,10 +107,10 @@ def _show_licence_notes(form: ApplicationForm, notes: dict) -> None:
         row["licence_notes"] = lines
         row["licence_held"] = held
         if held:
-            row["file"].field.show_required = False
+            show_required(row["file"].field, False)
 
 
-def _apply(request: HttpRequest, *, item=None, bundle=None, counter: bool = False) -> HttpResponse:
+def _apply(request: SignedInRequest, *, item=None, bundle=None, counter: bool = False) -> HttpResponse:
     user = request.user
     applicant = None
     if counter:
@@ -117,7 +121,7 @@ def _apply(request: HttpRequest, *, item=None, bundle=None, counter: bool = Fals
             messages.error(request, _("请先查找或登记在场的申请人。"))
             return redirect("cases:counter")
     refusal = _refusal(user, item=item, bundle=bundle, counter=counter)
-    context = {"item": item, "bundle": bundle, "counter": counter, "applicant": applicant}
+    context: dict[str, Any] = {"item": item, "bundle": bundle, "counter": counter, "applicant": applicant}
     if refusal:
         context["refusal"] = refusal
         return page(
@@ -209,7 +213,7 @@ def _fill_draft(case: Case, user, form: ApplicationForm) -> None:
 @never_cache
 @account_required
 @require_http_methods(["GET", "POST"])
-def apply_item(request: HttpRequest, pk: int) -> HttpResponse:
+def apply_item(request: SignedInRequest, pk: int) -> HttpResponse:
     item, _bundle = _target(pk=pk, user=request.user)
     return _apply(request, item=item)
 
@@ -217,7 +221,7 @@ def apply_item(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @account_required
 @require_http_methods(["GET", "POST"])
-def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
+def apply_bundle(request: SignedInRequest, code: str) -> HttpResponse:
     _item, bundle = _target(code=code, user=request.user)
     return _apply(request, bundle=bundle)
 
@@ -225,7 +229,7 @@ def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @account_required
 @require_http_methods(["GET", "POST"])
-def counter_apply_item(request: HttpRequest, pk: int) -> HttpResponse:
+def counter_apply_item(request: SignedInRequest, pk: int) -> HttpResponse:
     item, _bundle = _target(pk=pk, user=request.user)
     return _apply(request, item=item, counter=True)
 
@@ -233,20 +237,20 @@ def counter_apply_item(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @account_required
 @require_http_methods(["GET", "POST"])
-def counter_apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
+def counter_apply_bundle(request: SignedInRequest, code: str) -> HttpResponse:
     _item, bundle = _target(code=code, user=request.user)
     return _apply(request, bundle=bundle, counter=True)
 
 
-def _given(case: Case) -> dict:
+def _given(case: Case) -> dict[str, CaseMaterial]:
     """Current materials of a case by merge key (what the form shows as already given)."""
-    return {cm.material.merge_key: cm for cm in selectors.current_materials(case) if cm.material_id}
+    return {cm.material.merge_key: cm for cm in selectors.current_materials(case) if cm.material is not None}
 
 
 @never_cache
 @account_required
 @require_http_methods(["GET", "POST"])
-def edit_draft(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_draft(request: SignedInRequest, pk: int) -> HttpResponse:
     """Continue a saved draft: save again, or submit."""
     case = _case_or_404(request, pk)
     user = request.user
@@ -269,7 +273,7 @@ def edit_draft(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields.pop("organisation", None)
     licence_notes = _licence_notes(licence_slots, [("", case)]) if licence_slots else {}
     _show_licence_notes(form, licence_notes)
-    context = {
+    context: dict[str, Any] = {
         "case": case,
         "item": None if case.bundle_id else case.item,
         "bundle": case.bundle,

@@ -16,6 +16,7 @@ from govserve.accounts import policies
 from govserve.accounts import services as account_services
 from govserve.accounts.masking import mask_id_number, mask_mobile, mask_name
 from govserve.accounts.models import AccountType, User
+from govserve.accounts.typing import SignedInRequest
 from govserve.core.errors import Refused
 from govserve.core.pages import account_required, denied, page
 
@@ -44,8 +45,8 @@ def _counter_context(request: HttpRequest, **extra) -> dict:
     today = timezone.localdate()
     queue = list(selectors.acceptance_queue(user)[:100])
     for case in queue:
-        case.masked_name = mask_name(case.applicant_name)
-        case.overdue = bool(case.acceptance_due and case.acceptance_due < today)
+        case.masked_name = mask_name(case.applicant_name)  # type: ignore[attr-defined]  # for the template
+        case.overdue = bool(case.acceptance_due and case.acceptance_due < today)  # type: ignore[attr-defined]  # for the template
     context = {
         "person": person,
         "masked_id": mask_id_number(person.id_number) if person else "",
@@ -106,7 +107,7 @@ def counter_home(request: HttpRequest) -> HttpResponse:
 @account_required
 @_clerk_only
 @require_POST
-def counter_register(request: HttpRequest) -> HttpResponse:
+def counter_register(request: SignedInRequest) -> HttpResponse:
     form = WalkInForm(request.POST)
     status = 400
     if form.is_valid():
@@ -211,6 +212,7 @@ def staff_action(request: HttpRequest, pk: int, act: str) -> HttpResponse:
             services.accept(case, user)
             messages.success(request, _("已受理，受理通知书已生成。"))
             return redirect("cases:staff-case", case.pk)
+        assert form is not None  # every act but "accept" has its form
         if form.is_valid():
             data = form.cleaned_data
             if act == "refuse":
@@ -238,6 +240,7 @@ def staff_action(request: HttpRequest, pk: int, act: str) -> HttpResponse:
             return redirect("cases:staff-case", case.pk)
         form.apply_errors({exc.field: [exc.message]})
     except ValidationError as exc:
+        assert form is not None  # accept() refuses with Refused, never a ValidationError
         form.apply_errors(exc)
     case.refresh_from_db()
     extra = {STAFF_FORMS[act][0]: form, "open_form": act} if form is not None else {}
