@@ -10,6 +10,8 @@ Opening a person's licence is recorded like opening a case (PersonalDataAccess).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,6 +26,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from govserve.accounts import policies
 from govserve.accounts.models import Role
+from govserve.accounts.typing import SignedInRequest
+from govserve.cases.forms import show_required
 from govserve.core.pages import denied, page, staff_required
 from govserve.signing.errors import SigningError
 
@@ -71,6 +75,7 @@ class ChangeForm(forms.Form):
         for spec in self.specs:
             name, label = spec["name"], spec.get("label") or spec["name"]
             initial = licence.data.get(name, "")
+            field: forms.Field
             if spec.get("kind") == FieldKind.CHOICE:
                 choices = [("", "—"), *((c, c) for c in spec.get("choices", []))]
                 field = forms.ChoiceField(label=label, choices=choices, initial=initial)
@@ -83,7 +88,7 @@ class ChangeForm(forms.Form):
                     widget=forms.TextInput(attrs=attrs),
                 )
             field.required = False  # "required" is the services' word (and message)
-            field.show_required = bool(spec.get("required"))
+            show_required(field, bool(spec.get("required")))
             self.fields[f"data_{name}"] = field
         self.order_fields([*(f"data_{s['name']}" for s in self.specs), "reason"])
 
@@ -119,7 +124,7 @@ def _licence_or_404(request: HttpRequest, pk: int) -> Licence:
 @never_cache
 @staff_required
 @require_GET
-def licence_list(request: HttpRequest) -> HttpResponse:
+def licence_list(request: SignedInRequest) -> HttpResponse:
     """证照管理: the licences the staff member's posts cover, newest first."""
     if not _is_licence_staff(request.user):
         return denied(request, _("证照管理仅供发证部门工作人员和监察人员使用。"))
@@ -167,7 +172,10 @@ def _detail(request: HttpRequest, licence: Licence, *, status: int = 200, **form
         "can_manage": can_manage,
         "renewal_opens_on": opens,
         "renewal_open": bool(
-            opens and effective == LicenceStatus.VALID and opens <= today <= licence.valid_until
+            opens
+            and licence.valid_until is not None
+            and effective == LicenceStatus.VALID
+            and opens <= today <= licence.valid_until
         ),
     }
     if can_manage:
@@ -184,7 +192,7 @@ def _detail(request: HttpRequest, licence: Licence, *, status: int = 200, **form
 @never_cache
 @staff_required
 @require_GET
-def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def licence_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     licence = _licence_or_404(request, pk)
     services.log_staff_read(request.user, licence, channel="page")
     return _detail(request, licence)
@@ -192,7 +200,7 @@ def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def licence_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def licence_pdf(request: SignedInRequest, pk: int) -> FileResponse:
     licence = _licence_or_404(request, pk)
     response = documents.pdf_response(licence, filename=f"{licence.number}-v{licence.version}.pdf")
     services.log_staff_read(request.user, licence, channel="page:pdf")
@@ -211,13 +219,15 @@ def _messages(exc: LicenceError | SigningError | ValidationError) -> dict[str, l
 @never_cache
 @staff_required
 @require_POST
-def licence_action(request: HttpRequest, pk: int, act: str) -> HttpResponse:
+def licence_action(request: SignedInRequest, pk: int, act: str) -> HttpResponse:
     """One lifecycle action; success goes to the resulting licence (the new version for a
     change or renewal), a refusal shows the page again with the reason next to the field."""
     if act not in ACTIONS:
         raise Http404(_("没有这项操作"))
     licence = _licence_or_404(request, pk)
     user = request.user
+    form: ChangeForm | ReasonForm | None
+    forms_: dict[str, Any]
     if act == "change":
         form = ChangeForm(request.POST, licence=licence)
         forms_ = {"change_form": form}
@@ -230,12 +240,14 @@ def licence_action(request: HttpRequest, pk: int, act: str) -> HttpResponse:
         return _detail(request, licence, status=400, **forms_)
     try:
         if act == "change":
+            assert isinstance(form, ChangeForm)
             result = services.change(
                 licence, user, data=form.data_values(), reason=form.cleaned_data["reason"]
             )
         elif act == "renew":
             result = services.renew(licence, user)
         else:
+            assert form is not None  # a ReasonForm
             action = getattr(services, act)
             result = action(licence, user, reason=form.cleaned_data["reason"])
     except (LicenceError, SigningError, ValidationError) as exc:  # a key that cannot sign: 503

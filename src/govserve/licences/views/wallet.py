@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from govserve.cases.forms import CaseFormMixin
+from govserve.accounts.typing import SignedInRequest
+from govserve.cases.forms import CaseFormMixin, show_required
 from govserve.core.pages import account_required, denied, page
 from govserve.regions.models import Department
 
@@ -55,13 +56,18 @@ class ShareForm(CaseFormMixin, forms.Form):
     def __init__(self, *args, choices=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in ("department", "purpose", "days"):
-            self.fields[name].show_required = True
+            show_required(self.fields[name], True)
         # Bound: any department may be posted (the search only narrows what is listed).
-        self.fields["department"].queryset = (
+        self._department_field().queryset = (
             Department.objects.all()
             if self.is_bound
             else Department.objects.filter(pk__in=[d.pk for d in choices or []])
         )
+
+    def _department_field(self) -> forms.ModelChoiceField:
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)  # declared above
+        return field
 
     def narrow(self, choices: list[Department]) -> None:
         """After validation: list only the searched departments (and the one chosen)."""
@@ -69,7 +75,7 @@ class ShareForm(CaseFormMixin, forms.Form):
         chosen = self.cleaned_data.get("department") if hasattr(self, "cleaned_data") else None
         if chosen is not None:
             keep.add(chosen.pk)
-        self.fields["department"].queryset = Department.objects.filter(pk__in=keep).order_by(
+        self._department_field().queryset = Department.objects.filter(pk__in=keep).order_by(
             "region__code", "name"
         )
 
@@ -86,18 +92,18 @@ class UseForm(CaseFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].show_required = True
+        show_required(self.fields["purpose"], True)
 
 
 def _describe(licence: Licence) -> Licence:
     """Attach what the templates show: status in words, masked ID, links, data rows."""
     code = selectors.status_code(licence)
-    licence.status_code = code
-    licence.status_words = selectors.status_label(code)
-    licence.status_badge = selectors.status_badge(code)
-    licence.holder_id_shown = selectors.holder_id_masked(licence)
-    licence.verify_url = qrlinks.verification_url(licence.identifier)
-    licence.rows = selectors.data_rows(licence)
+    licence.status_code = code  # type: ignore[attr-defined]  # for the templates
+    licence.status_words = selectors.status_label(code)  # type: ignore[attr-defined]  # for the templates
+    licence.status_badge = selectors.status_badge(code)  # type: ignore[attr-defined]  # for the templates
+    licence.holder_id_shown = selectors.holder_id_masked(licence)  # type: ignore[attr-defined]  # for the templates
+    licence.verify_url = qrlinks.verification_url(licence.identifier)  # type: ignore[attr-defined]  # for the templates
+    licence.rows = selectors.data_rows(licence)  # type: ignore[attr-defined]  # for the templates
     return licence
 
 
@@ -105,7 +111,7 @@ def _describe(licence: Licence) -> Licence:
 @never_cache
 @account_required
 @require_GET
-def wallet(request: HttpRequest) -> HttpResponse:
+def wallet(request: SignedInRequest) -> HttpResponse:
     entries = selectors.wallet_entries(request.user)
     for entry in entries:
         _describe(entry.current)
@@ -123,7 +129,7 @@ def _detail(request: HttpRequest, licence: Licence, form: ShareForm | None = Non
         form.narrow(choices)
     uses = list(selectors.uses_of(licence)[:200])
     for use in uses:
-        use.who = selectors.staff_name(use.user)
+        use.who = selectors.staff_name(use.user)  # type: ignore[attr-defined]  # for the template
     context = {
         "licence": _describe(licence),
         "versions": [_describe(v) for v in selectors.versions_of(licence).exclude(pk=licence.pk)],
@@ -143,21 +149,21 @@ def _detail(request: HttpRequest, licence: Licence, form: ShareForm | None = Non
 @never_cache
 @account_required
 @require_GET
-def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def licence_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     licence = selectors.licence_for_holder(request.user, pk)
     return _detail(request, licence)
 
 
 @account_required
 @require_GET
-def licence_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def licence_pdf(request: SignedInRequest, pk: int) -> FileResponse:
     return documents.pdf_response(selectors.licence_for_holder(request.user, pk))
 
 
 @never_cache
 @account_required
 @require_POST
-def apply_for_renewal(request: HttpRequest, pk: int) -> HttpResponse:
+def apply_for_renewal(request: SignedInRequest, pk: int) -> HttpResponse:
     """申请延续: files the renewal application and opens its case page."""
     licence = selectors.licence_for_holder(request.user, pk)
     try:
@@ -176,19 +182,20 @@ def apply_for_renewal(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @account_required
 @require_POST
-def share(request: HttpRequest, pk: int) -> HttpResponse:
+def share(request: SignedInRequest, pk: int) -> HttpResponse:
     licence = selectors.licence_for_holder(request.user, pk)
     form = ShareForm(request.POST)
     status = 400
     if form.is_valid():
         data = form.cleaned_data
+        days = data.get("days")
         try:
             grant = sharing.share(
                 licence,
                 request.user,
                 department=data.get("department"),
                 purpose=data.get("purpose") or "",
-                days=data.get("days") if data.get("days") is not None else 0,
+                days=days if days is not None else 0,
             )
         except LicenceError as exc:
             form.apply_errors({exc.field if exc.field in form.fields else None: [exc.message]})
@@ -205,7 +212,7 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 
 @account_required
 @require_POST
-def withdraw_share(request: HttpRequest, pk: int, share_pk: int) -> HttpResponse:
+def withdraw_share(request: SignedInRequest, pk: int, share_pk: int) -> HttpResponse:
     licence = selectors.licence_for_holder(request.user, pk)
     grant = LicenceShare.objects.filter(pk=share_pk, licence=licence).first()
     if grant is None:
@@ -225,14 +232,14 @@ def _staff_shares(request: HttpRequest, forms_by_share: dict | None = None) -> l
     shares = list(selectors.shared_with_staff(request.user)[:200])
     for grant in shares:
         _describe(grant.licence)
-        grant.use_form = (forms_by_share or {}).get(grant.pk) or UseForm(prefix=f"s{grant.pk}")
+        grant.use_form = (forms_by_share or {}).get(grant.pk) or UseForm(prefix=f"s{grant.pk}")  # type: ignore[attr-defined]  # for the template
     return shares
 
 
 @never_cache
 @account_required
 @require_GET
-def shared_with_me(request: HttpRequest) -> HttpResponse:
+def shared_with_me(request: SignedInRequest) -> HttpResponse:
     if not selectors.staff_departments(request.user).exists():
         return denied(request, _("此页面仅供办理业务的部门工作人员使用。"))
     return page(request, "licences/wallet/shared.html", {"shares": _staff_shares(request)})
@@ -241,7 +248,7 @@ def shared_with_me(request: HttpRequest) -> HttpResponse:
 @never_cache
 @account_required
 @require_POST
-def use_shared(request: HttpRequest, share_pk: int) -> HttpResponse:
+def use_shared(request: SignedInRequest, share_pk: int) -> HttpResponse:
     """Open a shared licence: state why; the use is recorded, then the licence is shown."""
     grant = selectors.shared_with_staff(request.user).filter(pk=share_pk).first()
     if grant is None:
@@ -273,7 +280,7 @@ def use_shared(request: HttpRequest, share_pk: int) -> HttpResponse:
 @never_cache
 @account_required
 @require_GET
-def use_result(request: HttpRequest, use_pk: int) -> HttpResponse:
+def use_result(request: SignedInRequest, use_pk: int) -> HttpResponse:
     record = selectors.use_for_staff(request.user, use_pk)
     return page(
         request,
@@ -284,5 +291,5 @@ def use_result(request: HttpRequest, use_pk: int) -> HttpResponse:
 
 @account_required
 @require_GET
-def use_pdf(request: HttpRequest, use_pk: int) -> FileResponse:
+def use_pdf(request: SignedInRequest, use_pk: int) -> FileResponse:
     return documents.pdf_response(selectors.use_for_staff(request.user, use_pk).licence)
