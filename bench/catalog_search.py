@@ -41,24 +41,65 @@ ITEMS_PER_COUNTY = 1500
 
 # 25 queries as citizens type them; each runs without and with a region filter (50 in all).
 QUERIES = [
-    ("words", "营业执照"), ("words", "食品经营"), ("words", "身份证"), ("words", "居住证"),
-    ("words", "户口迁移"), ("words", "婚姻登记"), ("words", "普通护照"), ("words", "公积金"),
-    ("words", "医疗机构执业"), ("words", "建设工程消防"),
-    ("initials", "yyzz"), ("initials", "jmsfz"), ("initials", "hkqy"), ("initials", "gjj"),
+    ("words", "营业执照"),
+    ("words", "食品经营"),
+    ("words", "身份证"),
+    ("words", "居住证"),
+    ("words", "户口迁移"),
+    ("words", "婚姻登记"),
+    ("words", "普通护照"),
+    ("words", "公积金"),
+    ("words", "医疗机构执业"),
+    ("words", "建设工程消防"),
+    ("initials", "yyzz"),
+    ("initials", "jmsfz"),
+    ("initials", "hkqy"),
+    ("initials", "gjj"),
     ("initials", "zdshbz"),
-    ("pinyin", "shipinjingying"), ("pinyin", "putonghuzhao"), ("pinyin", "juzhuzheng"),
-    ("synonym", "开饭店"), ("synonym", "生孩子"), ("synonym", "开网吧"), ("synonym", "身份证丢了"),
-    ("wrong char", "户口迁移审壁"), ("wrong char", "无犯罪纪录证明"), ("wrong char", "最低生活保樟"),
+    ("pinyin", "shipinjingying"),
+    ("pinyin", "putonghuzhao"),
+    ("pinyin", "juzhuzheng"),
+    ("synonym", "开饭店"),
+    ("synonym", "生孩子"),
+    ("synonym", "开网吧"),
+    ("synonym", "身份证丢了"),
+    ("wrong char", "户口迁移审壁"),
+    ("wrong char", "无犯罪纪录证明"),
+    ("wrong char", "最低生活保樟"),
 ]
 VARIANTS = ["（新办）", "（变更）", "（延续）", "（注销）", "（县级）", "（补办）"]
 SYLLABLES = "安平宁江山河阳城南北东西清源丰华兴泰和长乐永新宝昌德云龙台明光远庆武"
 PROVINCES = [
-    ("11", "北京市"), ("12", "天津市"), ("13", "河北省"), ("14", "山西省"), ("15", "内蒙古自治区"),
-    ("21", "辽宁省"), ("22", "吉林省"), ("23", "黑龙江省"), ("31", "上海市"), ("32", "江苏省"),
-    ("33", "浙江省"), ("34", "安徽省"), ("35", "福建省"), ("36", "江西省"), ("37", "山东省"),
-    ("41", "河南省"), ("42", "湖北省"), ("43", "湖南省"), ("44", "广东省"), ("45", "广西壮族自治区"),
-    ("46", "海南省"), ("50", "重庆市"), ("51", "四川省"), ("52", "贵州省"), ("53", "云南省"),
-    ("54", "西藏自治区"), ("61", "陕西省"), ("62", "甘肃省"), ("63", "青海省"), ("64", "宁夏回族自治区"),
+    ("11", "北京市"),
+    ("12", "天津市"),
+    ("13", "河北省"),
+    ("14", "山西省"),
+    ("15", "内蒙古自治区"),
+    ("21", "辽宁省"),
+    ("22", "吉林省"),
+    ("23", "黑龙江省"),
+    ("31", "上海市"),
+    ("32", "江苏省"),
+    ("33", "浙江省"),
+    ("34", "安徽省"),
+    ("35", "福建省"),
+    ("36", "江西省"),
+    ("37", "山东省"),
+    ("41", "河南省"),
+    ("42", "湖北省"),
+    ("43", "湖南省"),
+    ("44", "广东省"),
+    ("45", "广西壮族自治区"),
+    ("46", "海南省"),
+    ("50", "重庆市"),
+    ("51", "四川省"),
+    ("52", "贵州省"),
+    ("53", "云南省"),
+    ("54", "西藏自治区"),
+    ("61", "陕西省"),
+    ("62", "甘肃省"),
+    ("63", "青海省"),
+    ("64", "宁夏回族自治区"),
     ("65", "新疆维吾尔自治区"),
 ]
 
@@ -92,7 +133,11 @@ def prepare_database(url: str, name: str) -> str:
 def real_rows() -> list[dict]:
     if not REAL_ITEMS.exists():
         sys.exit(f"real item list not found: {REAL_ITEMS}")
-    return [json.loads(line) for line in REAL_ITEMS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line)
+        for line in REAL_ITEMS.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
 def department_function(raw: str | None) -> str:
@@ -100,7 +145,7 @@ def department_function(raw: str | None) -> str:
     name = (raw or "政务服务管理局").split("（")[0]
     for prefix in ("广安区", "静安区", "上海市", "辽宁省", "区", "市", "县", "省"):
         if name.startswith(prefix) and len(name) > len(prefix) + 1:
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
             break
     return name
 
@@ -124,14 +169,24 @@ class Generator:
         per_province = -(-self.counties // len(PROVINCES))
         provinces, cities, counties = [], [], []
         for code, name in PROVINCES:
-            provinces.append(Region(code=f"{code}0000000000", name=name, full_name=name, level=1, prefix=code))
+            provinces.append(
+                Region(code=f"{code}0000000000", name=name, full_name=name, level=1, prefix=code)
+            )
         Region.objects.bulk_create(provinces)
         by_code = {r.code[:2]: r for r in Region.objects.filter(level=1)}
         for p_code, p_name in PROVINCES:
             for c in range(1, -(-per_province // 5) + 1):
                 name = self.place_name("市")
-                cities.append(Region(code=f"{p_code}{c:02d}00000000", name=name, full_name=p_name + name, level=2,
-                                     parent=by_code[p_code], prefix=f"{p_code}{c:02d}"))
+                cities.append(
+                    Region(
+                        code=f"{p_code}{c:02d}00000000",
+                        name=name,
+                        full_name=p_name + name,
+                        level=2,
+                        parent=by_code[p_code],
+                        prefix=f"{p_code}{c:02d}",
+                    )
+                )
         Region.objects.bulk_create(cities)
         city_list = list(Region.objects.filter(level=2).order_by("code"))
         n = 0
@@ -141,8 +196,16 @@ class Generator:
                     break
                 name = self.place_name(self.rng.choice("县区"))
                 code = f"{city.code[:4]}{k:02d}000000"
-                counties.append(Region(code=code, name=name, full_name=city.full_name + name, level=3, parent=city,
-                                       prefix=code[:6]))
+                counties.append(
+                    Region(
+                        code=code,
+                        name=name,
+                        full_name=city.full_name + name,
+                        level=3,
+                        parent=city,
+                        prefix=code[:6],
+                    )
+                )
                 n += 1
         Region.objects.bulk_create(counties)
         return list(Region.objects.filter(level=3).order_by("code"))
@@ -159,10 +222,19 @@ class Generator:
                 serial += 1
                 org = f"{serial:08d}"
                 body = "11" + county.code[:6] + org + org_code_check_digit(org)
-                rows.append(Department(name=f"{county.name}{function}", region=county, level=4,
-                                       uscc=body + stdnum_uscc.calc_check_digit(body)))
+                rows.append(
+                    Department(
+                        name=f"{county.name}{function}",
+                        region=county,
+                        level=4,
+                        uscc=body + stdnum_uscc.calc_check_digit(body),
+                    )
+                )
         Department.objects.bulk_create(rows, batch_size=2000)
-        return {(d.region_id, d.name[len(d.region.name):]): d.pk for d in Department.objects.select_related("region")}
+        return {
+            (d.region_id, d.name[len(d.region.name) :]): d.pk
+            for d in Department.objects.select_related("region")
+        }
 
     def basic_items(self) -> dict[str, int]:
         from govserve.catalog.codetables import ItemType
@@ -172,7 +244,9 @@ class Generator:
         names = {}
         for row in self.rows:
             names.setdefault(row["name"], by_label.get(row.get("type") or "", "20"))
-        BasicItem.objects.bulk_create([BasicItem(name=n, item_type=t) for n, t in names.items()], batch_size=2000)
+        BasicItem.objects.bulk_create(
+            [BasicItem(name=n, item_type=t) for n, t in names.items()], batch_size=2000
+        )
         return {b.name: (b.pk, b.item_type) for b in BasicItem.objects.all()}
 
     def county_items(self, county, departments, basics, count: int):
@@ -194,13 +268,25 @@ class Generator:
             basic_id, item_type = basics[row["name"]]
             dept_id = departments[(county.pk, department_function(row.get("department")))]
             state = "published" if digest[2] >= 8 else ("draft" if digest[2] % 2 else "suspended")
-            out.append(ImplementationItem(
-                basic_item_id=basic_id, name=name, item_type=item_type, region_id=county.pk, department_id=dept_id,
-                exercise_level=4, statutory_limit_days=20, promised_limit_days=10,
-                service_objects=objects_choices[digest[3] % 3], handling_forms=["1", "2"],
-                online=True, fully_online=digest[4] < 77, visits_required=0 if digest[4] < 77 else 1,
-                state=state, effective_date=dt.date(2025, 1, 1),
-            ))
+            out.append(
+                ImplementationItem(
+                    basic_item_id=basic_id,
+                    name=name,
+                    item_type=item_type,
+                    region_id=county.pk,
+                    department_id=dept_id,
+                    exercise_level=4,
+                    statutory_limit_days=20,
+                    promised_limit_days=10,
+                    service_objects=objects_choices[digest[3] % 3],
+                    handling_forms=["1", "2"],
+                    online=True,
+                    fully_online=digest[4] < 77,
+                    visits_required=0 if digest[4] < 77 else 1,
+                    state=state,
+                    effective_date=dt.date(2025, 1, 1),
+                )
+            )
         return out
 
 
@@ -221,26 +307,38 @@ def bare_insert_rate(n: int) -> float:
         for first in range(0, n, batch):
             rows = [(i, f"事项名称{i}") for i in range(first, min(n, first + batch))]
             marks = ", ".join(["(%s, %s)"] * len(rows))
-            cursor.execute(f"INSERT INTO bench_bare (id, name) VALUES {marks}", [v for r in rows for v in r])
+            cursor.execute(
+                f"INSERT INTO bench_bare (id, name) VALUES {marks}", [v for r in rows for v in r]
+            )
         seconds = time.perf_counter() - start
         cursor.execute("DROP TABLE bench_bare")
     return n / seconds
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--items", type=int, default=1_000_000)
-    parser.add_argument("--database", default="govserve_bench", help="database to (re)create on the same server")
+    parser.add_argument(
+        "--database", default="govserve_bench", help="database to (re)create on the same server"
+    )
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query")
-    parser.add_argument("--local-names", type=float, default=0.0,
-                        help="share (0–1) of items whose name carries the county's name: no two counties "
-                             "share those documents (worst case for the index)")
+    parser.add_argument(
+        "--local-names",
+        type=float,
+        default=0.0,
+        help="share (0–1) of items whose name carries the county's name: no two counties "
+        "share those documents (worst case for the index)",
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/catalog_search.py measures PostgreSQL: set DATABASE_URL=postgres://… "
-                 "(the embedded SQLite default is not where a national catalog lives)")
+        sys.exit(
+            "bench/catalog_search.py measures PostgreSQL: set DATABASE_URL=postgres://… "
+            "(the embedded SQLite default is not where a national catalog lives)"
+        )
     os.environ["DATABASE_URL"] = prepare_database(url, args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govserve.settings")
     # DEBUG keeps every SQL statement in memory and formats it: not what production runs
@@ -256,8 +354,10 @@ def main() -> None:
     from govserve.catalog.search import index, text
     from govserve.catalog.search.selectors import search_items
 
-    print(f"database {connection.settings_dict['NAME']} on {connection.settings_dict['HOST']}, "
-          f"PostgreSQL {connection.cursor().connection.info.server_version}, {os.cpu_count()} CPUs")
+    print(
+        f"database {connection.settings_dict['NAME']} on {connection.settings_dict['HOST']}, "
+        f"PostgreSQL {connection.cursor().connection.info.server_version}, {os.cpu_count()} CPUs"
+    )
     call_command("migrate", verbosity=0)
     text.tokenizer()  # jieba's dictionary is loaded once per process: not part of any timing
     rss_start = rss_mb()
@@ -278,8 +378,9 @@ def main() -> None:
             per_county[k] += 1
         for county, count in zip(counties, per_county, strict=True):
             with transaction.atomic():
-                ImplementationItem.objects.bulk_create(gen.county_items(county, departments, basics, count),
-                                                       batch_size=1000)
+                ImplementationItem.objects.bulk_create(
+                    gen.county_items(county, departments, basics, count), batch_size=1000
+                )
             written += count
             if written % 100_000 < count:
                 print(f"  written {written} items, RSS {rss_mb():.0f} MB", flush=True)
@@ -293,9 +394,11 @@ def main() -> None:
         _, vacuum_seconds = timed(cursor.execute, "VACUUM ANALYZE")
         cursor.execute("SELECT count(*) FROM catalog_search_document")
         documents = cursor.fetchone()[0]
-        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('catalog_search_document')),"
-                       " pg_size_pretty(pg_total_relation_size('catalog_search_entry')),"
-                       " pg_size_pretty(pg_total_relation_size('catalog_implementationitem'))")
+        cursor.execute(
+            "SELECT pg_size_pretty(pg_total_relation_size('catalog_search_document')),"
+            " pg_size_pretty(pg_total_relation_size('catalog_search_entry')),"
+            " pg_size_pretty(pg_total_relation_size('catalog_implementationitem'))"
+        )
         sizes = cursor.fetchone()
 
     import_rate = written / (write_seconds + index_seconds)
@@ -304,17 +407,25 @@ def main() -> None:
     print(f"table sizes: documents {sizes[0]}, entries {sizes[1]}, items {sizes[2]}")
     print(f"bulk_create items   {write_seconds:8.1f} s  {written / write_seconds:10.0f} items/s")
     print(f"index.rebuild()     {index_seconds:8.1f} s  {indexed / index_seconds:10.0f} items/s")
-    print(f"import (both)       {write_seconds + index_seconds:8.1f} s  {import_rate:10.0f} items/s")
+    print(
+        f"import (both)       {write_seconds + index_seconds:8.1f} s  {import_rate:10.0f} items/s"
+    )
     print(f"baseline bare INSERT (id, name)      {baseline_rate:10.0f} rows/s")
-    print(f"import rate / baseline: {import_rate / baseline_rate:.3f}  (index alone: "
-          f"{indexed / index_seconds / baseline_rate:.3f})")
+    print(
+        f"import rate / baseline: {import_rate / baseline_rate:.3f}  (index alone: "
+        f"{indexed / index_seconds / baseline_rate:.3f})"
+    )
     print(f"VACUUM ANALYZE afterwards {vacuum_seconds:.1f} s (not counted)")
 
     # -- search latency --------------------------------------------------------------
     rng = random.Random(7)
-    filtered = [rng.choice(counties) if i % 2 == 0 else counties[rng.randrange(len(counties))].parent.parent
-                for i in range(len(QUERIES))]
-    runs = [(kind, q, None) for kind, q in QUERIES] + [(kind, q, r) for (kind, q), r in zip(QUERIES, filtered, strict=True)]
+    filtered = [
+        rng.choice(counties) if i % 2 == 0 else counties[rng.randrange(len(counties))].parent.parent
+        for i in range(len(QUERIES))
+    ]
+    runs = [(kind, q, None) for kind, q in QUERIES] + [
+        (kind, q, r) for (kind, q), r in zip(QUERIES, filtered, strict=True)
+    ]
     latencies: dict[str, list[float]] = {}
     all_ms, totals = [], {}
     for kind, q, region in runs:
@@ -326,7 +437,9 @@ def main() -> None:
         all_ms += mine
         latencies.setdefault(kind + (" +region" if region else ""), []).extend(mine)
         totals[(q, region.code if region else "")] = (
-            statistics.median(mine), result.total, result.items[0].name if result.items else "—"
+            statistics.median(mine),
+            result.total,
+            result.items[0].name if result.items else "—",
         )
     rss_search = rss_mb()
 
@@ -338,11 +451,18 @@ def main() -> None:
     pk_ms, name_ms = [], []
     for i in range(len(all_ms)):
         pk = ids[i % len(ids)]
-        _, seconds = timed(lambda pk=pk: ImplementationItem.objects.select_related("region", "department").get(pk=pk))
+        _, seconds = timed(
+            lambda pk=pk: ImplementationItem.objects.select_related("region", "department").get(
+                pk=pk
+            )
+        )
         pk_ms.append(seconds * 1000)
         with connection.cursor() as cursor:
-            _, seconds = timed(cursor.execute, "SELECT id FROM catalog_implementationitem WHERE name = %s LIMIT 20",
-                               [names[i % len(names)]])
+            _, seconds = timed(
+                cursor.execute,
+                "SELECT id FROM catalog_implementationitem WHERE name = %s LIMIT 20",
+                [names[i % len(names)]],
+            )
             cursor.fetchall()
         name_ms.append(seconds * 1000)
 
@@ -364,8 +484,10 @@ def main() -> None:
     for (q, code), (median, total, first) in totals.items():
         print(f"  {q:20s} {code or '—':12s} {median:7.1f} {total:7d}  {first}")
     print()
-    print(f"RSS: after setup (jieba loaded) {rss_start:.0f} MB, after bulk_create {rss_written:.0f} MB, "
-          f"after index.rebuild {rss_import:.0f} MB, after {len(runs) * (args.repeat + 1)} searches {rss_search:.0f} MB")
+    print(
+        f"RSS: after setup (jieba loaded) {rss_start:.0f} MB, after bulk_create {rss_written:.0f} MB, "
+        f"after index.rebuild {rss_import:.0f} MB, after {len(runs) * (args.repeat + 1)} searches {rss_search:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

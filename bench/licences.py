@@ -53,7 +53,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # _benchlib when run from elsewhere
-from _benchlib import percentile, prepare_database, rss_mb, setup_django  # noqa: E402
+from _benchlib import percentile, prepare_database, rss_mb, setup_django
 
 POOL = 20  # licences the verifications cycle over
 REST = "the rest"  # what no timer covers: for issuing, the rows, the event, the commit …
@@ -88,7 +88,7 @@ class StepTimer:
         self.stack: list[list[float]] = []  # per open wrapped call: [time of nested calls]
         self.samples: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
 
-    def wrap(self, owner, name: str, label: str) -> None:  # noqa: ANN001 - a module or class
+    def wrap(self, owner, name: str, label: str) -> None:
         original = getattr(owner, name)
 
         def timed(*args, **kwargs):

@@ -30,4 +30,7 @@ def _fresh_working_day_calendar():
 def _fast_password_hashing(settings):
     """PBKDF2's million rounds cost ~0.5 s per account made; tests make hundreds. Production
     settings are unchanged (the hasher list keeps its order after the first entry)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]

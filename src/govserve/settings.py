@@ -101,7 +101,10 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
         "OPTIONS": {"user_attributes": ("username", "real_name", "mobile", "id_number", "email")},
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "govserve.accounts.security.LettersAndDigitsValidator"},
@@ -299,7 +302,9 @@ GOVSERVE: dict[str, Any] = {
     "SITE_NAME": _("政务服务网"),
     # Uploaded materials: size limit and virus-scan hooks (dotted paths; see cases/uploads.py).
     "MATERIAL_MAX_BYTES": int(os.environ.get("GOVSERVE_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)),
-    "MATERIAL_SCANNERS": os.environ.get("GOVSERVE_MATERIAL_SCANNERS", "govserve.cases.uploads.eicar_scanner").split(","),
+    "MATERIAL_SCANNERS": os.environ.get(
+        "GOVSERVE_MATERIAL_SCANNERS", "govserve.cases.uploads.eicar_scanner"
+    ).split(","),
     "CLAMD_SOCKET": os.environ.get("GOVSERVE_CLAMD_SOCKET", "/run/clamav/clamd.ctl"),
     # Notices and decisions carry the department's seal and signature (signing/sealing.py;
     # False issues them unsigned, with a dashed ring where the seal goes).
@@ -309,7 +314,9 @@ GOVSERVE: dict[str, Any] = {
     # Which licence types items issue (a bundle asks no licence one of its own items issues).
     "LICENCE_RESULTS": "govserve.licences.once_only.licences_issued_by",
     # Protects the platform CA's private keys (signing/keystore.py; an HSM implements the same).
-    "KEY_STORE": os.environ.get("GOVSERVE_KEY_STORE", "govserve.signing.keystore.EnvironmentKeyStore"),
+    "KEY_STORE": os.environ.get(
+        "GOVSERVE_KEY_STORE", "govserve.signing.keystore.EnvironmentKeyStore"
+    ),
     # The address printed in licence QR codes (the public verification page).
     "PUBLIC_URL": os.environ.get("GOVSERVE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
 }
@@ -370,7 +377,12 @@ GOVSERVE_PDF_FONT = os.environ.get(
 GOVSERVE_PDF_FONT_INDEX = int(os.environ.get("GOVSERVE_PDF_FONT_INDEX", "0"))
 
 # -- E-mail (notifications) ------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -26,7 +26,9 @@ def other_citizen(db):
 @pytest.fixture
 def province_admin(places):
     """System administrator of 四川省 and everything below it."""
-    return make_staff("sc-admin", "system_admin", places.province, covers_subtree=True, real_name="省管理员")
+    return make_staff(
+        "sc-admin", "system_admin", places.province, covers_subtree=True, real_name="省管理员"
+    )
 
 
 @pytest.fixture

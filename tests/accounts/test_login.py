@@ -37,7 +37,11 @@ def events(kind, user=None):
 # -- who a login name names -----------------------------------------------------------------
 @pytest.mark.parametrize("name", ["mobile", "id_number", "username"])
 def test_citizen_logs_in_by_mobile_id_number_or_username(client, citizen, name):
-    typed = {"mobile": citizen.mobile, "id_number": citizen.id_number, "username": citizen.username}[name]
+    typed = {
+        "mobile": citizen.mobile,
+        "id_number": citizen.id_number,
+        "username": citizen.username,
+    }[name]
     response = login(client, typed)
     assert response.status_code == 302
     assert response["Location"] == "/accounts/profile/"
@@ -86,7 +90,9 @@ def test_login_page_is_chinese_and_labelled(client):
 
 
 # -- lockout ------------------------------------------------------------------------------------
-def test_five_failures_lock_the_account_then_even_the_right_password_is_refused(client, citizen, settings):
+def test_five_failures_lock_the_account_then_even_the_right_password_is_refused(
+    client, citizen, settings
+):
     assert settings.AXES_FAILURE_LIMIT == 5
     assert settings.AXES_COOLOFF_TIME.total_seconds() == 30 * 60
     for attempt in range(1, 5):
@@ -168,9 +174,13 @@ def test_secure_cookie_flags_follow_debug(tmp_path):
     import subprocess
     import sys
 
-    code = "from govserve import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    code = (
+        "from govserve import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
     env = {**os.environ, "DJANGO_DEBUG": "0", "GOVSERVE_VAR": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.split() == ["True", "True"]
 
 
@@ -200,7 +210,11 @@ def test_password_change_checks_the_rules_and_is_logged(client, citizen):
 
     response = client.post(
         "/accounts/password/",
-        {"old_password": PASSWORD, "new_password1": "Quiet-river-42", "new_password2": "Quiet-river-42"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Quiet-river-42",
+            "new_password2": "Quiet-river-42",
+        },
     )
     assert response.status_code == 302
     assert events(SecurityEvent.Kind.PASSWORD_CHANGED, citizen).count() == 1
@@ -245,7 +259,9 @@ def test_staff_enrols_a_totp_device_and_then_login_requires_the_code(client, pla
     assert signed_in_user_id(client) is None
     assert client.get("/accounts/workbench/").status_code == 302
 
-    response = client.post(VERIFY, {"otp_token": "123456" if code_for(device, 1) != "123456" else "654321"})
+    response = client.post(
+        VERIFY, {"otp_token": "123456" if code_for(device, 1) != "123456" else "654321"}
+    )
     assert response.status_code == 200 and "动态口令错误" in response.content.decode()
     assert signed_in_user_id(client) is None
     failed = events(SecurityEvent.Kind.LOGIN_FAILED, staff).get()
@@ -265,7 +281,9 @@ def test_wrong_codes_count_towards_the_lockout(client, places, settings):
     TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
     login(client, "ga-clerk")
     for _ in range(4):
-        assert client.post(VERIFY, {"otp_token": "000000"}, REMOTE_ADDR="10.0.0.1").status_code == 200
+        assert (
+            client.post(VERIFY, {"otp_token": "000000"}, REMOTE_ADDR="10.0.0.1").status_code == 200
+        )
     assert client.post(VERIFY, {"otp_token": "000000"}, REMOTE_ADDR="10.0.0.1").status_code == 429
     assert events(SecurityEvent.Kind.LOCKED, staff).exists()
 

@@ -13,9 +13,9 @@ def test_masks():
 
 
 def test_template_filters():
-    html = Template("{% load masking %}{{ id|mask_id }} {{ m|mask_mobile }} {{ n|mask_name }}").render(
-        Context({"id": "110101199003071234", "m": "13812345678", "n": "张三"})
-    )
+    html = Template(
+        "{% load masking %}{{ id|mask_id }} {{ m|mask_mobile }} {{ n|mask_name }}"
+    ).render(Context({"id": "110101199003071234", "m": "13812345678", "n": "张三"}))
     assert html == "1101**********1234 138****5678 张*"
 
 

@@ -47,8 +47,20 @@ from tests.catalog.factories import ImplementationItemFactory
 # Every cell runs in its own savepoint inside the module's world (built once, rolled back at the end).
 pytestmark = pytest.mark.django_db
 
-ACTORS = ["anonymous", "applicant", "agent", "clerk", "reviewer", "approver", "supervisor", "catalog_admin",
-          "catalog_city", "system_admin", "data_grantee", "superuser"]
+ACTORS = [
+    "anonymous",
+    "applicant",
+    "agent",
+    "clerk",
+    "reviewer",
+    "approver",
+    "supervisor",
+    "catalog_admin",
+    "catalog_city",
+    "system_admin",
+    "data_grantee",
+    "superuser",
+]
 PLACES = ["own", "other", "sibling", "city", "outside", "far"]
 
 
@@ -124,8 +136,17 @@ superuser         Y     Y      Y       Y      Y       Y    Y     Y
 # system administrator's scope) and one at home in 渝中区 (outside it).
 # "view": see the profile, masked. "full": the ID and mobile numbers in full (every full view is
 # logged by selectors.reveal_personal_data). "verify": in full while verifying at the counter.
-PERSON_COLUMNS = ["self_view", "self_full", "citizen_view", "citizen_full", "citizen_verify",
-                  "staff_in_view", "staff_in_full", "staff_out_view", "staff_out_full"]
+PERSON_COLUMNS = [
+    "self_view",
+    "self_full",
+    "citizen_view",
+    "citizen_full",
+    "citizen_verify",
+    "staff_in_view",
+    "staff_in_full",
+    "staff_out_view",
+    "staff_out_full",
+]
 PERSONAL_DATA = table("""
               self_view self_full citizen_view citizen_full citizen_verify staff_in_view staff_in_full staff_out_view staff_out_full
 anonymous         -         -          -            -            -              -             -              -              -
@@ -170,8 +191,14 @@ def world(django_db_setup, django_db_blocker):
 
 def _build_world():
     p = build_places()
-    departments = {"own": p.market, "other": p.health, "sibling": p.sibling_market, "city": p.city_market,
-                   "outside": p.jinjiang_market, "far": p.yuzhong_market}
+    departments = {
+        "own": p.market,
+        "other": p.health,
+        "sibling": p.sibling_market,
+        "city": p.city_market,
+        "outside": p.jinjiang_market,
+        "far": p.yuzhong_market,
+    }
     applicant = PersonFactory(username="13800000001", real_name="申请人")
     agent = PersonFactory(username="13800000002", real_name="代理人")
     someone = PersonFactory(username="13800000003", real_name="其他群众")
@@ -189,22 +216,37 @@ def _build_world():
         "catalog_city": make_staff("m-catalog-city", "catalog_admin", p.city, covers_subtree=True),
         "system_admin": make_staff("m-sysadmin", "system_admin", p.province, covers_subtree=True),
         "data_grantee": make_staff("m-grantee", "reviewer", p.county, department=p.market),
-        "superuser": PersonFactory(username="m-root", is_superuser=True, is_staff=True, id_number=None),
+        "superuser": PersonFactory(
+            username="m-root", is_superuser=True, is_staff=True, id_number=None
+        ),
     }
-    PersonalDataGrant.objects.create(user=actors["data_grantee"], reason="核查", valid_until=timezone.now() + dt.timedelta(days=1))
+    PersonalDataGrant.objects.create(
+        user=actors["data_grantee"],
+        reason="核查",
+        valid_until=timezone.now() + dt.timedelta(days=1),
+    )
     items = {
         (place, state): ImplementationItemFactory(
-            department=dept, region=dept.region, name=f"事项-{place}-{state}", state=state,
+            department=dept,
+            region=dept.region,
+            name=f"事项-{place}-{state}",
+            state=state,
             effective_date=dt.date(2024, 1, 1) if state == ItemState.PUBLISHED else None,
         )
         for place, dept in departments.items()
         for state in (ItemState.PUBLISHED, ItemState.DRAFT)
     }
-    scoped = {place: Scoped(dept.pk, dept.region, owner_id=someone.pk) for place, dept in departments.items()}
+    scoped = {
+        place: Scoped(dept.pk, dept.region, owner_id=someone.pk)
+        for place, dept in departments.items()
+    }
     scoped["mine"] = Scoped(p.market.pk, p.county, owner_id=applicant.pk)
     scoped["orgs"] = Scoped(p.market.pk, p.county, owner_id=someone.pk, organisation_id=org.pk)
-    subjects = {"citizen": someone, "staff_in": make_staff("m-staff-in", home=p.county),
-                "staff_out": make_staff("m-staff-out", home=p.yuzhong)}
+    subjects = {
+        "citizen": someone,
+        "staff_in": make_staff("m-staff-in", home=p.county),
+        "staff_out": make_staff("m-staff-out", home=p.yuzhong),
+    }
     return {"actors": actors, "items": items, "scoped": scoped, "subjects": subjects}
 
 
@@ -235,31 +277,61 @@ def test_item_querysets_agree_with_the_table(world, actor):
 
     user = world["actors"][actor]
     ids = {item.pk for item in world["items"].values()}
-    changeable = set(ImplementationItem.objects.filter(pk__in=ids).filter(policies.changeable_items_q(user))
-                     .values_list("pk", flat=True))
-    visible = set(policies.visible_items_queryset(user, ImplementationItem.objects.filter(pk__in=ids))
-                  .values_list("pk", flat=True))
+    changeable = set(
+        ImplementationItem.objects.filter(pk__in=ids)
+        .filter(policies.changeable_items_q(user))
+        .values_list("pk", flat=True)
+    )
+    visible = set(
+        policies.visible_items_queryset(
+            user, ImplementationItem.objects.filter(pk__in=ids)
+        ).values_list("pk", flat=True)
+    )
     for (place, state), item in world["items"].items():
         assert (item.pk in changeable) is ITEM_CHANGE[actor][place], (place, state)
-        assert (item.pk in visible) is (state == ItemState.PUBLISHED or ITEM_CHANGE[actor][place]), (place, state)
+        assert (item.pk in visible) is (
+            state == ItemState.PUBLISHED or ITEM_CHANGE[actor][place]
+        ), (place, state)
 
 
 @pytest.mark.parametrize(("actor", "record", "allowed"), cells(SCOPED_READ, SCOPED_COLUMNS))
 def test_scoped_read(world, actor, record, allowed):
     r = world["scoped"][record]
-    assert policies.can_read_scoped(world["actors"][actor], department_id=r.department_id, region=r.region,
-                                    owner_id=r.owner_id, organisation_id=r.organisation_id) is allowed
+    assert (
+        policies.can_read_scoped(
+            world["actors"][actor],
+            department_id=r.department_id,
+            region=r.region,
+            owner_id=r.owner_id,
+            organisation_id=r.organisation_id,
+        )
+        is allowed
+    )
 
 
 @pytest.mark.parametrize(("actor", "record", "allowed"), cells(SCOPED_CHANGE, SCOPED_COLUMNS))
 def test_scoped_change(world, actor, record, allowed):
     r = world["scoped"][record]
-    assert policies.can_change_scoped(world["actors"][actor], department_id=r.department_id, region=r.region,
-                                      owner_id=r.owner_id, organisation_id=r.organisation_id) is allowed
+    assert (
+        policies.can_change_scoped(
+            world["actors"][actor],
+            department_id=r.department_id,
+            region=r.region,
+            owner_id=r.owner_id,
+            organisation_id=r.organisation_id,
+        )
+        is allowed
+    )
 
 
-@pytest.mark.parametrize(("actor", "cell", "allowed"), [c for c in cells(PERSONAL_DATA, PERSON_COLUMNS)
-                                                        if not (c[0] == "anonymous" and c[1].startswith("self"))])
+@pytest.mark.parametrize(
+    ("actor", "cell", "allowed"),
+    [
+        c
+        for c in cells(PERSONAL_DATA, PERSON_COLUMNS)
+        if not (c[0] == "anonymous" and c[1].startswith("self"))
+    ],
+)
 def test_personal_data(world, actor, cell, allowed):
     viewer = world["actors"][actor]
     who, what = cell.rsplit("_", 1)
@@ -267,7 +339,10 @@ def test_personal_data(world, actor, cell, allowed):
     if what == "view":
         assert policies.can_view_person(viewer, subject) is allowed
     else:
-        assert policies.can_view_full_personal_data(viewer, subject, verifying=what == "verify") is allowed
+        assert (
+            policies.can_view_full_personal_data(viewer, subject, verifying=what == "verify")
+            is allowed
+        )
 
 
 def test_anonymous_has_no_self():
@@ -277,4 +352,6 @@ def test_anonymous_has_no_self():
 def test_matrix_size():
     """12 actors × (6 places × item change/read + 8 scoped records × read/change + 9 personal-data cells)."""
     assert len(ACTORS) == 12
-    assert len(cells(ITEM_CHANGE, PLACES)) * 2 + len(cells(SCOPED_READ, SCOPED_COLUMNS)) * 2 == 12 * (12 + 16)
+    assert len(cells(ITEM_CHANGE, PLACES)) * 2 + len(
+        cells(SCOPED_READ, SCOPED_COLUMNS)
+    ) * 2 == 12 * (12 + 16)

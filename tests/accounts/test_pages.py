@@ -49,7 +49,9 @@ def test_registration_happy_path(client, places):
     assert user.assurance_level == AssuranceLevel.SELF_DECLARED
     assert user.check_password("Sunny-garden-7")
     # and the new account signs in with its ID number
-    login = client.post("/accounts/login/", {"username": GOOD["id_number"], "password": "Sunny-garden-7"})
+    login = client.post(
+        "/accounts/login/", {"username": GOOD["id_number"], "password": "Sunny-garden-7"}
+    )
     assert login.status_code == 302
     profile = html_of(client.get("/accounts/profile/"))
     assert "王小明" in profile and "自行申报" in profile and GOOD["id_number"] not in profile
@@ -57,8 +59,13 @@ def test_registration_happy_path(client, places):
 
 def test_registration_page_is_labelled_and_chinese(client):
     html = html_of(client.get("/accounts/register/"))
-    for field, label in [("real_name", "姓名"), ("id_number", "身份证号码"), ("mobile", "手机号码"),
-                         ("password1", "密码"), ("password2", "确认密码")]:
+    for field, label in [
+        ("real_name", "姓名"),
+        ("id_number", "身份证号码"),
+        ("mobile", "手机号码"),
+        ("password1", "密码"),
+        ("password2", "确认密码"),
+    ]:
         assert f'<label for="id_{field}">{label}' in html
     assert 'aria-describedby="id_id_number_helptext"' in html
 
@@ -66,16 +73,32 @@ def test_registration_page_is_labelled_and_chinese(client):
 BAD_INPUTS = {
     "invalid_checksum": (
         {"id_number": GOOD["id_number"][:17] + ("0" if GOOD["id_number"][17] != "0" else "1")},
-        "id_number", "校验码错误",
+        "id_number",
+        "校验码错误",
     ),
-    "mismatched_birth_date": ({"id_number": with_check("51160219900230123")}, "id_number", "出生日期无效"),
-    "unknown_region_code": ({"id_number": with_check("99160219900307123")}, "id_number", "地区码无效"),
+    "mismatched_birth_date": (
+        {"id_number": with_check("51160219900230123")},
+        "id_number",
+        "出生日期无效",
+    ),
+    "unknown_region_code": (
+        {"id_number": with_check("99160219900307123")},
+        "id_number",
+        "地区码无效",
+    ),
     "short_id": ({"id_number": "5116021990"}, "id_number", "长度应为18位"),
     "bad_mobile": ({"mobile": "12345"}, "mobile", "手机号码"),
-    "weak_password_numeric": ({"password1": "20240101", "password2": "20240101"}, "password1", "密码"),
+    "weak_password_numeric": (
+        {"password1": "20240101", "password2": "20240101"},
+        "password1",
+        "密码",
+    ),
     "short_password": ({"password1": "Ab1", "password2": "Ab1"}, "password1", "8"),
-    "password_without_digits": ({"password1": "Sunny-garden", "password2": "Sunny-garden"}, "password1",
-                                "字母和数字"),
+    "password_without_digits": (
+        {"password1": "Sunny-garden", "password2": "Sunny-garden"},
+        "password1",
+        "字母和数字",
+    ),
     "passwords_differ": ({"password2": "Sunny-garden-8"}, "password2", "两次输入的密码不一致"),
     "missing_name": ({"real_name": ""}, "real_name", "请填写姓名"),
 }
@@ -115,8 +138,16 @@ def test_password_similar_to_the_mobile_is_refused(client, places):
 
 # -- sign-in requirements ------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "url", ["/accounts/profile/", "/accounts/business/", "/accounts/workbench/", "/accounts/staff/",
-            "/accounts/security-log/", "/accounts/password/", "/accounts/totp/"],
+    "url",
+    [
+        "/accounts/profile/",
+        "/accounts/business/",
+        "/accounts/workbench/",
+        "/accounts/staff/",
+        "/accounts/security-log/",
+        "/accounts/password/",
+        "/accounts/totp/",
+    ],
 )
 def test_pages_ask_anonymous_visitors_to_log_in(client, url):
     response = client.get(url)
@@ -137,12 +168,16 @@ def test_header_shows_login_or_profile_links(client, citizen):
 def test_citizen_registers_a_business_and_authorises_an_agent(client, citizen, other_citizen):
     client.force_login(citizen)
     uscc = make_company_uscc(77)
-    response = client.post("/accounts/business/", {"uscc": uscc, "name": "广安市好味食品有限公司", "kind": "2"})
+    response = client.post(
+        "/accounts/business/", {"uscc": uscc, "name": "广安市好味食品有限公司", "kind": "2"}
+    )
     org = Organisation.objects.get(uscc=uscc)
     assert response.status_code == 302 and response["Location"] == f"/accounts/business/{org.pk}/"
     assert Representation.objects.get(organisation=org).person == citizen
 
-    response = client.post(f"/accounts/business/{org.pk}/agents/", {"identifier": other_citizen.id_number})
+    response = client.post(
+        f"/accounts/business/{org.pk}/agents/", {"identifier": other_citizen.id_number}
+    )
     assert response.status_code == 302
     agent_rep = Representation.objects.get(organisation=org, kind="agent")
     assert agent_rep.person == other_citizen and agent_rep.granted_by == citizen
@@ -171,13 +206,19 @@ def test_citizen_registers_a_business_and_authorises_an_agent(client, citizen, o
     client.force_login(other_citizen)
     assert "广安市好味食品有限公司" not in html_of(client.get("/accounts/profile/"))
     assert client.get(f"/accounts/business/{org.pk}/").status_code == 404
-    kinds = list(SecurityEvent.objects.filter(kind=SecurityEvent.Kind.REPRESENTATION).values_list("detail__action", flat=True))
+    kinds = list(
+        SecurityEvent.objects.filter(kind=SecurityEvent.Kind.REPRESENTATION).values_list(
+            "detail__action", flat=True
+        )
+    )
     assert sorted(kinds) == ["authorised", "registered", "revoked"]
 
 
 def test_business_registration_refuses_bad_codes(client, citizen):
     client.force_login(citizen)
-    response = client.post("/accounts/business/", {"uscc": "91511602MA00000000", "name": "某公司", "kind": "2"})
+    response = client.post(
+        "/accounts/business/", {"uscc": "91511602MA00000000", "name": "某公司", "kind": "2"}
+    )
     assert response.status_code == 200
     assert "uscc" in response.context["form"].errors
     assert "统一社会信用代码" in html_of(response)
@@ -202,7 +243,12 @@ def test_another_persons_business_is_not_found(client, citizen, other_citizen):
     org = Organisation.objects.get(uscc=uscc)
     client.force_login(other_citizen)
     assert client.get(f"/accounts/business/{org.pk}/").status_code == 404
-    assert client.post(f"/accounts/business/{org.pk}/agents/", {"identifier": other_citizen.mobile}).status_code == 404
+    assert (
+        client.post(
+            f"/accounts/business/{org.pk}/agents/", {"identifier": other_citizen.mobile}
+        ).status_code
+        == 404
+    )
 
 
 def test_staff_accounts_have_no_business_pages(client, county_admin):
@@ -223,13 +269,21 @@ def test_admin_creates_staff_with_pickers_limited_to_scope(client, places, count
     client.force_login(county_admin)
     page = client.get("/accounts/staff/new/")
     choices = [code for code, _label in page.context["form"].fields["region"].widget.choices]
-    assert places.county.code in choices and places.city.code not in choices and places.sibling.code not in choices
+    assert (
+        places.county.code in choices
+        and places.city.code not in choices
+        and places.sibling.code not in choices
+    )
     departments = [pk for pk, _label in page.context["form"].fields["department"].widget.choices]
     assert str(places.market.pk) in departments and str(places.sibling_market.pk) not in departments
 
     data = {
-        "username": "ga-new", "real_name": "新同事", "region": places.county.code,
-        "department": str(places.market.pk), "password1": "Fresh-start-9", "password2": "Fresh-start-9",
+        "username": "ga-new",
+        "real_name": "新同事",
+        "region": places.county.code,
+        "department": str(places.market.pk),
+        "password1": "Fresh-start-9",
+        "password2": "Fresh-start-9",
     }
     response = client.post("/accounts/staff/new/", data)
     staff = User.objects.get(username="ga-new")
@@ -237,8 +291,10 @@ def test_admin_creates_staff_with_pickers_limited_to_scope(client, places, count
     assert staff.account_type == AccountType.STAFF and staff.department == places.market
 
     # a region outside the administrator's scope, forged into the form, is refused with the reason
-    response = client.post("/accounts/staff/new/", {**data, "username": "qf-new", "region": places.sibling.code,
-                                                     "department": ""})
+    response = client.post(
+        "/accounts/staff/new/",
+        {**data, "username": "qf-new", "region": places.sibling.code, "department": ""},
+    )
     assert response.status_code == 403
     assert "超出您的管理区划" in html_of(response)
     assert not User.objects.filter(username="qf-new").exists()
@@ -247,12 +303,22 @@ def test_admin_creates_staff_with_pickers_limited_to_scope(client, places, count
 def test_role_grant_inside_scope_is_made_and_logged(client, places, county_admin):
     staff = make_staff("ga-rev", None, places.county, real_name="审查员")
     client.force_login(county_admin)
-    response = client.post(f"/accounts/staff/{staff.pk}/grants/", {
-        "role": "reviewer", "region": places.county.code, "department": str(places.market.pk), "reason": "岗位调整",
-    })
+    response = client.post(
+        f"/accounts/staff/{staff.pk}/grants/",
+        {
+            "role": "reviewer",
+            "region": places.county.code,
+            "department": str(places.market.pk),
+            "reason": "岗位调整",
+        },
+    )
     assert response.status_code == 302
     grant = RoleGrant.objects.get(user=staff)
-    assert grant.role == "reviewer" and grant.department == places.market and grant.granted_by == county_admin
+    assert (
+        grant.role == "reviewer"
+        and grant.department == places.market
+        and grant.granted_by == county_admin
+    )
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.ROLE_GRANTED, user=staff).exists()
 
     response = client.post(f"/accounts/grants/{grant.pk}/revoke/")
@@ -262,17 +328,23 @@ def test_role_grant_inside_scope_is_made_and_logged(client, places, county_admin
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.ROLE_REVOKED, user=staff).exists()
 
 
-def test_role_grant_outside_the_granters_region_is_refused_on_the_page(client, places, county_admin):
+def test_role_grant_outside_the_granters_region_is_refused_on_the_page(
+    client, places, county_admin
+):
     staff = make_staff("ga-sup", None, places.county, real_name="监察员")
     client.force_login(county_admin)
-    response = client.post(f"/accounts/staff/{staff.pk}/grants/", {"role": "supervisor", "region": places.city.code})
+    response = client.post(
+        f"/accounts/staff/{staff.pk}/grants/", {"role": "supervisor", "region": places.city.code}
+    )
     assert response.status_code == 403
     html = html_of(response)
     assert "您无权管理“四川省广安市”：超出您的管理区划" in html
     assert 'role="alert"' in html
     # and a subtree grant the administrator's own grant does not cover
-    response = client.post(f"/accounts/staff/{staff.pk}/grants/", {
-        "role": "supervisor", "region": places.county.code, "covers_subtree": "on"})
+    response = client.post(
+        f"/accounts/staff/{staff.pk}/grants/",
+        {"role": "supervisor", "region": places.county.code, "covers_subtree": "on"},
+    )
     assert response.status_code == 403 and "下级区划授权" in html_of(response)
     assert not RoleGrant.objects.filter(user=staff).exists()
     assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.ROLE_GRANTED).exists()
@@ -281,7 +353,9 @@ def test_role_grant_outside_the_granters_region_is_refused_on_the_page(client, p
 def test_reviewer_grant_without_department_is_refused_field_by_field(client, places, county_admin):
     staff = make_staff("ga-rev", None, places.county)
     client.force_login(county_admin)
-    response = client.post(f"/accounts/staff/{staff.pk}/grants/", {"role": "reviewer", "region": places.county.code})
+    response = client.post(
+        f"/accounts/staff/{staff.pk}/grants/", {"role": "reviewer", "region": places.county.code}
+    )
     assert response.status_code == 200
     assert "须按部门授予" in response.context["form"].errors["department"][0]
     assert not RoleGrant.objects.filter(user=staff).exists()
@@ -297,7 +371,9 @@ def test_staff_outside_scope_are_not_found(client, places, county_admin):
     assert grant.revoked_at is None
 
 
-@pytest.mark.parametrize("url", ["/accounts/staff/", "/accounts/staff/new/", "/accounts/security-log/"])
+@pytest.mark.parametrize(
+    "url", ["/accounts/staff/", "/accounts/staff/new/", "/accounts/security-log/"]
+)
 def test_admin_pages_refuse_other_staff_and_citizens(client, places, citizen, url):
     clerk = make_staff("ga-clerk", "clerk", places.county)
     for user in (clerk, citizen):
@@ -337,15 +413,27 @@ def test_province_admin_sees_every_event_masked(client, places, province_admin, 
 
 # -- personal data masked, shown in full only through the logged view -------------------------------
 def test_id_numbers_are_masked_on_every_page(client, places, county_admin, citizen, other_citizen):
-    clerk = make_staff("ga-clerk", "clerk", places.county, real_name="窗口人员", mobile="13500001111",
-                       id_number=make_resident_id(555))
+    clerk = make_staff(
+        "ga-clerk",
+        "clerk",
+        places.county,
+        real_name="窗口人员",
+        mobile="13500001111",
+        id_number=make_resident_id(555),
+    )
     uscc = make_company_uscc(90)
     client.force_login(citizen)
     client.post("/accounts/business/", {"uscc": uscc, "name": "某某商行", "kind": "2"})
     org = Organisation.objects.get(uscc=uscc)
     client.post(f"/accounts/business/{org.pk}/agents/", {"identifier": other_citizen.mobile})
-    secrets = [citizen.id_number, citizen.mobile, other_citizen.id_number, other_citizen.mobile,
-               clerk.id_number, clerk.mobile]
+    secrets = [
+        citizen.id_number,
+        citizen.mobile,
+        other_citizen.id_number,
+        other_citizen.mobile,
+        clerk.id_number,
+        clerk.mobile,
+    ]
 
     def assert_masked(url, user, method="get", data=None):
         client.force_login(user)
@@ -389,7 +477,12 @@ def test_full_id_number_only_through_the_logged_view(client, places, county_admi
     assert citizen.id_number in html and citizen.mobile in html
     assert "本次查看已记录" in html
     access = PersonalDataAccess.objects.get()
-    assert (access.viewer, access.subject, access.reason, access.channel) == (county_admin, citizen, "核对办件材料", "page")
+    assert (access.viewer, access.subject, access.reason, access.channel) == (
+        county_admin,
+        citizen,
+        "核对办件材料",
+        "page",
+    )
     assert response["Cache-Control"].startswith("max-age=0")
 
 
@@ -422,11 +515,17 @@ def test_citizens_cannot_see_other_peoples_data(client, citizen, other_citizen):
 # -- staff workbench ------------------------------------------------------------------------------
 def test_workbench_lists_the_items_of_the_staff_members_department_only(client, places):
     market_item = ImplementationItemFactory(
-        basic_item=BasicItemFactory(code="510121001000", name="食品经营许可"), department=places.market)
+        basic_item=BasicItemFactory(code="510121001000", name="食品经营许可"),
+        department=places.market,
+    )
     health_item = ImplementationItemFactory(
-        basic_item=BasicItemFactory(code="510121003000", name="公共场所卫生许可"), department=places.health)
+        basic_item=BasicItemFactory(code="510121003000", name="公共场所卫生许可"),
+        department=places.health,
+    )
     sibling_item = ImplementationItemFactory(
-        basic_item=BasicItemFactory(code="510121004000", name="药品零售企业许可"), department=places.sibling_market)
+        basic_item=BasicItemFactory(code="510121004000", name="药品零售企业许可"),
+        department=places.sibling_market,
+    )
 
     reviewer = make_staff("ga-rev", "reviewer", places.county, department=places.market)
     client.force_login(reviewer)
@@ -452,17 +551,24 @@ def test_workbench_agrees_with_the_policies(client, places):
     from govserve.accounts.views import workbench_items_q
     from govserve.catalog.models import ImplementationItem
 
-    for n, dept in enumerate([places.market, places.health, places.sibling_market, places.city_market]):
-        ImplementationItemFactory(basic_item=BasicItemFactory(code=f"51012100{n}000"), department=dept)
+    for n, dept in enumerate(
+        [places.market, places.health, places.sibling_market, places.city_market]
+    ):
+        ImplementationItemFactory(
+            basic_item=BasicItemFactory(code=f"51012100{n}000"), department=dept
+        )
     for user in (
         make_staff("a", "reviewer", places.county, department=places.market),
         make_staff("b", "clerk", places.county),
         make_staff("c", "supervisor", places.city, covers_subtree=True),
         make_staff("d", "approver", places.city, department=places.city_market),
     ):
-        listed = set(ImplementationItem.objects.filter(workbench_items_q(user)).values_list("pk", flat=True))
+        listed = set(
+            ImplementationItem.objects.filter(workbench_items_q(user)).values_list("pk", flat=True)
+        )
         allowed = {
-            item.pk for item in ImplementationItem.objects.select_related("region")
+            item.pk
+            for item in ImplementationItem.objects.select_related("region")
             if policies.can_read_scoped(user, department_id=item.department_id, region=item.region)
         }
         assert listed == allowed, user.username
@@ -473,7 +579,9 @@ def test_admin_gives_temporary_access_to_personal_data(client, places, county_ad
 
     from django.utils import timezone
 
-    reviewer = make_staff("ga-rev", "reviewer", places.county, department=places.market, real_name="审查员")
+    reviewer = make_staff(
+        "ga-rev", "reviewer", places.county, department=places.market, real_name="审查员"
+    )
     client.force_login(reviewer)
     url = f"/accounts/people/{citizen.pk}/reveal/"
     assert client.post(url, {"reason": "材料核对"}).status_code == 403
@@ -482,13 +590,17 @@ def test_admin_gives_temporary_access_to_personal_data(client, places, county_ad
     page = html_of(client.get(f"/accounts/staff/{reviewer.pk}/"))
     assert page.count('id="id_reason"') == 1 and page.count('id="id_data-reason"') == 1
     too_long = (timezone.localdate() + dt.timedelta(days=120)).isoformat()
-    response = client.post(f"/accounts/staff/{reviewer.pk}/data-grants/",
-                           {"data-reason": "专项核查", "data-valid_until": too_long})
+    response = client.post(
+        f"/accounts/staff/{reviewer.pk}/data-grants/",
+        {"data-reason": "专项核查", "data-valid_until": too_long},
+    )
     assert response.status_code == 200
     assert "最长90天" in " ".join(response.context["data_form"].errors["valid_until"])
     until = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
-    response = client.post(f"/accounts/staff/{reviewer.pk}/data-grants/",
-                           {"data-reason": "专项核查", "data-valid_until": until})
+    response = client.post(
+        f"/accounts/staff/{reviewer.pk}/data-grants/",
+        {"data-reason": "专项核查", "data-valid_until": until},
+    )
     assert response.status_code == 302
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.DATA_GRANT, user=reviewer).exists()
     assert "专项核查" in html_of(client.get(f"/accounts/staff/{reviewer.pk}/"))

@@ -18,8 +18,12 @@ def test_catalog_admin_changes_only_their_own_level(places):
     county_admin = make_staff("c", "catalog_admin", places.county)
     city_admin = make_staff("m", "catalog_admin", places.city, covers_subtree=True)
     city_only = make_staff("mo", "catalog_admin", places.city)
-    provincial_in_county = ImplementationItemFactory(department=places.market, exercise_level=AdministrativeLevel.PROVINCIAL)
-    tiered = ImplementationItemFactory(department=places.market, exercise_level=AdministrativeLevel.TIERED)
+    provincial_in_county = ImplementationItemFactory(
+        department=places.market, exercise_level=AdministrativeLevel.PROVINCIAL
+    )
+    tiered = ImplementationItemFactory(
+        department=places.market, exercise_level=AdministrativeLevel.TIERED
+    )
     county_item = ImplementationItemFactory(department=places.market)
     city_item = ImplementationItemFactory(department=places.city_market)
     assert not policies.can_change_item(county_admin, provincial_in_county)
@@ -58,12 +62,27 @@ def test_region_scope_and_scope_q(places):
 
     def covered(user, role):
         grants = policies.region_scope(user, role)
-        return {r.code for r in Region.objects.all() if any(policies.grant_covers(g, r) for g in grants)}
+        return {
+            r.code for r in Region.objects.all() if any(policies.grant_covers(g, r) for g in grants)
+        }
 
-    assert covered(supervisor, "supervisor") == {"511600000000", "511602000000", "511602002000", "511603000000"}
+    assert covered(supervisor, "supervisor") == {
+        "511600000000",
+        "511602000000",
+        "511602002000",
+        "511603000000",
+    }
     assert covered(clerk, "clerk") == {"511602000000"}
     # The queryset form agrees: departments in the supervisor's scope.
-    names = set(Department.objects.filter(policies.scope_q(policies.region_scope(supervisor, "supervisor")))
-                .values_list("name", flat=True))
-    assert names == {"广安市广安区市场监督管理局", "广安市广安区卫生健康局", "广安市前锋区市场监督管理局", "广安市市场监督管理局"}
+    names = set(
+        Department.objects.filter(
+            policies.scope_q(policies.region_scope(supervisor, "supervisor"))
+        ).values_list("name", flat=True)
+    )
+    assert names == {
+        "广安市广安区市场监督管理局",
+        "广安市广安区卫生健康局",
+        "广安市前锋区市场监督管理局",
+        "广安市市场监督管理局",
+    }
     assert not Department.objects.filter(policies.scope_q([])).exists()

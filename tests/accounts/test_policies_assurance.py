@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_minimum_assurance_level(client):
-    item = ImplementationItemFactory(department=DepartmentFactory(), min_assurance_level=AssuranceLevel.COUNTER_VERIFIED)
+    item = ImplementationItemFactory(
+        department=DepartmentFactory(), min_assurance_level=AssuranceLevel.COUNTER_VERIFIED
+    )
     person = PersonFactory(assurance_level=AssuranceLevel.SELF_DECLARED)
     assert not meets_assurance(person, item)
     person.assurance_level = AssuranceLevel.COUNTER_VERIFIED

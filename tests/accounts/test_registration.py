@@ -13,7 +13,12 @@ ID = make_resident_id(1)
 
 
 def register(**overrides):
-    data = {"real_name": "王五", "id_number": ID, "mobile": "13812345678", "password": "Ga2024-service"}
+    data = {
+        "real_name": "王五",
+        "id_number": ID,
+        "mobile": "13812345678",
+        "password": "Ga2024-service",
+    }
     return services.register_person(**{**data, **overrides})
 
 
@@ -29,7 +34,11 @@ def test_register_person_self_declared():
     user = register(id_number=ID.lower()[:-1] + ID[-1].lower())
     assert (user.real_name, user.id_number, user.mobile) == ("王五", ID, "13812345678")
     # The login name is generated, not the mobile number: it shows unmasked in lists and logs.
-    assert user.username.startswith("u") and len(user.username) == 11 and "13812345678" not in user.username
+    assert (
+        user.username.startswith("u")
+        and len(user.username) == 11
+        and "13812345678" not in user.username
+    )
     assert user.account_type == AccountType.PERSON
     assert user.assurance_level == AssuranceLevel.SELF_DECLARED
     assert user.check_password("Ga2024-service") and not user.is_staff
@@ -74,7 +83,9 @@ def test_bad_birth_date_refused():
     from stdnum.cn import ric
 
     body = "51160219900230123"
-    assert "出生日期无效" in errors(id_number=body + ric.calc_check_digit(body + "0"))["id_number"][0]
+    assert (
+        "出生日期无效" in errors(id_number=body + ric.calc_check_digit(body + "0"))["id_number"][0]
+    )
 
 
 def test_update_profile(citizen):
@@ -106,7 +117,10 @@ def test_counter_verification(places, citizen):
     with pytest.raises(PermissionDenied, match="只有综合窗口受理人员"):
         services.verify_identity_at_counter(citizen, clerk=reviewer)
     person = services.verify_identity_at_counter(citizen, clerk=clerk)
-    assert person.assurance_level == AssuranceLevel.COUNTER_VERIFIED and person.assurance_verified_by == clerk
+    assert (
+        person.assurance_level == AssuranceLevel.COUNTER_VERIFIED
+        and person.assurance_verified_by == clerk
+    )
     event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.IDENTITY_VERIFIED)
     assert (event.user, event.actor, event.detail["level_after"]) == (citizen, clerk, 2)
     with pytest.raises(ValidationError):

@@ -17,7 +17,9 @@ USCC = make_company_uscc(42)
 
 @pytest.fixture
 def company(places, citizen):
-    return services.register_organisation(uscc=USCC, name="广安某某食品有限公司", kind="2", representative=citizen)
+    return services.register_organisation(
+        uscc=USCC, name="广安某某食品有限公司", kind="2", representative=citizen
+    )
 
 
 def test_register_organisation_with_legal_representative(places, citizen, company):
@@ -27,11 +29,18 @@ def test_register_organisation_with_legal_representative(places, citizen, compan
     assert policies.is_legal_representative(citizen, company)
     assert policies.represented_organisation_ids(citizen) == {company.pk}
     event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.REPRESENTATION)
-    assert (event.user, event.actor, event.detail["action"], event.detail["uscc"]) == (citizen, citizen, "registered", USCC)
+    assert (event.user, event.actor, event.detail["action"], event.detail["uscc"]) == (
+        citizen,
+        citizen,
+        "registered",
+        USCC,
+    )
 
 
 def test_register_organisation_as_agent(citizen):
-    org = services.register_organisation(uscc=USCC, name="某公司", kind="2", representative=citizen, as_kind="agent")
+    org = services.register_organisation(
+        uscc=USCC, name="某公司", kind="2", representative=citizen, as_kind="agent"
+    )
     assert org.representations.get().kind == "agent"
     assert not policies.is_legal_representative(citizen, org)
 
@@ -56,13 +65,17 @@ def test_register_organisation_refuses_bad_input(citizen, overrides, field, text
 
 def test_duplicate_organisation_refused(company, other_citizen):
     with pytest.raises(ValidationError) as exc:
-        services.register_organisation(uscc=USCC.lower(), name="另一家", kind="2", representative=other_citizen)
+        services.register_organisation(
+            uscc=USCC.lower(), name="另一家", kind="2", representative=other_citizen
+        )
     assert exc.value.message_dict == {"uscc": ["该统一社会信用代码已登记"]}
 
 
 @pytest.mark.parametrize("who", ["staff", "unverified"])
 def test_representative_must_be_a_registered_citizen(places, who):
-    person = StaffFactory() if who == "staff" else PersonFactory(assurance_level=AssuranceLevel.NONE)
+    person = (
+        StaffFactory() if who == "staff" else PersonFactory(assurance_level=AssuranceLevel.NONE)
+    )
     with pytest.raises(ValidationError) as exc:
         services.register_organisation(uscc=USCC, name="某公司", kind="2", representative=person)
     assert exc.value.message_dict == {"representative": ["应为已实名注册的自然人"]}
@@ -78,7 +91,9 @@ def test_legal_representative_authorises_and_revokes_an_agent(company, citizen, 
     assert policies.represented_organisation_ids(other_citizen) == set()
     with pytest.raises(ValidationError, match="该授权已撤销"):
         services.revoke_representation(rep, by=citizen)
-    actions = list(SecurityEvent.objects.order_by("at", "id").values_list("detail__action", flat=True))
+    actions = list(
+        SecurityEvent.objects.order_by("at", "id").values_list("detail__action", flat=True)
+    )
     assert actions == ["registered", "authorised", "revoked"]
 
 
@@ -86,7 +101,9 @@ def test_only_the_legal_representative_authorises(company, citizen, other_citize
     agent = services.authorise_agent(company, by=citizen, agent=other_citizen)
     third = PersonFactory()
     with pytest.raises(PermissionDenied, match="只有该法人的现任法定代表人可以授权代理人"):
-        services.authorise_agent(company, by=other_citizen, agent=third)  # an agent cannot sub-authorise
+        services.authorise_agent(
+            company, by=other_citizen, agent=third
+        )  # an agent cannot sub-authorise
     with pytest.raises(PermissionDenied):
         services.authorise_agent(company, by=third, agent=third)
     with pytest.raises(PermissionDenied, match="只有该法人的现任法定代表人或代理人本人"):
@@ -101,7 +118,9 @@ def test_agent_rules(company, citizen, places):
         services.authorise_agent(company, by=citizen, agent=StaffFactory())
     assert exc.value.message_dict == {"agent": ["应为已实名注册的自然人"]}
     with pytest.raises(ValidationError) as exc:
-        services.authorise_agent(company, by=citizen, agent=PersonFactory(), valid_until=timezone.now())
+        services.authorise_agent(
+            company, by=citizen, agent=PersonFactory(), valid_until=timezone.now()
+        )
     assert "valid_until" in exc.value.message_dict
     legal = Representation.objects.get(organisation=company, kind="legal")
     with pytest.raises(PermissionDenied, match="法定代表人变更须到窗口办理"):
@@ -109,6 +128,10 @@ def test_agent_rules(company, citizen, places):
 
 
 def test_expired_agent_acts_no_more(company, citizen, other_citizen):
-    rep = services.authorise_agent(company, by=citizen, agent=other_citizen, valid_until=timezone.now() + dt.timedelta(days=1))
-    Representation.objects.filter(pk=rep.pk).update(valid_until=timezone.now() - dt.timedelta(seconds=1))
+    rep = services.authorise_agent(
+        company, by=citizen, agent=other_citizen, valid_until=timezone.now() + dt.timedelta(days=1)
+    )
+    Representation.objects.filter(pk=rep.pk).update(
+        valid_until=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert policies.represented_organisation_ids(other_citizen) == set()

@@ -12,7 +12,9 @@ def with_check(body17: str) -> str:
     return body17 + ric.calc_check_digit(body17 + "0")
 
 
-GUANG_AN_1990 = with_check("51160219900307123")  # 广安区 code (since 1998), born 1990: first card later
+GUANG_AN_1990 = with_check(
+    "51160219900307123"
+)  # 广安区 code (since 1998), born 1990: first card later
 
 
 @pytest.mark.parametrize(
@@ -20,7 +22,9 @@ GUANG_AN_1990 = with_check("51160219900307123")  # 广安区 code (since 1998), 
     [
         GUANG_AN_1990,
         with_check("11010119900307123"),  # 北京市东城区
-        with_check("51292119900307123"),  # 南充县: abolished 1993, born 1990 — could have been assigned then
+        with_check(
+            "51292119900307123"
+        ),  # 南充县: abolished 1993, born 1990 — could have been assigned then
         " " + GUANG_AN_1990[:6] + "-" + GUANG_AN_1990[6:] + " ",
     ],
 )
@@ -29,7 +33,11 @@ def test_valid_numbers_come_back_compact(number):
 
 
 def test_lower_case_x_is_upper_cased():
-    body = next(b for b in (f"11010119900307{n:03d}" for n in range(1000)) if ric.calc_check_digit(b + "0") == "X")
+    body = next(
+        b
+        for b in (f"11010119900307{n:03d}" for n in range(1000))
+        if ric.calc_check_digit(b + "0") == "X"
+    )
     assert validate_resident_id(body + "x") == body + "X"
 
 
@@ -72,7 +80,9 @@ def test_valid_mobiles(value):
     assert validate_mobile(value) in {"13812345678", "19912345678"}
 
 
-@pytest.mark.parametrize("value", ["12812345678", "1381234567", "138123456789", "0826-2222111", "", "1381234567a"])
+@pytest.mark.parametrize(
+    "value", ["12812345678", "1381234567", "138123456789", "0826-2222111", "", "1381234567a"]
+)
 def test_invalid_mobiles(value):
     with pytest.raises(ValidationError) as exc:
         validate_mobile(value)

@@ -13,18 +13,33 @@ PASSWORD = "Ga2024-service"
 def build_places() -> SimpleNamespace:
     """四川省 — 广安市 — 广安区 / 前锋区, 成都市 — 锦江区, and 重庆市 — 渝中区, with departments."""
     province, city, county, town = sichuan_tree()
-    sibling = RegionFactory(code="511603000000", name="前锋区", full_name="四川省广安市前锋区", level=3, parent=city)
-    chengdu = RegionFactory(code="510100000000", name="成都市", full_name="四川省成都市", level=2, parent=province)
-    jinjiang = RegionFactory(code="510104000000", name="锦江区", full_name="四川省成都市锦江区", level=3, parent=chengdu)
+    sibling = RegionFactory(
+        code="511603000000", name="前锋区", full_name="四川省广安市前锋区", level=3, parent=city
+    )
+    chengdu = RegionFactory(
+        code="510100000000", name="成都市", full_name="四川省成都市", level=2, parent=province
+    )
+    jinjiang = RegionFactory(
+        code="510104000000", name="锦江区", full_name="四川省成都市锦江区", level=3, parent=chengdu
+    )
     chongqing = RegionFactory(code="500000000000", name="重庆市", full_name="重庆市", level=1)
-    yuzhong = RegionFactory(code="500103000000", name="渝中区", full_name="重庆市渝中区", level=3, parent=chongqing)
+    yuzhong = RegionFactory(
+        code="500103000000", name="渝中区", full_name="重庆市渝中区", level=3, parent=chongqing
+    )
 
     def dept(name, region, n):
         return DepartmentFactory(name=name, region=region, uscc=make_uscc(20000000 + n))
 
     return SimpleNamespace(
-        province=province, city=city, county=county, town=town, sibling=sibling, chengdu=chengdu,
-        jinjiang=jinjiang, chongqing=chongqing, yuzhong=yuzhong,
+        province=province,
+        city=city,
+        county=county,
+        town=town,
+        sibling=sibling,
+        chengdu=chengdu,
+        jinjiang=jinjiang,
+        chongqing=chongqing,
+        yuzhong=yuzhong,
         market=dept("广安市广安区市场监督管理局", county, 1),
         health=dept("广安市广安区卫生健康局", county, 2),
         sibling_market=dept("广安市前锋区市场监督管理局", sibling, 3),
@@ -34,10 +49,17 @@ def build_places() -> SimpleNamespace:
     )
 
 
-def make_staff(username, role=None, region=None, *, department=None, covers_subtree=False, home=None, **kwargs):
+def make_staff(
+    username, role=None, region=None, *, department=None, covers_subtree=False, home=None, **kwargs
+):
     """A staff account (home region `home` or `region`) holding one grant of `role`, if given."""
     user = StaffFactory(username=username, region=home or region, department=department, **kwargs)
     if role is not None:
-        RoleGrant.objects.create(user=user, role=role, region=region, department=department,
-                                 covers_subtree=covers_subtree)
+        RoleGrant.objects.create(
+            user=user,
+            role=role,
+            region=region,
+            department=department,
+            covers_subtree=covers_subtree,
+        )
     return user

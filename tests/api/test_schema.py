@@ -11,6 +11,12 @@ def test_openapi_schema_is_valid_without_warnings(tmp_path):
     err = io.StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out), stderr=err)
     text = out.read_text(encoding="utf-8")
-    for path in ("/api/items/", "/api/catalog/import/", "/api/lists/ledger/", "/api/bundles/{code}/materials/",
-                 "/api/regions/", "/api/statistics/catalog/"):
+    for path in (
+        "/api/items/",
+        "/api/catalog/import/",
+        "/api/lists/ledger/",
+        "/api/bundles/{code}/materials/",
+        "/api/regions/",
+        "/api/statistics/catalog/",
+    ):
         assert f"  {path}:" in text

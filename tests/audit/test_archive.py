@@ -156,7 +156,7 @@ def test_appends_at_the_same_moment_never_fork_the_chain(world, licence_type):
             with transaction.atomic():
                 barrier.wait()
                 archive.append_licence(licence)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             conn.close()

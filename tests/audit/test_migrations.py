@@ -22,7 +22,7 @@ def _migrate_to_latest() -> None:
 def test_entries_made_before_the_move_keep_their_hashes_and_chain():
     try:
         state = MigrationExecutor(connection).migrate(BEFORE)
-        OldEntry = state.apps.get_model("licences", "ArchiveEntry")  # noqa: N806
+        OldEntry = state.apps.get_model("licences", "ArchiveEntry")
         assert OldEntry._meta.db_table == "licences_archiveentry"
         previous, hashes = archive.GENESIS_HASH, []
         for sequence in (1, 2):

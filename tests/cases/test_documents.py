@@ -255,7 +255,7 @@ def test_concurrent_documents_never_share_a_number(world):
                 text="并发",
                 on=timezone.localdate(),
             )
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             conn.close()

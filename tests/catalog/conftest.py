@@ -10,12 +10,16 @@ def regions():
 
 @pytest.fixture
 def market_bureau(regions):
-    return DepartmentFactory(name="广安市广安区市场监督管理局", uscc=make_uscc(10000001), region=regions[2])
+    return DepartmentFactory(
+        name="广安市广安区市场监督管理局", uscc=make_uscc(10000001), region=regions[2]
+    )
 
 
 @pytest.fixture
 def health_bureau(regions):
-    return DepartmentFactory(name="广安市广安区卫生健康局", uscc=make_uscc(10000002), region=regions[2])
+    return DepartmentFactory(
+        name="广安市广安区卫生健康局", uscc=make_uscc(10000002), region=regions[2]
+    )
 
 
 @pytest.fixture
@@ -42,7 +46,13 @@ def item_row(market_bureau):
         "result_name": "食品经营许可证",
         "result_type": "licence",
         "result_sample": "generate",
-        "legal_bases": [{"law": "《中华人民共和国食品安全法》", "article": "第三十五条", "text": "国家对食品生产经营实行许可制度。"}],
+        "legal_bases": [
+            {
+                "law": "《中华人民共和国食品安全法》",
+                "article": "第三十五条",
+                "text": "国家对食品生产经营实行许可制度。",
+            }
+        ],
         "materials": [
             {"name": "食品经营许可申请书", "originals": 1},
             {"name": "营业执照", "common": "营业执照", "source": "issued", "copies": 1},

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client():
-    user = get_user_model().objects.create_superuser("catalog-admin", "a@example.invalid", "pw-Str0ng!")
+    user = get_user_model().objects.create_superuser(
+        "catalog-admin", "a@example.invalid", "pw-Str0ng!"
+    )
     client = APIClient()
     client.force_authenticate(user)
     return client
@@ -26,7 +28,9 @@ def public():
 
 def test_public_sees_published_items_only(public, market_bureau):
     ImplementationItemFactory(department=market_bureau, name="食品经营许可")
-    ImplementationItemFactory(department=market_bureau, name="草稿事项", state=ItemState.DRAFT, effective_date=None)
+    ImplementationItemFactory(
+        department=market_bureau, name="草稿事项", state=ItemState.DRAFT, effective_date=None
+    )
     names = [i["name"] for i in public.get("/api/items/").json()["results"]]
     assert names == ["食品经营许可"]
     draft = ImplementationItem.objects.get(name="草稿事项")
@@ -34,11 +38,15 @@ def test_public_sees_published_items_only(public, market_bureau):
 
 
 def test_filters_by_region_subtree_and_service_object(public, regions, market_bureau):
-    ImplementationItemFactory(department=market_bureau, name="个体工商户设立登记", service_objects=["1"])
+    ImplementationItemFactory(
+        department=market_bureau, name="个体工商户设立登记", service_objects=["1"]
+    )
     ImplementationItemFactory(department=market_bureau, name="企业设立登记", service_objects=["2"])
     assert public.get("/api/items/", {"region": "5116"}).json()["count"] == 2
     assert public.get("/api/items/", {"region": "310000"}).json()["count"] == 0
-    names = [i["name"] for i in public.get("/api/items/", {"service_object": "1"}).json()["results"]]
+    names = [
+        i["name"] for i in public.get("/api/items/", {"service_object": "1"}).json()["results"]
+    ]
     assert names == ["个体工商户设立登记"]
 
 
@@ -61,7 +69,9 @@ def test_create_publish_and_history(admin_client, item_row):
     assert resp.status_code == 201, resp.json()
     pk = resp.json()["id"]
     assert resp.json()["materials"][1]["common"] == "营业执照"
-    resp = admin_client.post(f"/api/items/{pk}/publish/", {"effective_date": "2025-01-01"}, format="json")
+    resp = admin_client.post(
+        f"/api/items/{pk}/publish/", {"effective_date": "2025-01-01"}, format="json"
+    )
     assert resp.json()["state"] == "published"
     resp = admin_client.post(f"/api/items/{pk}/suspend/", {}, format="json")
     assert resp.json()["state"] == "suspended"
@@ -73,7 +83,9 @@ def test_create_publish_and_history(admin_client, item_row):
 
 def test_revise_via_patch(admin_client, market_bureau):
     item = ImplementationItemFactory(department=market_bureau)
-    resp = admin_client.patch(f"/api/items/{item.pk}/", {"promised_limit_days": 3, "reason": "压缩时限"}, format="json")
+    resp = admin_client.patch(
+        f"/api/items/{item.pk}/", {"promised_limit_days": 3, "reason": "压缩时限"}, format="json"
+    )
     assert resp.status_code == 200 and resp.json()["version"] == 2
     resp = admin_client.patch(f"/api/items/{item.pk}/", {"promised_limit_days": 99}, format="json")
     assert resp.status_code == 400 and "promised_limit_days" in resp.json()
@@ -87,7 +99,9 @@ def test_import_endpoint_all_or_nothing(admin_client, item_row):
     upload.name = "catalog.json"
     resp = admin_client.post("/api/catalog/import/", {"file": upload}, format="multipart")
     assert resp.status_code == 400
-    assert resp.json()["errors"] == [{"line": 2, "field": "region", "reason": resp.json()["errors"][0]["reason"]}]
+    assert resp.json()["errors"] == [
+        {"line": 2, "field": "region", "reason": resp.json()["errors"][0]["reason"]}
+    ]
     assert ImplementationItem.objects.count() == 0
     upload = io.BytesIO(json.dumps([item_row], ensure_ascii=False).encode())
     upload.name = "catalog.json"
@@ -105,7 +119,11 @@ def test_export_csv_and_json(public, market_bureau):
 def test_openapi_schema(public):
     resp = public.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert resp.status_code == 200
-    paths = json.loads(resp.content)["paths"] if resp["Content-Type"].startswith("application/json") else None
+    paths = (
+        json.loads(resp.content)["paths"]
+        if resp["Content-Type"].startswith("application/json")
+        else None
+    )
     text = resp.content.decode()
     assert "/api/items/" in text and "/api/catalog/import/" in text
     assert paths is None or "/api/items/{id}/publish/" in paths
@@ -114,8 +132,12 @@ def test_openapi_schema(public):
 
 def test_power_list_groups_by_type(public, market_bureau):
     ImplementationItemFactory(department=market_bureau, name="食品经营许可")
-    ImplementationItemFactory(department=market_bureau, name="个体工商户登记信息查询",
-                              basic_item__name="个体工商户登记信息查询", basic_item__item_type="20")
+    ImplementationItemFactory(
+        department=market_bureau,
+        name="个体工商户登记信息查询",
+        basic_item__name="个体工商户登记信息查询",
+        basic_item__item_type="20",
+    )
     groups = public.get("/api/lists/power/").json()
     assert [(g["label"], g["count"]) for g in groups] == [("行政许可", 1)]
 
@@ -123,9 +145,17 @@ def test_power_list_groups_by_type(public, market_bureau):
 def test_ledger_counts_cancelled_items(public, admin_client, market_bureau):
     import datetime as dt
 
-    items = [ImplementationItemFactory(department=market_bureau, name=f"事项{i}", effective_date=dt.date(2024, 1, 1))
-             for i in range(4)]
-    resp = admin_client.post(f"/api/items/{items[0].pk}/cancel/", {"effective_date": "2025-03-01", "reason": "取消"}, format="json")
+    items = [
+        ImplementationItemFactory(
+            department=market_bureau, name=f"事项{i}", effective_date=dt.date(2024, 1, 1)
+        )
+        for i in range(4)
+    ]
+    resp = admin_client.post(
+        f"/api/items/{items[0].pk}/cancel/",
+        {"effective_date": "2025-03-01", "reason": "取消"},
+        format="json",
+    )
     assert resp.status_code == 200
     ledger = public.get("/api/lists/ledger/", {"start": "2025-01-01", "end": "2025-12-31"}).json()
     assert (ledger["in_force_start"], ledger["in_force_end"], ledger["cancelled"]) == (4, 3, 1)
@@ -140,16 +170,27 @@ def test_bundle_materials_asked_once(public, market_bureau, health_bureau):
 
     id_card = CommonMaterial.objects.create(name="居民身份证", source="issued")
     food = ImplementationItemFactory(department=market_bureau, name="食品经营许可")
-    hygiene = ImplementationItemFactory(department=health_bureau, name="公共场所卫生许可",
-                                        basic_item__name="公共场所卫生许可")
+    hygiene = ImplementationItemFactory(
+        department=health_bureau, name="公共场所卫生许可", basic_item__name="公共场所卫生许可"
+    )
     for item in (food, hygiene):
         MaterialFactory(item=item, name="经营者身份证", common=id_card)
     MaterialFactory(item=hygiene, name="卫生管理制度")
-    bundle = Bundle.objects.create(code="KBCYD", name="开办餐饮店一件事", kind="business", region=market_bureau.region,
-                                   lead_department=market_bureau, promised_limit_days=5, published=True)
+    bundle = Bundle.objects.create(
+        code="KBCYD",
+        name="开办餐饮店一件事",
+        kind="business",
+        region=market_bureau.region,
+        lead_department=market_bureau,
+        promised_limit_days=5,
+        published=True,
+    )
     BundleItem.objects.create(bundle=bundle, item=food, order=0)
     BundleItem.objects.create(bundle=bundle, item=hygiene, order=1)
     data = public.get("/api/bundles/KBCYD/materials/").json()
     assert data["materials_before_merge"] == 3
-    assert [(m["name"], sorted(m["items"])) for m in data["materials"]][0] == ("居民身份证", ["公共场所卫生许可", "食品经营许可"])
+    assert [(m["name"], sorted(m["items"])) for m in data["materials"]][0] == (
+        "居民身份证",
+        ["公共场所卫生许可", "食品经营许可"],
+    )
     assert len(data["materials"]) == 2

@@ -11,7 +11,12 @@ USCC = "11511301008778183N"  # 广安区经信局, from the district's public li
 
 def test_basic_code_parts():
     parsed = codes.parse_basic_code("510121001000")
-    assert (parsed.region, parsed.item_type, parsed.main, parsed.sub) == ("51", "01", "21001", "000")
+    assert (parsed.region, parsed.item_type, parsed.main, parsed.sub) == (
+        "51",
+        "01",
+        "21001",
+        "000",
+    )
     assert not parsed.is_sub_item
     assert codes.parse_basic_code("51012100100Y").has_sub_items
     assert codes.parse_basic_code("510121001003").is_sub_item

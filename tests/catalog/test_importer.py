@@ -49,7 +49,11 @@ def test_one_bad_row_rejects_the_whole_file(item_row):
         ({"statutory_limit_days": None}, "statutory_limit_days", "请填写"),
         ({"service_objects": ["8"]}, "service_objects[1]", ""),
         ({"materials": [{"originals": 1}]}, "materials[1].name", ""),
-        ({"implementation_code": "11511301008778183N4510121001000"}, "implementation_code", "不一致"),
+        (
+            {"implementation_code": "11511301008778183N4510121001000"},
+            "implementation_code",
+            "不一致",
+        ),
         ({"colour": "red"}, "row", "未知字段"),
     ],
 )
@@ -112,7 +116,9 @@ def test_dry_run_writes_nothing(item_row):
     assert ImplementationItem.objects.count() == 0
 
 
-@pytest.mark.skipif(not REAL_ITEMS.exists(), reason="shared/data/real-items.jsonl is not beside the repo")
+@pytest.mark.skipif(
+    not REAL_ITEMS.exists(), reason="shared/data/real-items.jsonl is not beside the repo"
+)
 def test_real_public_lists_load_without_rejecting_local_codes():
     from django.core.management import call_command
 
@@ -122,9 +128,14 @@ def test_real_public_lists_load_without_rejecting_local_codes():
     report = importer.import_rows(rows, create_departments=True)
     assert report.ok, report.errors[:5]
     assert report.created == 1409
-    sichuan = ImplementationItem.objects.get(local_code="511A0138000000-511602000000-000-115113010833722043-1-00")
+    sichuan = ImplementationItem.objects.get(
+        local_code="511A0138000000-511602000000-000-115113010833722043-1-00"
+    )
     assert sichuan.name == "适龄儿童、少年因身体状况需要延缓入学或者休学审批"
-    assert sichuan.region.full_name.endswith("广安区") and sichuan.department.uscc == "115113010833722043"
+    assert (
+        sichuan.region.full_name.endswith("广安区")
+        and sichuan.department.uscc == "115113010833722043"
+    )
     assert not sichuan.is_actionable  # shown and searchable, but no limits known yet
     assert Department.objects.filter(name="区行政审批局").count() == 1
     assert ImplementationItem.objects.filter(region__code__startswith="31").count() == 252

@@ -15,18 +15,26 @@ A = ItemEvent.Action
 
 @pytest.fixture
 def provincial_item(regions):
-    dept = DepartmentFactory(name="四川省市场监督管理局", uscc=make_uscc(20000001), region=regions[0])
-    item = ImplementationItemFactory(department=dept, name="食品生产许可", state=ItemState.PUBLISHED)
+    dept = DepartmentFactory(
+        name="四川省市场监督管理局", uscc=make_uscc(20000001), region=regions[0]
+    )
+    item = ImplementationItemFactory(
+        department=dept, name="食品生产许可", state=ItemState.PUBLISHED
+    )
     MaterialFactory(item=item, name="食品生产许可申请书")
     return item
 
 
 def test_publish_suspend_resume_cancel_keeps_history(market_bureau):
-    item = ImplementationItemFactory(department=market_bureau, state=ItemState.DRAFT, effective_date=None)
+    item = ImplementationItemFactory(
+        department=market_bureau, state=ItemState.DRAFT, effective_date=None
+    )
     services.change_state(item, A.PUBLISH, effective_date=dt.date(2025, 1, 2))
     services.change_state(item, A.SUSPEND, reason="系统升级暂停网上受理")
     services.change_state(item, A.RESUME)
-    item = services.change_state(item, A.CANCEL, effective_date=dt.date(2025, 7, 1), reason="法律依据废止")
+    item = services.change_state(
+        item, A.CANCEL, effective_date=dt.date(2025, 7, 1), reason="法律依据废止"
+    )
     assert item.state == ItemState.CANCELLED and item.end_date == dt.date(2025, 7, 1)
     assert not item.is_actionable
     actions = list(item.events.values_list("action", "from_state", "to_state"))
@@ -39,7 +47,9 @@ def test_publish_suspend_resume_cancel_keeps_history(market_bureau):
 
 
 def test_illegal_transitions_are_refused(market_bureau):
-    item = ImplementationItemFactory(department=market_bureau, state=ItemState.DRAFT, effective_date=None)
+    item = ImplementationItemFactory(
+        department=market_bureau, state=ItemState.DRAFT, effective_date=None
+    )
     with pytest.raises(services.LifecycleError, match="不能执行“暂停”"):
         services.change_state(item, A.SUSPEND)
     with pytest.raises(services.LifecycleError, match="必须说明理由"):
@@ -49,7 +59,9 @@ def test_illegal_transitions_are_refused(market_bureau):
 
 
 def test_publishing_an_inconsistent_item_fails_whole(market_bureau):
-    item = ImplementationItemFactory(department=market_bureau, state=ItemState.DRAFT, promised_limit_days=30)
+    item = ImplementationItemFactory(
+        department=market_bureau, state=ItemState.DRAFT, promised_limit_days=30
+    )
     with pytest.raises(ValidationError) as exc:
         services.change_state(item, A.PUBLISH)
     assert "promised_limit_days" in exc.value.message_dict
@@ -58,11 +70,19 @@ def test_publishing_an_inconsistent_item_fails_whole(market_bureau):
 
 
 def test_delegate_to_lower_level_copies_every_element(regions, provincial_item):
-    city_dept = DepartmentFactory(name="广安市市场监督管理局", uscc=make_uscc(30000001), region=regions[1])
-    [copy] = services.delegate_item(provincial_item, [(regions[1], city_dept)], effective_date=dt.date(2025, 3, 1),
-                                    reason="下放市级实施")
+    city_dept = DepartmentFactory(
+        name="广安市市场监督管理局", uscc=make_uscc(30000001), region=regions[1]
+    )
+    [copy] = services.delegate_item(
+        provincial_item,
+        [(regions[1], city_dept)],
+        effective_date=dt.date(2025, 3, 1),
+        reason="下放市级实施",
+    )
     provincial_item.refresh_from_db()
-    assert provincial_item.state == ItemState.DELEGATED and provincial_item.end_date == dt.date(2025, 3, 1)
+    assert provincial_item.state == ItemState.DELEGATED and provincial_item.end_date == dt.date(
+        2025, 3, 1
+    )
     assert copy.state == ItemState.PUBLISHED and copy.delegated_from == provincial_item
     assert copy.exercise_level == 3 and copy.region == regions[1]
     assert list(copy.materials.values_list("name", flat=True)) == ["食品生产许可申请书"]

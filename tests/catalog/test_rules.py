@@ -51,11 +51,19 @@ def test_charged_item_needs_fee_items():
     errors = check_item({**GOOD, "fee_charged": True, "fee_basis": "川发改价格〔2020〕1号"}, [])
     assert "fees" in errors
     fees = [{"name": "工本费", "standard": "10元/本"}]
-    assert check_item({**GOOD, "fee_charged": True, "fee_basis": "川发改价格〔2020〕1号"}, fees) == {}
+    assert (
+        check_item({**GOOD, "fee_charged": True, "fee_basis": "川发改价格〔2020〕1号"}, fees) == {}
+    )
 
 
 def test_zero_visits_offline_with_post_is_fine():
-    data = {**GOOD, "visits_required": 0, "online": False, "handling_forms": ["4"], "supports_delivery": True}
+    data = {
+        **GOOD,
+        "visits_required": 0,
+        "online": False,
+        "handling_forms": ["4"],
+        "supports_delivery": True,
+    }
     assert check_item(data, []) == {}
 
 

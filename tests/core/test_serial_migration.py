@@ -52,7 +52,10 @@ def test_numbers_issued_before_the_move_are_kept_and_continued():
     assert Serial.objects.count() == 3
     with transaction.atomic():
         assert serials.take_next(CASE_NUMBER, code, day.isoformat()) == 42
-        assert serials.take_next(DOCUMENT_NUMBER, case.department_id, DocumentKind.APPROVAL, 2026) == 18
+        assert (
+            serials.take_next(DOCUMENT_NUMBER, case.department_id, DocumentKind.APPROVAL, 2026)
+            == 18
+        )
         assert serials.take_next(LICENCE_SERIAL, licence.licence_type_id, licence.issuer_id) == 10
 
 
@@ -74,4 +77,6 @@ def test_the_move_can_be_undone_without_losing_a_number():
         )
     finally:
         _migrate(latest)
-    assert serials.last_taken(DOCUMENT_NUMBER, case.department_id, DocumentKind.ACCEPTANCE, 2026) == 3
+    assert (
+        serials.last_taken(DOCUMENT_NUMBER, case.department_id, DocumentKind.ACCEPTANCE, 2026) == 3
+    )

@@ -52,7 +52,7 @@ def test_concurrent_first_takers_get_distinct_numbers():
             barrier.wait()
             with transaction.atomic():
                 taken.append(serials.take_next("case-number", "RACE", "2026-12-07"))
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -60,7 +60,9 @@ def test_citizen_registers_business_and_authorises_an_agent(live_server, web_pag
     assert_all_labelled(page)
     id_number = make_resident_id(7, birth="19850612")
     page.get_by_label(re.compile("^姓名")).fill("王小明")
-    page.get_by_label(re.compile("^身份证号码")).fill(id_number[:17] + ("1" if id_number[17] != "1" else "2"))
+    page.get_by_label(re.compile("^身份证号码")).fill(
+        id_number[:17] + ("1" if id_number[17] != "1" else "2")
+    )
     page.get_by_label(re.compile("^手机号码")).fill("13911112222")
     page.get_by_label(re.compile("^密码")).fill("Sunny-garden-7")
     page.get_by_label(re.compile("^确认密码")).fill("Sunny-garden-7")
@@ -120,17 +122,34 @@ def test_citizen_registers_business_and_authorises_an_agent(live_server, web_pag
 
 def test_staff_member_sees_only_their_departments_items(live_server, web_page, chromium):
     _province, city, county, _town = sichuan_tree()
-    market = DepartmentFactory(name="广安市广安区市场监督管理局", uscc=make_uscc(40000001), region=county)
-    health = DepartmentFactory(name="广安市广安区卫生健康局", uscc=make_uscc(40000002), region=county)
-    sibling = RegionFactory(code="511603000000", name="前锋区", full_name="四川省广安市前锋区", level=3, parent=city)
-    sibling_market = DepartmentFactory(name="广安市前锋区市场监督管理局", uscc=make_uscc(40000003), region=sibling)
-    ImplementationItemFactory(basic_item=BasicItemFactory(code="510121001000", name="食品经营许可"), department=market)
-    ImplementationItemFactory(basic_item=BasicItemFactory(code="510121004000", name="药品零售企业许可"), department=market)
-    ImplementationItemFactory(basic_item=BasicItemFactory(code="510121003000", name="公共场所卫生许可"), department=health)
-    ImplementationItemFactory(
-        basic_item=BasicItemFactory(code="510121005000", name="娱乐场所经营许可"), department=sibling_market
+    market = DepartmentFactory(
+        name="广安市广安区市场监督管理局", uscc=make_uscc(40000001), region=county
     )
-    reviewer = StaffFactory(username="ga-reviewer", real_name="赵审查", region=county, department=market)
+    health = DepartmentFactory(
+        name="广安市广安区卫生健康局", uscc=make_uscc(40000002), region=county
+    )
+    sibling = RegionFactory(
+        code="511603000000", name="前锋区", full_name="四川省广安市前锋区", level=3, parent=city
+    )
+    sibling_market = DepartmentFactory(
+        name="广安市前锋区市场监督管理局", uscc=make_uscc(40000003), region=sibling
+    )
+    ImplementationItemFactory(
+        basic_item=BasicItemFactory(code="510121001000", name="食品经营许可"), department=market
+    )
+    ImplementationItemFactory(
+        basic_item=BasicItemFactory(code="510121004000", name="药品零售企业许可"), department=market
+    )
+    ImplementationItemFactory(
+        basic_item=BasicItemFactory(code="510121003000", name="公共场所卫生许可"), department=health
+    )
+    ImplementationItemFactory(
+        basic_item=BasicItemFactory(code="510121005000", name="娱乐场所经营许可"),
+        department=sibling_market,
+    )
+    reviewer = StaffFactory(
+        username="ga-reviewer", real_name="赵审查", region=county, department=market
+    )
     RoleGrant.objects.create(user=reviewer, role="reviewer", region=county, department=market)
     admin = StaffFactory(username="ga-admin", real_name="钱管理", region=county)
     RoleGrant.objects.create(user=admin, role="system_admin", region=county)
@@ -161,7 +180,9 @@ def test_staff_member_sees_only_their_departments_items(live_server, web_page, c
     page.get_by_role("link", name="赵审查").click()
     assert_all_labelled(page)
     region_options = page.locator("#id_region option").all_inner_texts()
-    assert any("广安区" in o for o in region_options) and not any("广安市" in o for o in region_options)
+    assert any("广安区" in o for o in region_options) and not any(
+        "广安市" in o for o in region_options
+    )
     page.get_by_label(re.compile("^角色")).select_option("supervisor")
     # a forged option for the city (outside the administrator's region)
     page.evaluate(
@@ -185,7 +206,9 @@ def test_staff_member_sees_only_their_departments_items(live_server, web_page, c
     page.screenshot(path="/tmp/acc-totp.png", full_page=True)
 
     # phone-sized screenshots of the login page and the workbench
-    phone = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = chromium.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     try:
         small = phone.new_page()
         small.goto(base + "/accounts/login/")

@@ -49,7 +49,7 @@ class LicenceTypeFactory(factory.django.DjangoModelFactory):
     layout = factory.LazyFunction(lambda: {"title": "食品经营许可证", "orientation": "landscape"})
 
     @factory.post_generation
-    def items(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the type
+    def items(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.items.add(*extracted)
 

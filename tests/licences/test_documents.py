@@ -121,13 +121,13 @@ def test_qr_modules_are_drawn_one_rectangle_per_dark_run():
         def __init__(self):
             self.rects = []
 
-        def saveState(self):  # noqa: N802 - reportlab's names
+        def saveState(self):
             pass
 
-        def restoreState(self):  # noqa: N802
+        def restoreState(self):
             pass
 
-        def setFillColor(self, colour):  # noqa: N802
+        def setFillColor(self, colour):
             pass
 
         def rect(self, x, y, w, h, stroke, fill):

@@ -166,7 +166,10 @@ def test_a_missing_required_field_refuses_the_approval_and_writes_nothing(world)
     assert "经营场所" in exc.value.message and "食品经营许可证" in exc.value.message
     case.refresh_from_db()
     assert case.state == CaseState.IN_REVIEW and case.outcome == ""
-    assert not Licence.objects.exists() and not Serial.objects.filter(scope=LICENCE_SERIAL, last__gt=0).exists()
+    assert (
+        not Licence.objects.exists()
+        and not Serial.objects.filter(scope=LICENCE_SERIAL, last__gt=0).exists()
+    )
     assert not CaseDocument.objects.filter(case=case, kind=DocumentKind.APPROVAL).exists()
     assert not ArchiveEntry.objects.filter(kind="licence").exists()
 
@@ -455,7 +458,7 @@ def test_concurrent_issues_take_distinct_serials():
                 licence_type, issuer=world.market, holder_user=world.applicant, data={}
             )
             serials.append(licence.serial)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

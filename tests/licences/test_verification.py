@@ -562,9 +562,7 @@ def test_a_typed_identifier_shows_a_persons_name_masked_the_qr_link_and_the_file
     typed = verification.verify_identifier(licence.identifier)
     assert typed.outcome == "authentic" and typed.holder_name == "王**"
     assert licence.holder_name not in str(typed.to_dict())
-    scanned = verification.verify_identifier(
-        licence.identifier, qrlinks.token(licence.identifier)
-    )
+    scanned = verification.verify_identifier(licence.identifier, qrlinks.token(licence.identifier))
     assert scanned.holder_name == licence.holder_name == "王小明"
     with licence.pdf.open("rb") as handle:
         assert verification.verify_pdf(handle.read()).holder_name == "王小明"

@@ -78,7 +78,9 @@ def test_guide_shows_everything_an_applicant_needs(client, portal_catalog):
     assert "我要开饭店" in page
     assert "第 1 版" in page and "2024-01-01 起施行" in page
     html = response.content.decode()
-    assert re.search(r'<a class="button button-primary" href="/cases/apply/item/\d+/">在线办理 / 申请</a>', html)
+    assert re.search(
+        r'<a class="button button-primary" href="/cases/apply/item/\d+/">在线办理 / 申请</a>', html
+    )
 
 
 def test_guide_of_fully_online_item_and_fees(client, portal_catalog):

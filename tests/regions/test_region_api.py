@@ -125,7 +125,9 @@ def test_department_create_validates_uscc(staff, tree):
 def test_department_update_and_permissions(anon, staff, tree):
     department = DepartmentFactory(region=tree[2])
     url = f"/api/departments/{department.pk}/"
-    assert anon.patch(url, {"consult_phone": "0826-1"}, format="json").status_code == 401  # anonymous: authenticate first
+    assert (
+        anon.patch(url, {"consult_phone": "0826-1"}, format="json").status_code == 401
+    )  # anonymous: authenticate first
     response = staff.patch(url, {"uscc": make_uscc(1)[:-1] + "0"}, format="json")
     assert response.status_code == 400 and "uscc" in response.json()
     response = staff.patch(url, {"consult_phone": "0826-2222111"}, format="json")

@@ -85,7 +85,13 @@ def test_reimport_is_idempotent_and_updates_names(sichuan, region_wheel):
 def test_import_corrects_and_completes_an_existing_tree(region_wheel):
     province, _city, county, _town = sichuan_tree()
     # A tree entered by hand with a wrong name: 511602001000 is really 浓洄街道.
-    town = RegionFactory(code="511602001000", name="北辰街道", full_name="四川省广安市广安区北辰街道", level=4, parent=county)
+    town = RegionFactory(
+        code="511602001000",
+        name="北辰街道",
+        full_name="四川省广安市广安区北辰街道",
+        level=4,
+        parent=county,
+    )
     call_command("import-regions", "--province", "51", "--wheel", str(region_wheel), verbosity=0)
     town.refresh_from_db()
     assert (town.pk, town.name, town.parent_id) == (town.pk, "浓洄街道", county.pk)

@@ -20,7 +20,7 @@ def _migrate_to_latest() -> None:
 def test_certificates_made_before_the_move_are_read_through_the_signing_app():
     try:
         state = MigrationExecutor(connection).migrate(BEFORE)
-        OldCertificate = state.apps.get_model("licences", "Certificate")  # noqa: N806
+        OldCertificate = state.apps.get_model("licences", "Certificate")
         assert OldCertificate._meta.db_table == "licences_certificate"
         now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
         fields = {

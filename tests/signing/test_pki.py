@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 needs_openssl = pytest.mark.skipif(not shutil.which("openssl"), reason="openssl CLI not installed")
 
 
-def openssl(*args, input=None) -> subprocess.CompletedProcess:  # noqa: A002
+def openssl(*args, input=None) -> subprocess.CompletedProcess:
     return subprocess.run(["openssl", *args], capture_output=True, input=input, check=False)
 
 
@@ -323,7 +323,7 @@ def test_concurrent_first_use_makes_one_certificate():
         try:
             barrier.wait()
             results.append(pki.signing_certificate(dept).pk)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

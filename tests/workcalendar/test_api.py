@@ -16,23 +16,49 @@ DUE = "/api/workcalendar/due-date/"
 def test_due_date_get_domain_example(api):
     resp = api.get(DUE, {"start": "2026-09-30", "days": "20"})
     assert resp.status_code == 200, resp.content
-    assert resp.json() == {"start": "2026-09-30", "days": 20, "due": "2026-11-03", "provisional": False,
-                           "suspended_working_days": 0}
+    assert resp.json() == {
+        "start": "2026-09-30",
+        "days": 20,
+        "due": "2026-11-03",
+        "provisional": False,
+        "suspended_working_days": 0,
+    }
 
 
 def test_due_date_get_with_suspensions_and_counted_days(api):
-    resp = api.get(DUE, {"start": "2026-11-02", "days": "5", "suspensions": "2026-11-04:2026-11-06,2026-11-20:",
-                         "as_of": "2026-11-25", "counted_days": "true"})
+    resp = api.get(
+        DUE,
+        {
+            "start": "2026-11-02",
+            "days": "5",
+            "suspensions": "2026-11-04:2026-11-06,2026-11-20:",
+            "as_of": "2026-11-25",
+            "counted_days": "true",
+        },
+    )
     body = resp.json()
     assert resp.status_code == 200, body
     assert (body["due"], body["suspended_working_days"]) == ("2026-11-11", 2)
     assert [d["date"] for d in body["counted_days"]] == [
-        "2026-11-03", "2026-11-06", "2026-11-09", "2026-11-10", "2026-11-11"]
+        "2026-11-03",
+        "2026-11-06",
+        "2026-11-09",
+        "2026-11-10",
+        "2026-11-11",
+    ]
 
 
 def test_due_date_post_json(api):
-    resp = api.post(DUE, {"start": "2026-12-20", "days": 20, "counted_days": True,
-                          "suspensions": [{"start": "2026-12-28", "end": "2027-01-05"}]}, format="json")
+    resp = api.post(
+        DUE,
+        {
+            "start": "2026-12-20",
+            "days": 20,
+            "counted_days": True,
+            "suspensions": [{"start": "2026-12-28", "end": "2027-01-05"}],
+        },
+        format="json",
+    )
     body = resp.json()
     assert resp.status_code == 200, body
     assert body["provisional"] is True and body["due"] == "2027-01-25"
@@ -44,24 +70,30 @@ def test_immediate_item(api):
     assert api.get(DUE, {"start": "2026-10-01", "days": "0"}).json()["due"] == "2026-10-01"
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"days": "20"}, "start"),
-    ({"start": "2026-02-30", "days": "20"}, "start"),
-    ({"start": "30/09/2026", "days": "20"}, "start"),
-    ({"start": "2026-09-30T10:00", "days": "20"}, "start"),
-    ({"start": "1899-12-31", "days": "20"}, "start"),
-    ({"start": "2026-09-30"}, "days"),
-    ({"start": "2026-09-30", "days": "-1"}, "days"),
-    ({"start": "2026-09-30", "days": "1001"}, "days"),
-    ({"start": "2026-09-30", "days": "二十"}, "days"),
-    ({"start": "2026-09-30", "days": "2.5"}, "days"),
-    ({"start": "2026-09-30", "days": "9" * 60}, "days"),
-    ({"start": "2100-12-01", "days": "1000"}, "days"),
-    ({"start": "2026-09-30", "days": "20", "suspensions": "2026-10-10"}, "suspensions"),
-    ({"start": "2026-09-30", "days": "20", "suspensions": "2026-10-10:2026-10-05"}, "suspensions"),
-    ({"start": "2026-09-30", "days": "20", "suspensions": "bad:2026-10-05"}, "suspensions"),
-    ({"start": "2026-09-30", "days": "20", "as_of": "tomorrow"}, "as_of"),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"days": "20"}, "start"),
+        ({"start": "2026-02-30", "days": "20"}, "start"),
+        ({"start": "30/09/2026", "days": "20"}, "start"),
+        ({"start": "2026-09-30T10:00", "days": "20"}, "start"),
+        ({"start": "1899-12-31", "days": "20"}, "start"),
+        ({"start": "2026-09-30"}, "days"),
+        ({"start": "2026-09-30", "days": "-1"}, "days"),
+        ({"start": "2026-09-30", "days": "1001"}, "days"),
+        ({"start": "2026-09-30", "days": "二十"}, "days"),
+        ({"start": "2026-09-30", "days": "2.5"}, "days"),
+        ({"start": "2026-09-30", "days": "9" * 60}, "days"),
+        ({"start": "2100-12-01", "days": "1000"}, "days"),
+        ({"start": "2026-09-30", "days": "20", "suspensions": "2026-10-10"}, "suspensions"),
+        (
+            {"start": "2026-09-30", "days": "20", "suspensions": "2026-10-10:2026-10-05"},
+            "suspensions",
+        ),
+        ({"start": "2026-09-30", "days": "20", "suspensions": "bad:2026-10-05"}, "suspensions"),
+        ({"start": "2026-09-30", "days": "20", "as_of": "tomorrow"}, "as_of"),
+    ],
+)
 def test_due_date_bad_query_is_a_400_by_field(api, params, field):
     resp = api.get(DUE, params)
     assert resp.status_code == 400, resp.content
@@ -70,18 +102,38 @@ def test_due_date_bad_query_is_a_400_by_field(api, params, field):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in str(body[field])), body  # in Chinese
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    ({"start": None, "days": 5}, "start"),
-    ({"start": 20260930, "days": 5}, "start"),
-    ({"start": "2026-09-30", "days": None}, "days"),
-    ({"start": "2026-09-30", "days": "many"}, "days"),
-    ({"start": "2026-09-30", "days": -3}, "days"),
-    ({"start": "2026-09-30", "days": 5, "suspensions": "2026-10-10:2026-10-12"}, "suspensions"),
-    ({"start": "2026-09-30", "days": 5, "suspensions": [{"end": "2026-10-12"}]}, "suspensions"),
-    ({"start": "2026-09-30", "days": 5, "suspensions": [{"start": "2026-10-12", "end": "2026-10-10"}]}, "suspensions"),
-    ({"start": "2026-09-30", "days": 5, "suspensions": [{"start": "2026-10-10", "end": "x"}]}, "suspensions"),
-    ({"start": "2026-09-30", "days": 5, "suspensions": [{"start": "2026-10-10"}] * 51}, "suspensions"),
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"start": None, "days": 5}, "start"),
+        ({"start": 20260930, "days": 5}, "start"),
+        ({"start": "2026-09-30", "days": None}, "days"),
+        ({"start": "2026-09-30", "days": "many"}, "days"),
+        ({"start": "2026-09-30", "days": -3}, "days"),
+        ({"start": "2026-09-30", "days": 5, "suspensions": "2026-10-10:2026-10-12"}, "suspensions"),
+        ({"start": "2026-09-30", "days": 5, "suspensions": [{"end": "2026-10-12"}]}, "suspensions"),
+        (
+            {
+                "start": "2026-09-30",
+                "days": 5,
+                "suspensions": [{"start": "2026-10-12", "end": "2026-10-10"}],
+            },
+            "suspensions",
+        ),
+        (
+            {
+                "start": "2026-09-30",
+                "days": 5,
+                "suspensions": [{"start": "2026-10-10", "end": "x"}],
+            },
+            "suspensions",
+        ),
+        (
+            {"start": "2026-09-30", "days": 5, "suspensions": [{"start": "2026-10-10"}] * 51},
+            "suspensions",
+        ),
+    ],
+)
 def test_due_date_bad_json_is_a_400_by_field(api, data, field):
     resp = api.post(DUE, data, format="json")
     assert resp.status_code == 400, resp.content
@@ -89,8 +141,15 @@ def test_due_date_bad_json_is_a_400_by_field(api, data, field):
 
 
 def test_suspension_error_names_the_end_field(api):
-    resp = api.post(DUE, {"start": "2026-09-30", "days": 5,
-                          "suspensions": [{"start": "2026-10-12", "end": "2026-10-10"}]}, format="json")
+    resp = api.post(
+        DUE,
+        {
+            "start": "2026-09-30",
+            "days": 5,
+            "suspensions": [{"start": "2026-10-12", "end": "2026-10-10"}],
+        },
+        format="json",
+    )
     assert resp.json() == {"suspensions": [{"end": ["恢复计时日期不能早于中止开始日期"]}]}
 
 
@@ -107,9 +166,16 @@ def test_due_date_post_needs_no_login(api):
 # -- a year's days ---------------------------------------------------------------------------------------
 def test_days_of_an_unknown_year_are_provisional(api):
     body = api.get("/api/workcalendar/days/", {"year": "2027"}).json()
-    assert (body["year"], body["source"], body["provisional"], body["notice"]) == (2027, "provisional", True, None)
-    assert body["days"][:2] == [{"date": "2027-01-01", "kind": "holiday", "name": "元旦"},
-                                {"date": "2027-02-05", "kind": "holiday", "name": "春节"}]
+    assert (body["year"], body["source"], body["provisional"], body["notice"]) == (
+        2027,
+        "provisional",
+        True,
+        None,
+    )
+    assert body["days"][:2] == [
+        {"date": "2027-01-01", "kind": "holiday", "name": "元旦"},
+        {"date": "2027-02-05", "kind": "holiday", "name": "春节"},
+    ]
     assert len(body["days"]) == 13
 
 

@@ -26,7 +26,11 @@ def test_spring_festival_2027_is_four_days_from_chuxi():
     assert lunar_new_year_eve(2027) == D(2027, 2, 5)
     holidays = statutory_holidays(2027)
     assert [d for d, name in sorted(holidays.items()) if name == "春节"] == [
-        D(2027, 2, 5), D(2027, 2, 6), D(2027, 2, 7), D(2027, 2, 8)]
+        D(2027, 2, 5),
+        D(2027, 2, 6),
+        D(2027, 2, 7),
+        D(2027, 2, 8),
+    ]
     assert day_status(D(2027, 2, 8)) == DayStatus(working=False, provisional=True, name="春节")
     assert day_status(D(2027, 2, 9)) == DayStatus(working=True, provisional=True, name="")
 
@@ -34,19 +38,27 @@ def test_spring_festival_2027_is_four_days_from_chuxi():
 def test_the_2027_statutory_holidays():
     assert sorted(statutory_holidays(2027).items()) == [
         (D(2027, 1, 1), "元旦"),
-        (D(2027, 2, 5), "春节"), (D(2027, 2, 6), "春节"), (D(2027, 2, 7), "春节"), (D(2027, 2, 8), "春节"),
+        (D(2027, 2, 5), "春节"),
+        (D(2027, 2, 6), "春节"),
+        (D(2027, 2, 7), "春节"),
+        (D(2027, 2, 8), "春节"),
         (D(2027, 4, 5), "清明节"),
-        (D(2027, 5, 1), "劳动节"), (D(2027, 5, 2), "劳动节"),
+        (D(2027, 5, 1), "劳动节"),
+        (D(2027, 5, 2), "劳动节"),
         (D(2027, 6, 9), "端午节"),
         (D(2027, 9, 15), "中秋节"),
-        (D(2027, 10, 1), "国庆节"), (D(2027, 10, 2), "国庆节"), (D(2027, 10, 3), "国庆节"),
+        (D(2027, 10, 1), "国庆节"),
+        (D(2027, 10, 2), "国庆节"),
+        (D(2027, 10, 3), "国庆节"),
     ]
 
 
 def test_national_day_is_october_first_to_third():
     for year in (2027, 2028, 2035):
         assert [is_working_day(D(year, 10, d)) for d in (1, 2, 3)] == [False, False, False]
-    assert is_working_day(D(2027, 10, 4))  # Monday: no substitute day (补假) until the notice says so
+    assert is_working_day(
+        D(2027, 10, 4)
+    )  # Monday: no substitute day (补假) until the notice says so
     assert not is_working_day(D(2027, 10, 9))  # and no make-up Saturday either
 
 
@@ -54,7 +66,11 @@ def test_2028_spring_festival_and_mid_autumn_on_national_day():
     holidays = statutory_holidays(2028)
     assert lunar_new_year_eve(2028) == D(2028, 1, 25)
     assert [d for d, name in sorted(holidays.items()) if name == "春节"] == [
-        D(2028, 1, 25), D(2028, 1, 26), D(2028, 1, 27), D(2028, 1, 28)]
+        D(2028, 1, 25),
+        D(2028, 1, 26),
+        D(2028, 1, 27),
+        D(2028, 1, 28),
+    ]
     assert holidays[D(2028, 4, 4)] == "清明节"
     assert holidays[D(2028, 5, 28)] == "端午节"
     assert holidays[D(2028, 10, 3)] == "中秋节、国庆节"  # lunar 8/15 falls on 3 October
@@ -63,7 +79,11 @@ def test_2028_spring_festival_and_mid_autumn_on_national_day():
 
 def test_qingming_agrees_with_chinese_calendars_solar_term_formula():
     for year in range(2027, 2100):
-        formula = [d for d, name in chinese_calendar.get_solar_terms(D(year, 4, 1), D(year, 4, 30)) if name == "清明"]
+        formula = [
+            d
+            for d, name in chinese_calendar.get_solar_terms(D(year, 4, 1), D(year, 4, 30))
+            if name == "清明"
+        ]
         assert [qingming(year)] == formula, year
         assert qingming(year) in (D(year, 4, 4), D(year, 4, 5))
 
@@ -111,9 +131,15 @@ def test_loaded_notice_makes_2027_final_and_moves_days(notice_2027):
 
 
 def test_loaded_notice_overrides_chinese_calendar(notice_2027):
-    notice = {**notice_2027, "year": 2026, "title": "更正通知",
-              "days": [{"date": "2026-10-01", "kind": "holiday", "name": "国庆节"},
-                       {"date": "2026-10-11", "kind": "workday", "name": "国庆节"}]}
+    notice = {
+        **notice_2027,
+        "year": 2026,
+        "title": "更正通知",
+        "days": [
+            {"date": "2026-10-01", "kind": "holiday", "name": "国庆节"},
+            {"date": "2026-10-11", "kind": "workday", "name": "国庆节"},
+        ],
+    }
     assert not is_working_day(D(2026, 10, 11)) and not is_working_day(D(2026, 10, 5))
     services.load_notice(notice)
     assert calendar.year_table(2026).source == calendar.Source.NOTICE

@@ -43,8 +43,17 @@ def reference_due(start, n, suspensions=(), as_of=None):
 
 
 # -- the 300-case comparison ---------------------------------------------------------------------
-SPRING_FESTIVALS = [D(2018, 2, 16), D(2019, 2, 5), D(2020, 1, 25), D(2021, 2, 12), D(2022, 2, 1),
-                    D(2023, 1, 22), D(2024, 2, 10), D(2025, 1, 29), D(2026, 2, 17)]
+SPRING_FESTIVALS = [
+    D(2018, 2, 16),
+    D(2019, 2, 5),
+    D(2020, 1, 25),
+    D(2021, 2, 12),
+    D(2022, 2, 1),
+    D(2023, 1, 22),
+    D(2024, 2, 10),
+    D(2025, 1, 29),
+    D(2026, 2, 17),
+]
 NATIONAL_DAYS = [D(y, 10, 1) for y in range(2018, 2027)]
 MAKE_UP_WORKDAYS = sorted(d for d in chinese_calendar.workdays if 2018 <= d.year <= 2026)
 YEAR_ENDS = [D(y, 12, 31) for y in range(2018, 2026)]
@@ -54,8 +63,14 @@ def generate_cases(count=320, seed=20260930):
     rng = random.Random(seed)
     cases = [("DOMAIN.md example", D(2026, 9, 30), 20, [], None)]
     while len(cases) < count:
-        kind, anchors = rng.choice([("spring festival", SPRING_FESTIVALS), ("national day", NATIONAL_DAYS),
-                                    ("make-up workday", MAKE_UP_WORKDAYS), ("year end", YEAR_ENDS)])
+        kind, anchors = rng.choice(
+            [
+                ("spring festival", SPRING_FESTIVALS),
+                ("national day", NATIONAL_DAYS),
+                ("make-up workday", MAKE_UP_WORKDAYS),
+                ("year end", YEAR_ENDS),
+            ]
+        )
         start = rng.choice(anchors) + dt.timedelta(days=rng.randint(-12, 12))
         limit = rng.randint(0, 60)
         extension = rng.choice([0, 0, 0, 10, 15, 30])  # Art 42: one extension, its days added to N
@@ -69,7 +84,9 @@ def generate_cases(count=320, seed=20260930):
             expected = reference_due(start, limit + extension, suspensions, as_of)
         except NotImplementedError:  # ran into 2027, which chinese-calendar does not know
             continue
-        cases.append((f"{kind} +{limit}+{extension}", start, limit + extension, suspensions, as_of, expected))
+        cases.append(
+            (f"{kind} +{limit}+{extension}", start, limit + extension, suspensions, as_of, expected)
+        )
     cases[0] = (*cases[0], D(2026, 11, 3))
     return cases
 
@@ -87,14 +104,21 @@ def test_the_generated_cases_cover_what_they_should():
     assert {c[1].year for c in CASES} >= set(range(2018, 2027))
 
 
-@pytest.mark.parametrize(("label", "start", "days", "suspensions", "as_of", "expected"), CASES,
-                         ids=[f"{i}-{c[0]}-{c[1]}" for i, c in enumerate(CASES)])
-def test_due_date_matches_the_day_by_day_reference(label, start, days, suspensions, as_of, expected):
+@pytest.mark.parametrize(
+    ("label", "start", "days", "suspensions", "as_of", "expected"),
+    CASES,
+    ids=[f"{i}-{c[0]}-{c[1]}" for i, c in enumerate(CASES)],
+)
+def test_due_date_matches_the_day_by_day_reference(
+    label, start, days, suspensions, as_of, expected
+):
     result = add_working_days(start, days, suspensions, as_of=as_of)
     assert result == DueDate(expected, False), label
     if not suspensions:
         assert working_days_between(start, result.due) == days
-        assert [d for d, _s in counted_working_days(start, days)][-1:] == ([expected] if days else [])
+        assert [d for d, _s in counted_working_days(start, days)][-1:] == (
+            [expected] if days else []
+        )
 
 
 def test_domain_example():
@@ -108,7 +132,9 @@ def test_acceptance_day_is_not_counted():
 
 
 def test_immediate_items_are_due_on_the_day_of_acceptance():
-    assert add_working_days(D(2026, 10, 3), 0) == DueDate(D(2026, 10, 3), False)  # even on a holiday
+    assert add_working_days(D(2026, 10, 3), 0) == DueDate(
+        D(2026, 10, 3), False
+    )  # even on a holiday
     assert add_working_days(D(2030, 10, 3), 0) == DueDate(D(2030, 10, 3), False)
 
 
@@ -136,7 +162,9 @@ def test_suspension_excludes_s_up_to_but_not_including_e():
 def test_overlapping_suspensions_are_merged():
     start = D(2026, 11, 2)
     both = [(D(2026, 11, 4), D(2026, 11, 6)), (D(2026, 11, 5), D(2026, 11, 10))]
-    assert add_working_days(start, 5, both) == add_working_days(start, 5, [(D(2026, 11, 4), D(2026, 11, 10))])
+    assert add_working_days(start, 5, both) == add_working_days(
+        start, 5, [(D(2026, 11, 4), D(2026, 11, 10))]
+    )
     assert suspended_working_days(start, D(2026, 11, 30), both) == 4
 
 
@@ -145,7 +173,8 @@ def test_open_suspension_ends_on_as_of():
     open_ = [(D(2026, 11, 4), None)]
     assert add_working_days(start, 5, open_, as_of=D(2026, 11, 6)).due == D(2026, 11, 11)
     assert add_working_days(start, 5, open_, as_of=D(2026, 11, 6)) == add_working_days(
-        start, 5, [(D(2026, 11, 4), D(2026, 11, 6))])
+        start, 5, [(D(2026, 11, 4), D(2026, 11, 6))]
+    )
     # as_of before S: nothing is excluded yet.
     assert add_working_days(start, 5, open_, as_of=D(2026, 11, 3)).due == D(2026, 11, 9)
 
@@ -166,7 +195,9 @@ def test_provisional_when_a_counted_day_lies_in_an_unknown_year():
     late = add_working_days(D(2026, 12, 20), 20)
     assert late.provisional is True and late.due.year == 2027
     # Accepted on the last day of 2026: every counted day is in 2027.
-    assert add_working_days(D(2026, 12, 31), 1) == DueDate(D(2027, 1, 4), True)  # 1 Jan a holiday, then a weekend
+    assert add_working_days(D(2026, 12, 31), 1) == DueDate(
+        D(2027, 1, 4), True
+    )  # 1 Jan a holiday, then a weekend
 
 
 def test_is_working_day_agrees_with_chinese_calendar_for_every_day_it_knows():
@@ -211,9 +242,13 @@ def test_counted_days_skip_suspensions_holidays_and_weekends():
     dates = [d for d, _s in days]
     assert len(dates) == 20 and dates[0] == D(2026, 10, 8)
     assert D(2026, 10, 10) in dates  # a make-up Saturday
-    assert D(2026, 10, 12) not in dates and D(2026, 10, 13) not in dates and D(2026, 10, 14) in dates
+    assert (
+        D(2026, 10, 12) not in dates and D(2026, 10, 13) not in dates and D(2026, 10, 14) in dates
+    )
     assert dict(days)[D(2026, 10, 10)].name == "国庆节"
-    assert dates[-1] == add_working_days(D(2026, 9, 30), 20, [(D(2026, 10, 12), D(2026, 10, 14))]).due
+    assert (
+        dates[-1] == add_working_days(D(2026, 9, 30), 20, [(D(2026, 10, 12), D(2026, 10, 14))]).due
+    )
 
 
 def test_a_warm_calendar_asks_the_database_nothing(django_assert_num_queries):
@@ -223,5 +258,9 @@ def test_a_warm_calendar_asks_the_database_nothing(django_assert_num_queries):
         is_working_day(D(year, 6, 1))  # one query per year at most, here
     with django_assert_num_queries(0):
         for start in starts:
-            add_working_days(start, rng.randint(0, 60), [(start + dt.timedelta(days=3), start + dt.timedelta(days=9))])
+            add_working_days(
+                start,
+                rng.randint(0, 60),
+                [(start + dt.timedelta(days=3), start + dt.timedelta(days=9))],
+            )
             remaining_working_days(start, D(2026, 6, 1))

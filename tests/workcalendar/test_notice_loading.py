@@ -33,60 +33,95 @@ def test_a_good_notice_loads(notice_2027, django_user_model):
     assert str(notice.days.get(date="2027-02-20")) == "2027-02-20 调休上班 春节"
 
 
-@pytest.mark.parametrize(("change", "field", "words"), [
-    ({"year": None}, "year", "年度"),
-    ({"year": "二〇二七"}, "year", "年度"),
-    ({"year": 3000}, "year", "2100"),
-    ({"title": "  "}, "title", "标题"),
-    ({"published": "2026/11/05"}, "published", "YYYY-MM-DD"),
-    ({"published": None}, "published", "发布日期"),
-    ({"source": "ftp://example.org/x"}, "source", "http"),
-    ({"days": []}, "days", "放假日期"),
-    ({"days": "2027-02-05"}, "days", "放假日期"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"year": None}, "year", "年度"),
+        ({"year": "二〇二七"}, "year", "年度"),
+        ({"year": 3000}, "year", "2100"),
+        ({"title": "  "}, "title", "标题"),
+        ({"published": "2026/11/05"}, "published", "YYYY-MM-DD"),
+        ({"published": None}, "published", "发布日期"),
+        ({"source": "ftp://example.org/x"}, "source", "http"),
+        ({"days": []}, "days", "放假日期"),
+        ({"days": "2027-02-05"}, "days", "放假日期"),
+    ],
+)
 def test_top_level_fields_are_checked(notice_2027, change, field, words):
     errors = errors_of({**notice_2027, **change})
     assert list(errors) == [field]
     assert words in errors[field][0]
 
 
-@pytest.mark.parametrize(("row", "field", "words"), [
-    ({"date": "2027-02-30", "kind": "holiday", "name": "春节"}, "days[1].date", "不是有效日期"),
-    ({"date": "春节", "kind": "holiday", "name": "春节"}, "days[1].date", "不是有效日期"),
-    ({"date": 20270205, "kind": "holiday", "name": "春节"}, "days[1].date", "不是有效日期"),
-    ({"kind": "holiday", "name": "春节"}, "days[1].date", "不是有效日期"),
-    ({"date": "2028-02-05", "kind": "holiday", "name": "春节"}, "days[1].date", "不在 2027 年内"),
-    ({"date": "2027-01-01", "kind": "holiday", "name": "元旦"}, "days[1].date", "与第 1 条重复"),
-    ({"date": "2027-02-22", "kind": "workday", "name": "春节"}, "days[1].date", "不是周六或周日"),
-    ({"date": "2027-02-20", "kind": "rest", "name": "春节"}, "days[1].kind", "holiday"),
-    ({"date": "2027-02-05", "kind": "holiday", "name": ""}, "days[1].name", "节日名称"),
-    ({"date": "2027-02-05", "kind": "holiday", "name": "春" * 51}, "days[1].name", "50"),
-    ("2027-02-05", "days[1]", "对象"),
-])
+@pytest.mark.parametrize(
+    ("row", "field", "words"),
+    [
+        ({"date": "2027-02-30", "kind": "holiday", "name": "春节"}, "days[1].date", "不是有效日期"),
+        ({"date": "春节", "kind": "holiday", "name": "春节"}, "days[1].date", "不是有效日期"),
+        ({"date": 20270205, "kind": "holiday", "name": "春节"}, "days[1].date", "不是有效日期"),
+        ({"kind": "holiday", "name": "春节"}, "days[1].date", "不是有效日期"),
+        (
+            {"date": "2028-02-05", "kind": "holiday", "name": "春节"},
+            "days[1].date",
+            "不在 2027 年内",
+        ),
+        (
+            {"date": "2027-01-01", "kind": "holiday", "name": "元旦"},
+            "days[1].date",
+            "与第 1 条重复",
+        ),
+        (
+            {"date": "2027-02-22", "kind": "workday", "name": "春节"},
+            "days[1].date",
+            "不是周六或周日",
+        ),
+        ({"date": "2027-02-20", "kind": "rest", "name": "春节"}, "days[1].kind", "holiday"),
+        ({"date": "2027-02-05", "kind": "holiday", "name": ""}, "days[1].name", "节日名称"),
+        ({"date": "2027-02-05", "kind": "holiday", "name": "春" * 51}, "days[1].name", "50"),
+        ("2027-02-05", "days[1]", "对象"),
+    ],
+)
 def test_each_day_is_checked_with_its_row(row, field, words):
-    data = {"year": 2027, "title": "通知", "published": "2026-11-05",
-            "days": [{"date": "2027-01-01", "kind": "holiday", "name": "元旦"}, row]}
+    data = {
+        "year": 2027,
+        "title": "通知",
+        "published": "2026-11-05",
+        "days": [{"date": "2027-01-01", "kind": "holiday", "name": "元旦"}, row],
+    }
     errors = errors_of(data)
     assert field in errors, errors
     assert words in errors[field][0] and "第 2 条" in errors[field][0]
 
 
 def test_every_problem_is_reported_at_once():
-    errors = errors_of({"year": 2027, "published": "x", "days": [
-        {"date": "2027-03-01", "kind": "workday"}, {"date": "2026-12-31", "kind": "holiday", "name": "元旦"}]})
+    errors = errors_of(
+        {
+            "year": 2027,
+            "published": "x",
+            "days": [
+                {"date": "2027-03-01", "kind": "workday"},
+                {"date": "2026-12-31", "kind": "holiday", "name": "元旦"},
+            ],
+        }
+    )
     assert set(errors) == {"title", "published", "days[0].date", "days[1].date"}
 
 
 def test_chinese_kind_words_are_accepted(notice_2027):
-    notice_2027["days"] = [{"date": "2027-02-05", "kind": "放假", "name": "春节"},
-                           {"date": "2027-02-20", "kind": "调休上班", "name": "春节"}]
+    notice_2027["days"] = [
+        {"date": "2027-02-05", "kind": "放假", "name": "春节"},
+        {"date": "2027-02-20", "kind": "调休上班", "name": "春节"},
+    ]
     parsed = services.parse_notice(notice_2027)
     assert [kind for _d, kind, _n in parsed.days] == ["holiday", "workday"]
 
 
 def test_a_bad_notice_writes_nothing(notice_2027):
     services.load_notice(notice_2027)
-    bad = {**notice_2027, "days": [*notice_2027["days"], {"date": "2027-03-01", "kind": "workday", "name": "x"}]}
+    bad = {
+        **notice_2027,
+        "days": [*notice_2027["days"], {"date": "2027-03-01", "kind": "workday", "name": "x"}],
+    }
     with pytest.raises(ValidationError):
         services.load_notice(bad)
     assert CalendarDay.objects.count() == len(notice_2027["days"])
@@ -113,7 +148,9 @@ def test_command_reports_errors_and_writes_nothing(tmp_path, notice_2027):
     notice_2027["days"].append({"date": "2027-03-01", "kind": "workday", "name": "春节"})
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(notice_2027, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(CommandError, match=r"days\[23\]\.date: 第 24 条：调休上班日 2027-03-01 不是周六或周日"):
+    with pytest.raises(
+        CommandError, match=r"days\[23\]\.date: 第 24 条：调休上班日 2027-03-01 不是周六或周日"
+    ):
         call_command("load-holiday-notice", str(path))
     assert not HolidayNotice.objects.exists()
     (tmp_path / "broken.json").write_text("{", encoding="utf-8")
@@ -154,7 +191,12 @@ def test_other_staff_cannot_load_in_the_admin(notice_2027):
     client = Client()
     client.force_login(clerk)
     assert client.get("/admin/workcalendar/holidaynotice/").status_code == 403
-    assert client.post("/admin/workcalendar/holidaynotice/add/", {"text": json.dumps(notice_2027)}).status_code == 403
+    assert (
+        client.post(
+            "/admin/workcalendar/holidaynotice/add/", {"text": json.dumps(notice_2027)}
+        ).status_code
+        == 403
+    )
     assert not HolidayNotice.objects.exists()
 
 

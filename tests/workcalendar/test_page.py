@@ -42,8 +42,9 @@ def test_empty_form(clerk_client):
 
 
 def test_domain_example_with_counted_days(clerk_client):
-    resp = clerk_client.get(URL, {"start": "2026-09-30", "days": "20", "s-TOTAL_FORMS": "3",
-                                  "s-INITIAL_FORMS": "0"})
+    resp = clerk_client.get(
+        URL, {"start": "2026-09-30", "days": "20", "s-TOTAL_FORMS": "3", "s-INITIAL_FORMS": "0"}
+    )
     assert resp.status_code == 200
     text = text_of(resp)
     assert "到期日 2026-11-03" in text
@@ -54,10 +55,19 @@ def test_domain_example_with_counted_days(clerk_client):
 
 
 def test_suspension_rows_and_provisional_mark(clerk_client):
-    resp = clerk_client.get(URL, {
-        "start": "2026-12-20", "days": "20", "s-TOTAL_FORMS": "3", "s-INITIAL_FORMS": "0",
-        "s-0-start": "2026-12-28", "s-0-end": "2027-01-05", "s-1-start": "", "s-1-end": "",
-    })
+    resp = clerk_client.get(
+        URL,
+        {
+            "start": "2026-12-20",
+            "days": "20",
+            "s-TOTAL_FORMS": "3",
+            "s-INITIAL_FORMS": "0",
+            "s-0-start": "2026-12-28",
+            "s-0-end": "2027-01-05",
+            "s-1-start": "",
+            "s-1-end": "",
+        },
+    )
     text = text_of(resp)
     assert "到期日 2027-01-25 暂定" in text
     assert "中止扣除的工作日 5" in text
@@ -65,20 +75,39 @@ def test_suspension_rows_and_provisional_mark(clerk_client):
 
 
 def test_open_suspension_is_estimated_to_end_today(clerk_client):
-    resp = clerk_client.get(URL, {"start": "2026-09-30", "days": "20", "s-TOTAL_FORMS": "1", "s-INITIAL_FORMS": "0",
-                                  "s-0-start": "2026-10-12"})
+    resp = clerk_client.get(
+        URL,
+        {
+            "start": "2026-09-30",
+            "days": "20",
+            "s-TOTAL_FORMS": "1",
+            "s-INITIAL_FORMS": "0",
+            "s-0-start": "2026-10-12",
+        },
+    )
     assert "按今天恢复计时估算" in text_of(resp)
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"start": "2026-02-30", "days": "20"}, "日期格式应为 YYYY-MM-DD"),
-    ({"start": "2026-09-30", "days": "-1"}, "工作日天数不能为负数"),
-    ({"start": "2026-09-30", "days": "1001"}, "工作日天数不能超过 1000"),
-    ({"start": "1899-09-30", "days": "1"}, "日期应在 1900 至 2100 年之间"),
-    ({"start": "2100-12-01", "days": "1000"}, "超出工作日历支持的年份范围"),
-    ({"start": "2026-09-30", "days": "20", "s-0-start": "2026-10-12", "s-0-end": "2026-10-01"}, "恢复计时日期不能早于中止开始日期"),
-    ({"start": "2026-09-30", "days": "20", "s-0-end": "2026-10-01"}, "请填写中止开始日期"),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"start": "2026-02-30", "days": "20"}, "日期格式应为 YYYY-MM-DD"),
+        ({"start": "2026-09-30", "days": "-1"}, "工作日天数不能为负数"),
+        ({"start": "2026-09-30", "days": "1001"}, "工作日天数不能超过 1000"),
+        ({"start": "1899-09-30", "days": "1"}, "日期应在 1900 至 2100 年之间"),
+        ({"start": "2100-12-01", "days": "1000"}, "超出工作日历支持的年份范围"),
+        (
+            {
+                "start": "2026-09-30",
+                "days": "20",
+                "s-0-start": "2026-10-12",
+                "s-0-end": "2026-10-01",
+            },
+            "恢复计时日期不能早于中止开始日期",
+        ),
+        ({"start": "2026-09-30", "days": "20", "s-0-end": "2026-10-01"}, "请填写中止开始日期"),
+    ],
+)
 def test_bad_input_is_shown_on_the_fields(clerk_client, params, message):
     resp = clerk_client.get(URL, {"s-TOTAL_FORMS": "3", "s-INITIAL_FORMS": "0", **params})
     assert resp.status_code == 200

@@ -32,7 +32,9 @@ from .models import (
 
 def _is_system_admin(request) -> bool:
     user = request.user
-    return policies.is_signed_in(user) and (user.is_superuser or policies.has_role(user, Role.SYSTEM_ADMIN))
+    return policies.is_signed_in(user) and (
+        user.is_superuser or policies.has_role(user, Role.SYSTEM_ADMIN)
+    )
 
 
 class _ServiceForm(forms.ModelForm):
@@ -62,20 +64,52 @@ class _ServiceForm(forms.ModelForm):
 # -- users ----------------------------------------------------------------------------------------------
 @admin.register(User)
 class GovUserAdmin(UserAdmin):
-    list_display = ["login_name", "real_name", "account_type", "masked_id_number", "masked_mobile",
-                    "assurance_level", "region", "department", "is_active"]
+    list_display = [
+        "login_name",
+        "real_name",
+        "account_type",
+        "masked_id_number",
+        "masked_mobile",
+        "assurance_level",
+        "region",
+        "department",
+        "is_active",
+    ]
     list_filter = ["account_type", "assurance_level", "is_staff", "is_superuser", "is_active"]
     # Exact matches only for the numbers: a partial search would reveal them digit by digit.
     search_fields = ["username", "real_name", "=id_number", "=mobile"]
     list_select_related = ["region", "department"]
-    readonly_fields = ["masked_id_number", "masked_mobile", "assurance_level", "assurance_verified_at",
-                       "assurance_verified_by", "last_login", "date_joined"]
+    readonly_fields = [
+        "masked_id_number",
+        "masked_mobile",
+        "assurance_level",
+        "assurance_verified_at",
+        "assurance_verified_by",
+        "last_login",
+        "date_joined",
+    ]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("实名信息"), {"fields": ["account_type", "real_name", "masked_id_number", "masked_mobile", "email",
-                                "assurance_level", "assurance_verified_at", "assurance_verified_by"]}),
+        (
+            _("实名信息"),
+            {
+                "fields": [
+                    "account_type",
+                    "real_name",
+                    "masked_id_number",
+                    "masked_mobile",
+                    "email",
+                    "assurance_level",
+                    "assurance_verified_at",
+                    "assurance_verified_by",
+                ]
+            },
+        ),
         (_("工作人员"), {"fields": ["region", "department"]}),
-        (_("权限"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (
+            _("权限"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
         (_("时间"), {"fields": ["last_login", "date_joined"]}),
     ]
 
@@ -144,7 +178,11 @@ class RepresentationAdmin(admin.ModelAdmin):
                 services.revoke_representation(rep, by=request.user)
                 done += 1
             except (PermissionDenied, ValidationError) as exc:
-                self.message_user(request, f"{rep}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
+                self.message_user(
+                    request,
+                    f"{rep}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}",
+                    messages.ERROR,
+                )
         if done:
             self.message_user(request, _("已撤销 %(n)s 项授权") % {"n": done}, messages.SUCCESS)
 
@@ -169,7 +207,11 @@ class _ScopedGrantAdmin(RoleGatedAdminMixin, admin.ModelAdmin):
 
     def get_autocomplete_fields(self, request):
         # Superusers pick from the whole country; others from short lists of their own scope.
-        return [f for f in ("user", "region", "department") if f in self.scoped_fields] if request.user.is_superuser else []
+        return (
+            [f for f in ("user", "region", "department") if f in self.scoped_fields]
+            if request.user.is_superuser
+            else []
+        )
 
     scoped_fields: tuple[str, ...] = ("user",)
 
@@ -179,9 +221,13 @@ class _ScopedGrantAdmin(RoleGatedAdminMixin, admin.ModelAdmin):
             if db_field.name == "user":
                 kwargs["queryset"] = selectors.staff_in_scope(request.user)
             elif db_field.name == "region":
-                kwargs["queryset"] = Region.objects.filter(policies.scope_q(grants, path=""), level__lte=4)
+                kwargs["queryset"] = Region.objects.filter(
+                    policies.scope_q(grants, path=""), level__lte=4
+                )
             elif db_field.name == "department":
-                kwargs["queryset"] = Department.objects.filter(policies.scope_q(grants)).select_related("region")
+                kwargs["queryset"] = Department.objects.filter(
+                    policies.scope_q(grants)
+                ).select_related("region")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -194,16 +240,34 @@ class RoleGrantForm(_ServiceForm):
 
     def _service_kwargs(self) -> dict:
         d = self.cleaned_data
-        return {k: d.get(k) for k in ("user", "role", "region", "department", "covers_subtree", "valid_until")}
+        return {
+            k: d.get(k)
+            for k in ("user", "role", "region", "department", "covers_subtree", "valid_until")
+        }
 
 
 @admin.register(RoleGrant)
 class RoleGrantAdmin(_ScopedGrantAdmin):
     form = RoleGrantForm
-    list_display = ["user", "role", "region", "department", "covers_subtree", "valid_until", "granted_by",
-                    "granted_at", "revoked_at"]
+    list_display = [
+        "user",
+        "role",
+        "region",
+        "department",
+        "covers_subtree",
+        "valid_until",
+        "granted_by",
+        "granted_at",
+        "revoked_at",
+    ]
     list_filter = ["role", "covers_subtree"]
-    search_fields = ["user__username", "user__real_name", "region__code", "region__full_name", "department__name"]
+    search_fields = [
+        "user__username",
+        "user__real_name",
+        "region__code",
+        "region__full_name",
+        "department__name",
+    ]
     scoped_fields = ("user", "region", "department")
     list_select_related = ["user", "region", "department", "granted_by"]
     actions = ["revoke"]
@@ -213,9 +277,16 @@ class RoleGrantAdmin(_ScopedGrantAdmin):
 
     def save_model(self, request, obj, form, change):
         d = form.cleaned_data
-        grant = services.grant_role(granter=request.user, user=d["user"], role=d["role"], region=d["region"],
-                                    department=d.get("department"), covers_subtree=d.get("covers_subtree", False),
-                                    valid_until=d.get("valid_until"), reason=d.get("reason", ""))
+        grant = services.grant_role(
+            granter=request.user,
+            user=d["user"],
+            role=d["role"],
+            region=d["region"],
+            department=d.get("department"),
+            covers_subtree=d.get("covers_subtree", False),
+            valid_until=d.get("valid_until"),
+            reason=d.get("reason", ""),
+        )
         obj.pk = grant.pk  # the admin's redirect and message use it
 
     @admin.action(description=_("撤销所选授权"), permissions=["view"])
@@ -226,7 +297,11 @@ class RoleGrantAdmin(_ScopedGrantAdmin):
                 services.revoke_role(grant, by=request.user, reason=str(_("管理后台撤销")))
                 done += 1
             except (PermissionDenied, ValidationError) as exc:
-                self.message_user(request, f"{grant}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
+                self.message_user(
+                    request,
+                    f"{grant}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}",
+                    messages.ERROR,
+                )
         if done:
             self.message_user(request, _("已撤销 %(n)s 项授权") % {"n": done}, messages.SUCCESS)
 
@@ -255,8 +330,9 @@ class PersonalDataGrantAdmin(_ScopedGrantAdmin):
 
     def save_model(self, request, obj, form, change):
         d = form.cleaned_data
-        grant = services.grant_personal_data_access(granter=request.user, user=d["user"], reason=d["reason"],
-                                                    valid_until=d["valid_until"])
+        grant = services.grant_personal_data_access(
+            granter=request.user, user=d["user"], reason=d["reason"], valid_until=d["valid_until"]
+        )
         obj.pk = grant.pk
 
 

@@ -20,7 +20,9 @@ from govserve.regions.models import Department, Region
 
 from .models import DEPARTMENT_ROLES, OrganisationKind, Role
 
-PASSWORD_RULES = _("至少8位，同时包含字母和数字，不能是常见密码，不能与姓名、手机号码或身份证号码相似。")
+PASSWORD_RULES = _(
+    "至少8位，同时包含字母和数字，不能是常见密码，不能与姓名、手机号码或身份证号码相似。"
+)
 
 
 def end_of_day(day: dt.date | None) -> dt.datetime | None:
@@ -53,7 +55,9 @@ class AccessibleFormMixin(_FormBase):
             if ids:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
-    def apply_service_errors(self, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    def apply_service_errors(
+        self, error: ValidationError, field_map: dict[str, str] | None = None
+    ) -> None:
         """Put a service's ValidationError on the matching fields (others on the form)."""
         field_map = field_map or {}
         if not hasattr(error, "error_dict"):
@@ -81,7 +85,14 @@ class LoginForm(AccessibleFormMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("用户名 / 手机号码 / 身份证号码"),
         max_length=150,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "username",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
     )
     password = forms.CharField(
         label=_("密码"),
@@ -106,7 +117,12 @@ class OtpTokenForm(AccessibleFormMixin, forms.Form):
         min_length=6,
         max_length=6,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}", "autofocus": True}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]{6}",
+                "autofocus": True,
+            }
         ),
         error_messages={
             "required": _("请输入动态口令。"),
@@ -138,29 +154,37 @@ class RegistrationForm(AccessibleFormMixin, forms.Form):
     """自然人注册. The identifiers are checked by services.register_person."""
 
     real_name = forms.CharField(
-        label=_("姓名"), max_length=100,
+        label=_("姓名"),
+        max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": _("请填写姓名")},
     )
     id_number = forms.CharField(
-        label=_("身份证号码"), max_length=30,
+        label=_("身份证号码"),
+        max_length=30,
         help_text=_("18位居民身份证号码，末位可为X。"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
         error_messages={"required": _("请填写身份证号码")},
     )
     mobile = forms.CharField(
-        label=_("手机号码"), max_length=20,
+        label=_("手机号码"),
+        max_length=20,
         help_text=_("11位手机号码，可用于登录。"),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
         error_messages={"required": _("请填写手机号码")},
     )
     password1 = forms.CharField(
-        label=_("密码"), strip=False, help_text=PASSWORD_RULES,
+        label=_("密码"),
+        strip=False,
+        help_text=PASSWORD_RULES,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": _("请设置密码")},
     )
     password2 = forms.CharField(
-        label=_("确认密码"), strip=False,
+        label=_("确认密码"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": _("请再次输入密码")},
     )
@@ -170,7 +194,11 @@ class RegistrationForm(AccessibleFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and data["password1"] != data["password2"]
+        ):
             self.add_error("password2", _("两次输入的密码不一致"))
         return data
 
@@ -179,29 +207,38 @@ class OrganisationForm(AccessibleFormMixin, forms.Form):
     """法人登记 by its legal representative."""
 
     uscc = forms.CharField(
-        label=_("统一社会信用代码"), max_length=30,
+        label=_("统一社会信用代码"),
+        max_length=30,
         help_text=_("18位，见营业执照或登记证书。"),
-        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "characters", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"spellcheck": "false", "autocapitalize": "characters", "autocomplete": "off"}
+        ),
         error_messages={"required": _("请填写统一社会信用代码")},
     )
     name = forms.CharField(
-        label=_("法人名称"), max_length=200, error_messages={"required": _("请填写名称")},
+        label=_("法人名称"),
+        max_length=200,
+        error_messages={"required": _("请填写名称")},
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    kind = forms.ChoiceField(label=_("法人类型"), choices=OrganisationKind.choices, initial=OrganisationKind.ENTERPRISE)
+    kind = forms.ChoiceField(
+        label=_("法人类型"), choices=OrganisationKind.choices, initial=OrganisationKind.ENTERPRISE
+    )
 
 
 class AgentForm(AccessibleFormMixin, forms.Form):
     """授权代理人: a registered citizen named by ID number or mobile."""
 
     identifier = forms.CharField(
-        label=_("代理人身份证号码或手机号码"), max_length=30,
+        label=_("代理人身份证号码或手机号码"),
+        max_length=30,
         help_text=_("代理人须已在本平台实名注册。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": _("请填写代理人的身份证号码或手机号码")},
     )
     valid_until = forms.DateField(
-        label=_("授权截止日期（可不填）"), required=False,
+        label=_("授权截止日期（可不填）"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("不填则长期有效，直至撤销。"),
     )
@@ -267,23 +304,40 @@ class StaffForm(AccessibleFormMixin, forms.Form):
     """新建工作人员账户."""
 
     username = forms.CharField(
-        label=_("用户名"), max_length=150, error_messages={"required": _("请填写用户名")},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+        label=_("用户名"),
+        max_length=150,
+        error_messages={"required": _("请填写用户名")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
-    real_name = forms.CharField(label=_("姓名"), max_length=100, error_messages={"required": _("请填写姓名")})
+    real_name = forms.CharField(
+        label=_("姓名"), max_length=100, error_messages={"required": _("请填写姓名")}
+    )
     region = RegionCodeField(label=_("所属区划"), error_messages={"required": _("请选择区划")})
     department = DepartmentField(label=_("所属部门"), required=False)
-    mobile = forms.CharField(label=_("手机号码（可不填）"), max_length=20, required=False,
-                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
-    id_number = forms.CharField(label=_("身份证号码（可不填）"), max_length=30, required=False,
-                                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    mobile = forms.CharField(
+        label=_("手机号码（可不填）"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    id_number = forms.CharField(
+        label=_("身份证号码（可不填）"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     password1 = forms.CharField(
-        label=_("初始密码"), strip=False, help_text=PASSWORD_RULES,
+        label=_("初始密码"),
+        strip=False,
+        help_text=PASSWORD_RULES,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": _("请设置初始密码")},
     )
     password2 = forms.CharField(
-        label=_("确认初始密码"), strip=False,
+        label=_("确认初始密码"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": _("请再次输入初始密码")},
     )
@@ -293,11 +347,17 @@ class StaffForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args, regions=(), departments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].widget.choices = region_choices(regions, _("请选择区划"))
-        self.fields["department"].widget.choices = department_choices(departments, _("不属于某个部门"))
+        self.fields["department"].widget.choices = department_choices(
+            departments, _("不属于某个部门")
+        )
 
     def clean(self):
         data = super().clean()
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and data["password1"] != data["password2"]
+        ):
             self.add_error("password2", _("两次输入的密码不一致"))
         return data
 
@@ -305,16 +365,21 @@ class StaffForm(AccessibleFormMixin, forms.Form):
 class RoleGrantForm(AccessibleFormMixin, forms.Form):
     """岗位授权: a role in a region (and department, for reviewers and approvers)."""
 
-    role = forms.ChoiceField(label=_("角色"), choices=[("", _("请选择角色"))] + list(Role.choices),
-                             error_messages={"required": _("请选择角色")})
+    role = forms.ChoiceField(
+        label=_("角色"),
+        choices=[("", _("请选择角色"))] + list(Role.choices),
+        error_messages={"required": _("请选择角色")},
+    )
     region = RegionCodeField(label=_("区划"), error_messages={"required": _("请选择区划")})
     department = DepartmentField(
-        label=_("部门"), required=False,
+        label=_("部门"),
+        required=False,
         help_text=_("审查人员、审批负责人须按部门授予；其他角色按区划授予，部门留空。"),
     )
     covers_subtree = forms.BooleanField(label=_("含下级区划"), required=False)
     valid_until = forms.DateField(
-        label=_("截止日期（可不填）"), required=False,
+        label=_("截止日期（可不填）"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(label=_("授权理由"), max_length=300, required=False)
@@ -322,7 +387,9 @@ class RoleGrantForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args, regions=(), departments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].widget.choices = region_choices(regions, _("请选择区划"))
-        self.fields["department"].widget.choices = department_choices(departments, _("按区划授予（不选部门）"))
+        self.fields["department"].widget.choices = department_choices(
+            departments, _("按区划授予（不选部门）")
+        )
 
     def valid_until_datetime(self):
         return end_of_day(self.cleaned_data.get("valid_until"))
@@ -338,13 +405,18 @@ class DataGrantForm(AccessibleFormMixin, forms.Form):
     prefix = "data"  # shares the staff page with the role grant form (its reason, valid_until)
 
     reason = forms.CharField(
-        label=_("授权理由"), max_length=300, error_messages={"required": _("请说明授权理由")},
+        label=_("授权理由"),
+        max_length=300,
+        error_messages={"required": _("请说明授权理由")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     valid_until = forms.DateField(
-        label=_("截止日期"), error_messages={"required": _("请填写截止日期"), "invalid": _("请填写有效日期")},
+        label=_("截止日期"),
+        error_messages={"required": _("请填写截止日期"), "invalid": _("请填写有效日期")},
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("最长90天。期间该工作人员可查看其职责范围内人员的完整身份证号码和手机号码，每次查看均被记录。"),
+        help_text=_(
+            "最长90天。期间该工作人员可查看其职责范围内人员的完整身份证号码和手机号码，每次查看均被记录。"
+        ),
     )
 
     def valid_until_datetime(self):
@@ -359,7 +431,8 @@ class RevealForm(AccessibleFormMixin, forms.Form):
     """查看完整身份信息: a reason is required, and the view is recorded."""
 
     reason = forms.CharField(
-        label=_("查看理由"), max_length=300,
+        label=_("查看理由"),
+        max_length=300,
         help_text=_("例如：窗口核验身份、办件材料核对。查看人、时间、对象和理由将被记录。"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": _("请说明查看理由")},
@@ -368,7 +441,8 @@ class RevealForm(AccessibleFormMixin, forms.Form):
 
 class PersonLookupForm(AccessibleFormMixin, forms.Form):
     q = forms.CharField(
-        label=_("身份证号码或手机号码"), max_length=30,
+        label=_("身份证号码或手机号码"),
+        max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": _("请输入身份证号码或手机号码")},
     )

@@ -26,21 +26,40 @@ class User(AbstractUser):
     `id_number` is the resident ID number (GB 11643), validated on entry and shown masked.
     """
 
-    account_type = models.CharField(_("账户类型"), max_length=10, choices=AccountType.choices, default=AccountType.PERSON)
+    account_type = models.CharField(
+        _("账户类型"), max_length=10, choices=AccountType.choices, default=AccountType.PERSON
+    )
     real_name = models.CharField(_("姓名"), max_length=100, blank=True)
     id_number = models.CharField(_("身份证号码"), max_length=18, unique=True, null=True, blank=True)
     mobile = models.CharField(_("手机号码"), max_length=11, unique=True, null=True, blank=True)
-    assurance_level = models.PositiveSmallIntegerField(_("实名认证等级"), choices=AssuranceLevel.choices, default=AssuranceLevel.NONE)
+    assurance_level = models.PositiveSmallIntegerField(
+        _("实名认证等级"), choices=AssuranceLevel.choices, default=AssuranceLevel.NONE
+    )
     assurance_verified_at = models.DateTimeField(_("实名认证时间"), null=True, blank=True)
     assurance_verified_by = models.ForeignKey(
-        "self", verbose_name=_("核验人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self",
+        verbose_name=_("核验人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Staff only: the post's home (roles are granted separately, per department and region).
     region = models.ForeignKey(
-        Region, verbose_name=_("所属区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Region,
+        verbose_name=_("所属区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("所属部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Department,
+        verbose_name=_("所属部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # the stubs omit AbstractUser.Meta
@@ -69,8 +88,15 @@ class Organisation(models.Model):
 
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     name = models.CharField(_("名称"), max_length=200)
-    kind = models.CharField(_("类型"), max_length=1, choices=OrganisationKind.choices, default=OrganisationKind.ENTERPRISE)
-    region = models.ForeignKey(Region, verbose_name=_("登记区划"), null=True, blank=True, on_delete=models.PROTECT)
+    kind = models.CharField(
+        _("类型"),
+        max_length=1,
+        choices=OrganisationKind.choices,
+        default=OrganisationKind.ENTERPRISE,
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("登记区划"), null=True, blank=True, on_delete=models.PROTECT
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -89,11 +115,26 @@ class Representation(models.Model):
         LEGAL_REPRESENTATIVE = "legal", _("法定代表人")
         AGENT = "agent", _("授权代理人")
 
-    organisation = models.ForeignKey(Organisation, verbose_name=_("法人"), on_delete=models.CASCADE, related_name="representations")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("自然人"), on_delete=models.CASCADE, related_name="representations")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("法人"),
+        on_delete=models.CASCADE,
+        related_name="representations",
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("自然人"),
+        on_delete=models.CASCADE,
+        related_name="representations",
+    )
     kind = models.CharField(_("身份"), max_length=10, choices=Kind.choices)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("授权人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("授权人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     valid_from = models.DateTimeField(_("生效时间"), default=timezone.now)
     valid_until = models.DateTimeField(_("失效时间"), null=True, blank=True)
@@ -104,7 +145,8 @@ class Representation(models.Model):
         verbose_name_plural = _("法人授权")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation"], condition=models.Q(kind="legal", revoked_at__isnull=True),
+                fields=["organisation"],
+                condition=models.Q(kind="legal", revoked_at__isnull=True),
                 name="one_current_legal_representative",
             )
         ]
@@ -114,7 +156,11 @@ class Representation(models.Model):
 
     def is_active(self, at=None) -> bool:
         at = at or timezone.now()
-        return self.revoked_at is None and self.valid_from <= at and (self.valid_until is None or at < self.valid_until)
+        return (
+            self.revoked_at is None
+            and self.valid_from <= at
+            and (self.valid_until is None or at < self.valid_until)
+        )
 
 
 class Role(models.TextChoices):
@@ -129,7 +175,13 @@ class Role(models.TextChoices):
 
 
 # Roles whose grant at a province or city may cover the whole subtree below it.
-SUBTREE_ROLES = {Role.SUPERVISOR, Role.CATALOG_ADMIN, Role.SYSTEM_ADMIN, Role.REVIEWER, Role.APPROVER}
+SUBTREE_ROLES = {
+    Role.SUPERVISOR,
+    Role.CATALOG_ADMIN,
+    Role.SYSTEM_ADMIN,
+    Role.REVIEWER,
+    Role.APPROVER,
+}
 # Roles that belong to a department (the others belong to a region as a whole).
 DEPARTMENT_ROLES = {Role.REVIEWER, Role.APPROVER}
 
@@ -137,15 +189,27 @@ DEPARTMENT_ROLES = {Role.REVIEWER, Role.APPROVER}
 class RoleGrant(models.Model):
     """岗位授权: a role for a staff member in a department and region, possibly temporary."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("工作人员"), on_delete=models.CASCADE, related_name="role_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("工作人员"),
+        on_delete=models.CASCADE,
+        related_name="role_grants",
+    )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT)
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT
+    )
     region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT)
     covers_subtree = models.BooleanField(_("含下级区划"), default=False)
     reason = models.CharField(_("授权理由"), max_length=300, blank=True)
     valid_until = models.DateTimeField(_("截止时间"), null=True, blank=True)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("授权人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("授权人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     granted_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
@@ -167,10 +231,21 @@ class RoleGrant(models.Model):
 class PersonalDataGrant(models.Model):
     """Temporary right to see personal data in full (e.g. for a verification), with a reason and an end."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("工作人员"), on_delete=models.CASCADE, related_name="data_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("工作人员"),
+        on_delete=models.CASCADE,
+        related_name="data_grants",
+    )
     reason = models.CharField(_("理由"), max_length=300)
     valid_until = models.DateTimeField(_("截止时间"))
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("授权人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("授权人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     granted_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
 
     class Meta:
@@ -184,8 +259,20 @@ class PersonalDataGrant(models.Model):
 class PersonalDataAccess(models.Model):
     """个人信息访问记录: who saw whose personal data in full, when and why. Append-only."""
 
-    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("查看人"), null=True, on_delete=models.SET_NULL, related_name="+")
-    subject = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("信息主体"), null=True, on_delete=models.SET_NULL, related_name="+")
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("查看人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("信息主体"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     fields = models.CharField(_("字段"), max_length=200)
     reason = models.CharField(_("理由"), max_length=300)
     channel = models.CharField(_("渠道"), max_length=20, default="page")
@@ -218,8 +305,22 @@ class SecurityEvent(models.Model):
         DATA_GRANT = "data_grant", _("个人信息查看授权")
 
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     username = models.CharField(_("登录名"), max_length=150, blank=True)
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)

@@ -213,9 +213,15 @@ API_SCOPES = {
     "catalog": ("catalog.read", "catalog.write"),
     "regions": ("catalog.read", "catalog.write"),
     "accounts": ("accounts.read", "accounts.write"),
-    "workcalendar": (None, "workcalendar.write"),  # the calendar is public; loading a notice is a write
+    "workcalendar": (
+        None,
+        "workcalendar.write",
+    ),  # the calendar is public; loading a notice is a write
     "workflow": ("workflow.read", "workflow.write"),  # the inbox; acting on tasks, uploads
-    "cases": ("cases.read", "cases.write"),  # applications, progress, notifications; acting on cases
+    "cases": (
+        "cases.read",
+        "cases.write",
+    ),  # applications, progress, notifications; acting on cases
 }
 
 

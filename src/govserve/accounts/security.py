@@ -134,7 +134,9 @@ def record(
     )
 
 
-def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response=None, credentials=None
+) -> HttpResponse:
     """账户锁定 page (AXES_LOCKOUT_CALLABLE): how long, and what to do meanwhile."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = ngettext(
@@ -162,6 +164,7 @@ class LettersAndDigitsValidator:
 
 
 # -- second factor (TOTP) -------------------------------------------------------------
+
 
 def is_staff_account(user) -> bool:
     return bool(
@@ -195,4 +198,8 @@ def second_factor_pending(request: HttpRequest) -> bool:
 
 
 def session_age_for(user) -> int:
-    return settings.GOVSERVE_STAFF_SESSION_AGE if is_staff_account(user) else settings.SESSION_COOKIE_AGE
+    return (
+        settings.GOVSERVE_STAFF_SESSION_AGE
+        if is_staff_account(user)
+        else settings.SESSION_COOKIE_AGE
+    )

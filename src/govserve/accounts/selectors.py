@@ -29,8 +29,9 @@ class PersonalData:
 
 
 @transaction.atomic
-def reveal_personal_data(viewer: User, subject: User, *, reason: str, channel: str = "page",
-                         verifying: bool = False) -> PersonalData:
+def reveal_personal_data(
+    viewer: User, subject: User, *, reason: str, channel: str = "page", verifying: bool = False
+) -> PersonalData:
     """The subject's full ID and mobile numbers, if the policy allows; each view is recorded.
 
     Raises PermissionDenied (nothing recorded) when the viewer may not see them, and
@@ -43,20 +44,28 @@ def reveal_personal_data(viewer: User, subject: User, *, reason: str, channel: s
         raise ValidationError({"reason": [_("请说明查看理由")]})
     fields = [name for name in ("id_number", "mobile") if getattr(subject, name)]
     PersonalDataAccess.objects.create(
-        viewer=viewer, subject=subject, fields=",".join(fields) or "-", reason=reason[:300], channel=channel[:20]
+        viewer=viewer,
+        subject=subject,
+        fields=",".join(fields) or "-",
+        reason=reason[:300],
+        channel=channel[:20],
     )
     return PersonalData(id_number=subject.id_number or "", mobile=subject.mobile or "")
 
 
 def organisations_of(user: User) -> QuerySet[Organisation]:
     """Organisations the user currently acts for, with how."""
-    return Organisation.objects.filter(pk__in=policies.represented_organisation_ids(user)).select_related("region")
+    return Organisation.objects.filter(
+        pk__in=policies.represented_organisation_ids(user)
+    ).select_related("region")
 
 
 def current_representations(organisation: Organisation) -> QuerySet[Representation]:
     now = timezone.now()
     return (
-        Representation.objects.filter(organisation=organisation, revoked_at__isnull=True, valid_from__lte=now)
+        Representation.objects.filter(
+            organisation=organisation, revoked_at__isnull=True, valid_from__lte=now
+        )
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
         .select_related("person")
         .order_by("kind", "valid_from")
@@ -65,7 +74,9 @@ def current_representations(organisation: Organisation) -> QuerySet[Representati
 
 def staff_in_scope(admin: User) -> QuerySet[User]:
     """Staff accounts whose home region a system administrator covers (all, for superusers)."""
-    staff = User.objects.filter(account_type=AccountType.STAFF).select_related("region", "department")
+    staff = User.objects.filter(account_type=AccountType.STAFF).select_related(
+        "region", "department"
+    )
     if policies.is_signed_in(admin) and admin.is_superuser:
         return staff
     grants = policies.active_grants(admin, [Role.SYSTEM_ADMIN])
@@ -86,6 +97,8 @@ def find_citizen(identifier: str) -> User | None:
     value = (identifier or "").strip().upper()
     if not value:
         return None
-    return User.objects.filter(account_type=AccountType.PERSON, is_active=True).filter(
-        Q(id_number=value) | Q(mobile=value)
-    ).first()
+    return (
+        User.objects.filter(account_type=AccountType.PERSON, is_active=True)
+        .filter(Q(id_number=value) | Q(mobile=value))
+        .first()
+    )

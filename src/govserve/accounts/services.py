@@ -56,8 +56,11 @@ def _check(errors: dict, field: str, func, value):
 
 def _event(event_kind, /, *, user=None, actor=None, **detail) -> SecurityEvent:
     return SecurityEvent.objects.create(
-        kind=event_kind, user=user, actor=actor if actor is not None and actor.is_authenticated else None,
-        username=getattr(user, "username", "") or "", detail=detail,
+        kind=event_kind,
+        user=user,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        username=getattr(user, "username", "") or "",
+        detail=detail,
     )
 
 
@@ -68,7 +71,9 @@ def _check_password(errors: dict, password: str, user: User) -> None:
         errors.setdefault("password", []).extend(exc.messages)
 
 
-def _check_unique_identity(errors: dict, *, username=None, id_number=None, mobile=None, exclude=None) -> None:
+def _check_unique_identity(
+    errors: dict, *, username=None, id_number=None, mobile=None, exclude=None
+) -> None:
     others = User.objects.exclude(pk=exclude.pk) if exclude is not None else User.objects.all()
     if username and others.filter(username__iexact=username).exists():
         errors.setdefault("username", []).append(_("该用户名已被使用"))
@@ -99,13 +104,17 @@ def _save_new_user(user: User, password: str | None) -> User:
         with transaction.atomic():
             user.save()
     except IntegrityError:  # a concurrent registration took the number first
-        raise ValidationError({"non_field_errors": [_("该身份证号码、手机号码或用户名已注册")]}) from None
+        raise ValidationError(
+            {"non_field_errors": [_("该身份证号码、手机号码或用户名已注册")]}
+        ) from None
     return user
 
 
 # -- applicants ------------------------------------------------------------------------------------
 @transaction.atomic
-def register_person(*, real_name: str, id_number: str, mobile: str, password: str, username: str | None = None) -> User:
+def register_person(
+    *, real_name: str, id_number: str, mobile: str, password: str, username: str | None = None
+) -> User:
     """自然人注册: real name, resident ID number, mobile and password; self-declared assurance (level 1)."""
     errors: dict[str, list[str]] = {}
     real_name = (real_name or "").strip()
@@ -120,8 +129,12 @@ def register_person(*, real_name: str, id_number: str, mobile: str, password: st
     username = (username or "").strip() or _new_username()
     _check_unique_identity(errors, username=username, id_number=id_number, mobile=mobile)
     user = User(
-        username=username or "", real_name=real_name, id_number=id_number, mobile=mobile,
-        account_type=AccountType.PERSON, assurance_level=AssuranceLevel.SELF_DECLARED,
+        username=username or "",
+        real_name=real_name,
+        id_number=id_number,
+        mobile=mobile,
+        account_type=AccountType.PERSON,
+        assurance_level=AssuranceLevel.SELF_DECLARED,
     )
     _check_password(errors, password, user)
     _field_errors(errors)
@@ -131,7 +144,9 @@ def register_person(*, real_name: str, id_number: str, mobile: str, password: st
 @transaction.atomic
 def verify_identity_at_counter(person: User, *, clerk: User) -> User:
     """窗口核验: a counter clerk saw the person and their ID card; assurance rises to level 2."""
-    if not policies.is_signed_in(clerk) or not (clerk.is_superuser or policies.has_role(clerk, Role.COUNTER_CLERK)):
+    if not policies.is_signed_in(clerk) or not (
+        clerk.is_superuser or policies.has_role(clerk, Role.COUNTER_CLERK)
+    ):
         raise PermissionDenied(_("只有综合窗口受理人员可以现场核验身份"))
     if person.account_type != AccountType.PERSON or not person.id_number:
         raise ValidationError({"person": [_("只能核验已登记身份证号码的自然人账户")]})
@@ -141,8 +156,14 @@ def verify_identity_at_counter(person: User, *, clerk: User) -> User:
     person.assurance_verified_at = timezone.now()
     person.assurance_verified_by = clerk
     person.save(update_fields=["assurance_level", "assurance_verified_at", "assurance_verified_by"])
-    _event(SecurityEvent.Kind.IDENTITY_VERIFIED, user=person, actor=clerk, channel="counter",
-           level_before=before, level_after=person.assurance_level)
+    _event(
+        SecurityEvent.Kind.IDENTITY_VERIFIED,
+        user=person,
+        actor=clerk,
+        channel="counter",
+        level_before=before,
+        level_after=person.assurance_level,
+    )
     return person
 
 
@@ -153,7 +174,9 @@ def register_person_at_counter(*, clerk: User, real_name: str, id_number: str, m
     No password (the person sets one later by resetting it with their mobile number); the
     identity counts as verified at the counter (level 2). Same field checks as register_person.
     """
-    if not policies.is_signed_in(clerk) or not (clerk.is_superuser or policies.has_role(clerk, Role.COUNTER_CLERK)):
+    if not policies.is_signed_in(clerk) or not (
+        clerk.is_superuser or policies.has_role(clerk, Role.COUNTER_CLERK)
+    ):
         raise PermissionDenied(_("只有综合窗口受理人员可以为来办群众登记账户"))
     errors: dict[str, list[str]] = {}
     real_name = (real_name or "").strip()
@@ -166,28 +189,48 @@ def register_person_at_counter(*, clerk: User, real_name: str, id_number: str, m
     _check_unique_identity(errors, id_number=id_number, mobile=mobile)
     _field_errors(errors)
     user = User(
-        username=_new_username(), real_name=real_name, id_number=id_number, mobile=mobile,
-        account_type=AccountType.PERSON, assurance_level=AssuranceLevel.COUNTER_VERIFIED,
-        assurance_verified_at=timezone.now(), assurance_verified_by=clerk,
+        username=_new_username(),
+        real_name=real_name,
+        id_number=id_number,
+        mobile=mobile,
+        account_type=AccountType.PERSON,
+        assurance_level=AssuranceLevel.COUNTER_VERIFIED,
+        assurance_verified_at=timezone.now(),
+        assurance_verified_by=clerk,
     )
     user = _save_new_user(user, None)
-    _event(SecurityEvent.Kind.IDENTITY_VERIFIED, user=user, actor=clerk, channel="counter",
-           action="registered_at_counter", level_before=AssuranceLevel.NONE, level_after=user.assurance_level)
+    _event(
+        SecurityEvent.Kind.IDENTITY_VERIFIED,
+        user=user,
+        actor=clerk,
+        channel="counter",
+        action="registered_at_counter",
+        level_before=AssuranceLevel.NONE,
+        level_after=user.assurance_level,
+    )
     return user
 
 
 # -- organisations and who acts for them ---------------------------------------------------------
 def _check_citizen(errors: dict, field: str, person: User | None) -> None:
     if (
-        person is None or not person.is_active or person.account_type != AccountType.PERSON
-        or person.assurance_level < AssuranceLevel.SELF_DECLARED or not person.id_number
+        person is None
+        or not person.is_active
+        or person.account_type != AccountType.PERSON
+        or person.assurance_level < AssuranceLevel.SELF_DECLARED
+        or not person.id_number
     ):
         errors.setdefault(field, []).append(_("应为已实名注册的自然人"))
 
 
 @transaction.atomic
 def register_organisation(
-    *, uscc: str, name: str, kind: str = OrganisationKind.ENTERPRISE, representative: User, as_kind: str = "legal"
+    *,
+    uscc: str,
+    name: str,
+    kind: str = OrganisationKind.ENTERPRISE,
+    representative: User,
+    as_kind: str = "legal",
 ) -> Organisation:
     """法人注册 by its legal representative (as_kind="legal") or an authorised agent ("agent")."""
     errors: dict[str, list[str]] = {}
@@ -206,14 +249,26 @@ def register_organisation(
     # Characters 3-8 of the code are the registering authority's division code.
     region = Region.objects.filter(code=uscc[2:8] + "000000").first()
     organisation = Organisation.objects.create(uscc=uscc, name=name, kind=kind, region=region)
-    rep = Representation.objects.create(organisation=organisation, person=representative, kind=as_kind, granted_by=representative)
-    _event(SecurityEvent.Kind.REPRESENTATION, user=representative, actor=representative, action="registered",
-           organisation=organisation.pk, uscc=uscc, representation=rep.pk, kind=as_kind)
+    rep = Representation.objects.create(
+        organisation=organisation, person=representative, kind=as_kind, granted_by=representative
+    )
+    _event(
+        SecurityEvent.Kind.REPRESENTATION,
+        user=representative,
+        actor=representative,
+        action="registered",
+        organisation=organisation.pk,
+        uscc=uscc,
+        representation=rep.pk,
+        kind=as_kind,
+    )
     return organisation
 
 
 @transaction.atomic
-def authorise_agent(organisation: Organisation, *, by: User, agent: User, valid_until=None) -> Representation:
+def authorise_agent(
+    organisation: Organisation, *, by: User, agent: User, valid_until=None
+) -> Representation:
     """授权代理人: only the organisation's current legal representative may authorise a citizen."""
     if not policies.is_legal_representative(by, organisation):
         raise PermissionDenied(_("只有该法人的现任法定代表人可以授权代理人"))
@@ -226,10 +281,22 @@ def authorise_agent(organisation: Organisation, *, by: User, agent: User, valid_
     _future(errors, "valid_until", valid_until)
     _field_errors(errors)
     rep = Representation.objects.create(
-        organisation=organisation, person=agent, kind=Representation.Kind.AGENT, granted_by=by, valid_until=valid_until
+        organisation=organisation,
+        person=agent,
+        kind=Representation.Kind.AGENT,
+        granted_by=by,
+        valid_until=valid_until,
     )
-    _event(SecurityEvent.Kind.REPRESENTATION, user=agent, actor=by, action="authorised", organisation=organisation.pk,
-           representation=rep.pk, kind=rep.kind, valid_until=valid_until.isoformat() if valid_until else None)
+    _event(
+        SecurityEvent.Kind.REPRESENTATION,
+        user=agent,
+        actor=by,
+        action="authorised",
+        organisation=organisation.pk,
+        representation=rep.pk,
+        kind=rep.kind,
+        valid_until=valid_until.isoformat() if valid_until else None,
+    )
     return rep
 
 
@@ -239,15 +306,26 @@ def revoke_representation(rep: Representation, *, by: User) -> Representation:
     rep = Representation.objects.select_for_update().get(pk=rep.pk)
     if rep.kind == Representation.Kind.LEGAL_REPRESENTATIVE:
         raise PermissionDenied(_("法定代表人变更须到窗口办理"))
-    allowed = by.is_superuser or by.pk == rep.person_id or policies.is_legal_representative(by, rep.organisation)
+    allowed = (
+        by.is_superuser
+        or by.pk == rep.person_id
+        or policies.is_legal_representative(by, rep.organisation)
+    )
     if not allowed:
         raise PermissionDenied(_("只有该法人的现任法定代表人或代理人本人可以撤销授权"))
     if rep.revoked_at is not None:
         raise ValidationError({"representation": [_("该授权已撤销")]})
     rep.revoked_at = timezone.now()
     rep.save(update_fields=["revoked_at"])
-    _event(SecurityEvent.Kind.REPRESENTATION, user=rep.person, actor=by, action="revoked",
-           organisation=rep.organisation_id, representation=rep.pk, kind=rep.kind)
+    _event(
+        SecurityEvent.Kind.REPRESENTATION,
+        user=rep.person,
+        actor=by,
+        action="revoked",
+        organisation=rep.organisation_id,
+        representation=rep.pk,
+        kind=rep.kind,
+    )
     return rep
 
 
@@ -264,14 +342,24 @@ def _require_admin_of(granter: User, region: Region | None, *, subtree: bool = F
             return
     where = region.full_name or region.name if region is not None else _("未指定区划")
     if subtree:
-        raise PermissionDenied(_("您无权在“%(region)s”及其下级区划授权：超出您的管理范围") % {"region": where})
+        raise PermissionDenied(
+            _("您无权在“%(region)s”及其下级区划授权：超出您的管理范围") % {"region": where}
+        )
     raise PermissionDenied(_("您无权管理“%(region)s”：超出您的管理区划") % {"region": where})
 
 
 @transaction.atomic
 def create_staff(
-    *, by: User, username: str, real_name: str, password: str | None, region: Region,
-    department: Department | None = None, mobile: str | None = None, id_number: str | None = None, email: str = "",
+    *,
+    by: User,
+    username: str,
+    real_name: str,
+    password: str | None,
+    region: Region,
+    department: Department | None = None,
+    mobile: str | None = None,
+    id_number: str | None = None,
+    email: str = "",
 ) -> User:
     """工作人员账户 in a region (and department), created by a system administrator of that region."""
     _require_admin_of(by, region)
@@ -283,26 +371,47 @@ def create_staff(
     if not real_name:
         errors["real_name"] = [_("请填写姓名")]
     if department is not None and department.region_id != region.pk:
-        errors["department"] = [_("部门“%(dept)s”不属于“%(region)s”") % {"dept": department.name, "region": region}]
+        errors["department"] = [
+            _("部门“%(dept)s”不属于“%(region)s”") % {"dept": department.name, "region": region}
+        ]
     mobile = _check(errors, "mobile", validate_mobile, mobile) if mobile else None
     id_number = _check(errors, "id_number", validate_resident_id, id_number) if id_number else None
     _check_unique_identity(errors, username=username, id_number=id_number, mobile=mobile)
     user = User(
-        username=username, real_name=real_name, mobile=mobile, id_number=id_number, email=email or "",
-        account_type=AccountType.STAFF, is_staff=True, region=region, department=department,
+        username=username,
+        real_name=real_name,
+        mobile=mobile,
+        id_number=id_number,
+        email=email or "",
+        account_type=AccountType.STAFF,
+        is_staff=True,
+        region=region,
+        department=department,
     )
     if password:
         _check_password(errors, password, user)
     _field_errors(errors)
     user = _save_new_user(user, password)
-    _event(SecurityEvent.Kind.STAFF_CREATED, user=user, actor=by, region=region.code,
-           department=department.pk if department else None)
+    _event(
+        SecurityEvent.Kind.STAFF_CREATED,
+        user=user,
+        actor=by,
+        region=region.code,
+        department=department.pk if department else None,
+    )
     return user
 
 
 def check_role_grant(
-    *, granter: User, user: User, role: str, region: Region, department: Department | None = None,
-    covers_subtree: bool = False, valid_until=None, **_ignored,
+    *,
+    granter: User,
+    user: User,
+    role: str,
+    region: Region,
+    department: Department | None = None,
+    covers_subtree: bool = False,
+    valid_until=None,
+    **_ignored,
 ) -> None:
     """Everything grant_role checks, without writing (forms call it to show errors in place)."""
     errors: dict[str, list[str]] = {}
@@ -317,14 +426,22 @@ def check_role_grant(
     elif user.pk == granter.pk and not granter.is_superuser:
         errors["user"] = [_("不能为自己授予角色")]
     if covers_subtree and role not in SUBTREE_ROLES:
-        errors["covers_subtree"] = [_("“%(role)s”只能在本级区划授予，不能覆盖下级") % {"role": Role(role).label}]
+        errors["covers_subtree"] = [
+            _("“%(role)s”只能在本级区划授予，不能覆盖下级") % {"role": Role(role).label}
+        ]
     if role in DEPARTMENT_ROLES:
         if department is None:
-            errors["department"] = [_("“%(role)s”须按部门授予，请选择部门") % {"role": Role(role).label}]
+            errors["department"] = [
+                _("“%(role)s”须按部门授予，请选择部门") % {"role": Role(role).label}
+            ]
         elif department.region_id != region.pk:
-            errors["department"] = [_("部门“%(dept)s”不属于“%(region)s”") % {"dept": department.name, "region": region}]
+            errors["department"] = [
+                _("部门“%(dept)s”不属于“%(region)s”") % {"dept": department.name, "region": region}
+            ]
     elif department is not None:
-        errors["department"] = [_("“%(role)s”按区划授予，不属于某个部门") % {"role": Role(role).label}]
+        errors["department"] = [
+            _("“%(role)s”按区划授予，不属于某个部门") % {"role": Role(role).label}
+        ]
     _future(errors, "valid_until", valid_until)
     if not errors and any(
         g.region_id == region.pk and g.department_id == (department.pk if department else None)
@@ -336,19 +453,48 @@ def check_role_grant(
 
 @transaction.atomic
 def grant_role(
-    *, granter: User, user: User, role: str, region: Region, department: Department | None = None,
-    covers_subtree: bool = False, valid_until=None, reason: str = "",
+    *,
+    granter: User,
+    user: User,
+    role: str,
+    region: Region,
+    department: Department | None = None,
+    covers_subtree: bool = False,
+    valid_until=None,
+    reason: str = "",
 ) -> RoleGrant:
     """岗位授权, refused unless the granter administers the region (and subtree, if asked for)."""
-    check_role_grant(granter=granter, user=user, role=role, region=region, department=department,
-                     covers_subtree=covers_subtree, valid_until=valid_until)
-    grant = RoleGrant.objects.create(
-        user=user, role=role, region=region, department=department, covers_subtree=covers_subtree,
-        valid_until=valid_until, reason=(reason or "").strip()[:300], granted_by=granter,
+    check_role_grant(
+        granter=granter,
+        user=user,
+        role=role,
+        region=region,
+        department=department,
+        covers_subtree=covers_subtree,
+        valid_until=valid_until,
     )
-    _event(SecurityEvent.Kind.ROLE_GRANTED, user=user, actor=granter, grant=grant.pk, role=role, region=region.code,
-           department=department.pk if department else None, covers_subtree=covers_subtree,
-           valid_until=valid_until.isoformat() if valid_until else None, reason=grant.reason)
+    grant = RoleGrant.objects.create(
+        user=user,
+        role=role,
+        region=region,
+        department=department,
+        covers_subtree=covers_subtree,
+        valid_until=valid_until,
+        reason=(reason or "").strip()[:300],
+        granted_by=granter,
+    )
+    _event(
+        SecurityEvent.Kind.ROLE_GRANTED,
+        user=user,
+        actor=granter,
+        grant=grant.pk,
+        role=role,
+        region=region.code,
+        department=department.pk if department else None,
+        covers_subtree=covers_subtree,
+        valid_until=valid_until.isoformat() if valid_until else None,
+        reason=grant.reason,
+    )
     return grant
 
 
@@ -360,8 +506,16 @@ def revoke_role(grant: RoleGrant, *, by: User, reason: str = "") -> RoleGrant:
         raise ValidationError({"grant": [_("该授权已撤销")]})
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
-    _event(SecurityEvent.Kind.ROLE_REVOKED, user=grant.user, actor=by, grant=grant.pk, role=grant.role,
-           region=grant.region.code, department=grant.department_id, reason=(reason or "").strip()[:300])
+    _event(
+        SecurityEvent.Kind.ROLE_REVOKED,
+        user=grant.user,
+        actor=by,
+        grant=grant.pk,
+        role=grant.role,
+        region=grant.region.code,
+        department=grant.department_id,
+        reason=(reason or "").strip()[:300],
+    )
     return grant
 
 
@@ -380,18 +534,30 @@ def check_personal_data_grant(*, granter: User, user: User, reason: str, valid_u
     else:
         _future(errors, "valid_until", valid_until)
         if valid_until > timezone.now() + MAX_DATA_GRANT:
-            errors.setdefault("valid_until", []).append(_("临时授权最长%(days)s天") % {"days": MAX_DATA_GRANT.days})
+            errors.setdefault("valid_until", []).append(
+                _("临时授权最长%(days)s天") % {"days": MAX_DATA_GRANT.days}
+            )
     _field_errors(errors)
 
 
 @transaction.atomic
-def grant_personal_data_access(*, granter: User, user: User, reason: str, valid_until) -> PersonalDataGrant:
+def grant_personal_data_access(
+    *, granter: User, user: User, reason: str, valid_until
+) -> PersonalDataGrant:
     """Temporary right for a staff member to see personal data in full, with a reason and an end."""
     check_personal_data_grant(granter=granter, user=user, reason=reason, valid_until=valid_until)
     reason = reason.strip()
-    grant = PersonalDataGrant.objects.create(user=user, reason=reason[:300], valid_until=valid_until, granted_by=granter)
-    _event(SecurityEvent.Kind.DATA_GRANT, user=user, actor=granter, grant=grant.pk, reason=grant.reason,
-           valid_until=valid_until.isoformat())
+    grant = PersonalDataGrant.objects.create(
+        user=user, reason=reason[:300], valid_until=valid_until, granted_by=granter
+    )
+    _event(
+        SecurityEvent.Kind.DATA_GRANT,
+        user=user,
+        actor=granter,
+        grant=grant.pk,
+        reason=grant.reason,
+        valid_until=valid_until.isoformat(),
+    )
     return grant
 
 
@@ -408,7 +574,10 @@ def update_profile(user: User, *, mobile=None, email=None, real_name=None) -> Us
         _check(errors, "email", validate_email, changes["email"]) if changes["email"] else None
     if real_name is not None:
         changes["real_name"] = (real_name or "").strip()
-        if user.assurance_level >= AssuranceLevel.COUNTER_VERIFIED and changes["real_name"] != user.real_name:
+        if (
+            user.assurance_level >= AssuranceLevel.COUNTER_VERIFIED
+            and changes["real_name"] != user.real_name
+        ):
             errors["real_name"] = [_("已核验身份的账户不能自行修改姓名")]
         elif not changes["real_name"]:
             errors["real_name"] = [_("请填写姓名")]

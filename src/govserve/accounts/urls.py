@@ -14,7 +14,11 @@ urlpatterns = [
     path("business/", views.business_view, name="business"),
     path("business/<int:pk>/", views.business_detail_view, name="business-detail"),
     path("business/<int:pk>/agents/", views.authorise_agent_view, name="authorise-agent"),
-    path("representations/<int:pk>/revoke/", views.revoke_representation_view, name="revoke-representation"),
+    path(
+        "representations/<int:pk>/revoke/",
+        views.revoke_representation_view,
+        name="revoke-representation",
+    ),
     path("workbench/", views.workbench_view, name="workbench"),
     path("people/", views.people_view, name="people"),
     path("people/<int:pk>/reveal/", views.reveal_view, name="reveal"),

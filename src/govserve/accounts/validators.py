@@ -76,6 +76,8 @@ def validate_mobile(value: str) -> str:
         number = number[3:]
     if not MOBILE_RE.match(number):
         raise ValidationError(
-            _("手机号码“%(value)s”无效：应为以1开头的11位数字"), code="invalid_mobile", params={"value": value}
+            _("手机号码“%(value)s”无效：应为以1开头的11位数字"),
+            code="invalid_mobile",
+            params={"value": value},
         )
     return number

@@ -158,7 +158,9 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         assert request.user.is_authenticated  # second_factor_pending: signed in
         user = request.user
     else:
-        return redirect(next_url or ("accounts:profile" if request.user.is_authenticated else "accounts:login"))
+        return redirect(
+            next_url or ("accounts:profile" if request.user.is_authenticated else "accounts:login")
+        )
     device = confirmed_totp_device(user) if user is not None else None
     if user is None or device is None:
         request.session.pop(PENDING_LOGIN, None)
@@ -244,19 +246,27 @@ def password_change_view(request: SignedInRequest) -> HttpResponse:
 def profile_view(request: SignedInRequest) -> HttpResponse:
     user = request.user
     my_representations = (
-        Representation.objects.filter(person=user, organisation_id__in=policies.represented_organisation_ids(user))
+        Representation.objects.filter(
+            person=user, organisation_id__in=policies.represented_organisation_ids(user)
+        )
         .filter(revoked_at__isnull=True)
         .select_related("organisation")
         .order_by("organisation__name")
     )
     authorised_agents = [
         rep
-        for rep in Representation.objects.filter(granted_by=user, kind=Representation.Kind.AGENT, revoked_at__isnull=True)
+        for rep in Representation.objects.filter(
+            granted_by=user, kind=Representation.Kind.AGENT, revoked_at__isnull=True
+        )
         .select_related("organisation", "person")
         .order_by("organisation__name", "valid_from")
         if rep.is_active()
     ]
-    grants = RoleGrant.objects.filter(user=user).select_related("region", "department").order_by("-granted_at")
+    grants = (
+        RoleGrant.objects.filter(user=user)
+        .select_related("region", "department")
+        .order_by("-granted_at")
+    )
     context = {
         "profile": user,
         "login_name": mask_login_name(user.get_username()),
@@ -292,7 +302,9 @@ def totp_view(request: SignedInRequest) -> HttpResponse:
         return page(request, "accounts/totp.html", {"enabled": True, "device": confirmed})
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=str(_("政务服务网动态口令")), confirmed=False)
+        device = TOTPDevice.objects.create(
+            user=user, name=str(_("政务服务网动态口令")), confirmed=False
+        )
     form = OtpTokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["otp_token"]):
@@ -300,7 +312,13 @@ def totp_view(request: SignedInRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             otp_login(request, device)
-            record(SecurityEvent.Kind.TOTP_ENABLED, request=request, user=user, actor=user, device=device.pk)
+            record(
+                SecurityEvent.Kind.TOTP_ENABLED,
+                request=request,
+                user=user,
+                actor=user,
+                device=device.pk,
+            )
             messages.success(request, _("动态口令已启用。今后登录时需输入验证器上的口令。"))
             return redirect("accounts:profile")
         form.add_error("otp_token", _("动态口令错误，请核对手机时间后输入验证器上显示的最新口令。"))
@@ -308,7 +326,7 @@ def totp_view(request: SignedInRequest) -> HttpResponse:
     context = {
         "enabled": False,
         "form": form,
-        "qr": mark_safe(qr_svg(device.config_url)),  # noqa: S308 - SVG we drew from our own data
+        "qr": mark_safe(qr_svg(device.config_url)),
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
     }
     return page(request, "accounts/totp.html", context)
@@ -325,22 +343,32 @@ def business_view(request: SignedInRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             organisation = services.register_organisation(
-                uscc=data["uscc"], name=data["name"], kind=data["kind"], representative=user, as_kind="legal"
+                uscc=data["uscc"],
+                name=data["name"],
+                kind=data["kind"],
+                representative=user,
+                as_kind="legal",
             )
         except ValidationError as exc:
             form.apply_service_errors(exc, {"representative": "__all__"})
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("已登记法人“%(name)s”，您是其法定代表人。") % {"name": organisation.name})
+            messages.success(
+                request, _("已登记法人“%(name)s”，您是其法定代表人。") % {"name": organisation.name}
+            )
             return redirect("accounts:business-detail", pk=organisation.pk)
     representations = (
-        Representation.objects.filter(person=user, organisation_id__in=policies.represented_organisation_ids(user))
+        Representation.objects.filter(
+            person=user, organisation_id__in=policies.represented_organisation_ids(user)
+        )
         .filter(revoked_at__isnull=True)
         .select_related("organisation", "organisation__region")
         .order_by("organisation__name")
     )
-    return page(request, "accounts/business.html", {"form": form, "representations": representations})
+    return page(
+        request, "accounts/business.html", {"form": form, "representations": representations}
+    )
 
 
 def _organisation_for(user, pk: int) -> Organisation:
@@ -391,20 +419,28 @@ def authorise_agent_view(request: SignedInRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         agent = selectors.find_citizen(form.cleaned_data["identifier"])
         if agent is None:
-            form.add_error("identifier", _("未找到该身份证号码或手机号码对应的已注册自然人，请代理人先注册。"))
+            form.add_error(
+                "identifier", _("未找到该身份证号码或手机号码对应的已注册自然人，请代理人先注册。")
+            )
         else:
             try:
                 services.authorise_agent(
-                    organisation, by=request.user, agent=agent, valid_until=form.valid_until_datetime()
+                    organisation,
+                    by=request.user,
+                    agent=agent,
+                    valid_until=form.valid_until_datetime(),
                 )
             except ValidationError as exc:
                 form.apply_service_errors(exc, form.SERVICE_FIELDS)
             except PermissionDenied as exc:
-                return _business_detail(request, organisation, AgentForm(), status=403, refusal=str(exc))
+                return _business_detail(
+                    request, organisation, AgentForm(), status=403, refusal=str(exc)
+                )
             else:
                 messages.success(
                     request,
-                    _("已授权 %(name)s 代理“%(org)s”办理业务。") % {"name": agent.real_name, "org": organisation.name},
+                    _("已授权 %(name)s 代理“%(org)s”办理业务。")
+                    % {"name": agent.real_name, "org": organisation.name},
                 )
                 return redirect("accounts:business-detail", pk=organisation.pk)
     return _business_detail(request, organisation, form)
@@ -417,7 +453,8 @@ def revoke_representation_view(request: SignedInRequest, pk: int) -> HttpRespons
     user = request.user
     rep = Representation.objects.select_related("organisation").filter(pk=pk).first()
     if rep is None or (
-        rep.person_id != user.pk and rep.organisation_id not in policies.represented_organisation_ids(user)
+        rep.person_id != user.pk
+        and rep.organisation_id not in policies.represented_organisation_ids(user)
     ):
         raise Http404(_("授权不存在"))
     try:
@@ -427,8 +464,11 @@ def revoke_representation_view(request: SignedInRequest, pk: int) -> HttpRespons
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, _("已撤销 %(name)s 对“%(org)s”的代理授权。") % {
-            "name": rep.person.real_name, "org": rep.organisation.name})
+        messages.success(
+            request,
+            _("已撤销 %(name)s 对“%(org)s”的代理授权。")
+            % {"name": rep.person.real_name, "org": rep.organisation.name},
+        )
     if rep.organisation_id in policies.represented_organisation_ids(user):
         return redirect("accounts:business-detail", pk=rep.organisation_id)
     return redirect("accounts:profile")
@@ -492,7 +532,9 @@ def people_view(request: SignedInRequest) -> HttpResponse:
         form = PersonLookupForm()
     context: dict[str, Any] = {"form": form, "person": person, "searched": searched}
     if person is not None:
-        context.update(masked_id=mask_id_number(person.id_number), masked_mobile=mask_mobile(person.mobile))
+        context.update(
+            masked_id=mask_id_number(person.id_number), masked_mobile=mask_mobile(person.mobile)
+        )
     return page(request, "accounts/people.html", context)
 
 
@@ -513,7 +555,10 @@ def reveal_view(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             revealed = selectors.reveal_personal_data(
-                viewer, subject, reason=form.cleaned_data["reason"], channel="page",
+                viewer,
+                subject,
+                reason=form.cleaned_data["reason"],
+                channel="page",
                 verifying=clerk and request.POST.get("verifying") == "1",
             )
         except PermissionDenied as exc:
@@ -546,11 +591,17 @@ def admin_scope(user) -> tuple[list[Region], list[Department]]:
         q = Q(pk__in=[])
         for grant in policies.active_grants(user, [Role.SYSTEM_ADMIN]):
             if grant.covers_subtree:
-                q |= Q(code__startswith=grant.region.prefix, level__lte=min(grant.region.level + 2, 4))
+                q |= Q(
+                    code__startswith=grant.region.prefix, level__lte=min(grant.region.level + 2, 4)
+                )
             else:
                 q |= Q(pk=grant.region_id)
         regions = Region.objects.filter(q)
-    departments = Department.objects.filter(region__in=regions).select_related("region").order_by("region__code", "name")
+    departments = (
+        Department.objects.filter(region__in=regions)
+        .select_related("region")
+        .order_by("region__code", "name")
+    )
     return list(regions.order_by("code")[:3000]), list(departments[:3000])
 
 
@@ -563,7 +614,10 @@ def staff_list_view(request: SignedInRequest) -> HttpResponse:
             active_grants=Count(
                 "role_grants",
                 filter=Q(role_grants__revoked_at__isnull=True)
-                & (Q(role_grants__valid_until__isnull=True) | Q(role_grants__valid_until__gt=timezone.now())),
+                & (
+                    Q(role_grants__valid_until__isnull=True)
+                    | Q(role_grants__valid_until__gt=timezone.now())
+                ),
             )
         )
         .order_by("region__code", "department__name", "username")
@@ -584,7 +638,9 @@ def staff_list_view(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_create_view(request: SignedInRequest) -> HttpResponse:
     regions, departments = admin_scope(request.user)
-    form = StaffForm(request.POST if request.method == "POST" else None, regions=regions, departments=departments)
+    form = StaffForm(
+        request.POST if request.method == "POST" else None, regions=regions, departments=departments
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -605,7 +661,9 @@ def staff_create_view(request: SignedInRequest) -> HttpResponse:
             form.add_error(None, str(exc))
             status = 403
         else:
-            messages.success(request, _("已创建工作人员账户 %(name)s。") % {"name": staff.real_name})
+            messages.success(
+                request, _("已创建工作人员账户 %(name)s。") % {"name": staff.real_name}
+            )
             return redirect("accounts:staff-detail", pk=staff.pk)
     return page(request, "accounts/staff_form.html", {"form": form}, status=status)
 
@@ -620,8 +678,10 @@ def _staff_in_scope(user, pk: int):
 def _staff_detail(
     request, staff, form: RoleGrantForm, status: int = 200, data_form: DataGrantForm | None = None
 ) -> HttpResponse:
-    grants = RoleGrant.objects.filter(user=staff).select_related("region", "department", "granted_by").order_by(
-        "revoked_at", "-granted_at"
+    grants = (
+        RoleGrant.objects.filter(user=staff)
+        .select_related("region", "department", "granted_by")
+        .order_by("revoked_at", "-granted_at")
     )
     return page(
         request,
@@ -636,7 +696,9 @@ def _staff_detail(
             "revoke_form": RevokeForm(),
             "totp_enabled": needs_second_factor(staff),
             "data_form": data_form or DataGrantForm(),
-            "data_grants": PersonalDataGrant.objects.filter(user=staff, valid_until__gt=timezone.now())
+            "data_grants": PersonalDataGrant.objects.filter(
+                user=staff, valid_until__gt=timezone.now()
+            )
             .select_related("granted_by")
             .order_by("valid_until"),
         },
@@ -650,7 +712,9 @@ def staff_detail_view(request: SignedInRequest, pk: int) -> HttpResponse:
     staff = _staff_in_scope(request.user, pk)
     regions, departments = admin_scope(request.user)
     initial = {"region": staff.region.code if staff.region_id else ""}
-    return _staff_detail(request, staff, RoleGrantForm(initial=initial, regions=regions, departments=departments))
+    return _staff_detail(
+        request, staff, RoleGrantForm(initial=initial, regions=regions, departments=departments)
+    )
 
 
 @never_cache
@@ -682,7 +746,11 @@ def grant_role_view(request: SignedInRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("已授予 %(name)s “%(role)s”（%(where)s）。")
-                % {"name": staff.real_name, "role": grant.get_role_display(), "where": grant.region.full_name or grant.region.name},
+                % {
+                    "name": staff.real_name,
+                    "role": grant.get_role_display(),
+                    "where": grant.region.full_name or grant.region.name,
+                },
             )
             return redirect("accounts:staff-detail", pk=staff.pk)
     return _staff_detail(request, staff, form)
@@ -696,13 +764,17 @@ def data_grant_view(request: SignedInRequest, pk: int) -> HttpResponse:
     staff = _staff_in_scope(request.user, pk)
     regions, departments = admin_scope(request.user)
     role_form = RoleGrantForm(
-        initial={"region": staff.region.code if staff.region_id else ""}, regions=regions, departments=departments
+        initial={"region": staff.region.code if staff.region_id else ""},
+        regions=regions,
+        departments=departments,
     )
     form = DataGrantForm(request.POST)
     if form.is_valid():
         try:
             services.grant_personal_data_access(
-                granter=request.user, user=staff, reason=form.cleaned_data["reason"],
+                granter=request.user,
+                user=staff,
+                reason=form.cleaned_data["reason"],
                 valid_until=form.valid_until_datetime(),
             )
         except ValidationError as exc:
@@ -711,7 +783,9 @@ def data_grant_view(request: SignedInRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
             return _staff_detail(request, staff, role_form, status=403, data_form=form)
         else:
-            messages.success(request, _("已授予 %(name)s 临时查看个人信息的权限。") % {"name": staff.real_name})
+            messages.success(
+                request, _("已授予 %(name)s 临时查看个人信息的权限。") % {"name": staff.real_name}
+            )
             return redirect("accounts:staff-detail", pk=staff.pk)
     return _staff_detail(request, staff, role_form, data_form=form)
 
@@ -741,7 +815,8 @@ def security_events_for(user):
     system administrators the events of staff accounts in their scope."""
     events = SecurityEvent.objects.select_related("user", "actor")
     if user.is_superuser or any(
-        g.covers_subtree and g.region.level == 1 for g in policies.active_grants(user, [Role.SYSTEM_ADMIN])
+        g.covers_subtree and g.region.level == 1
+        for g in policies.active_grants(user, [Role.SYSTEM_ADMIN])
     ):
         return events
     staff_ids = selectors.staff_in_scope(user).values("pk")
@@ -752,10 +827,16 @@ def describe_event(detail: dict) -> str:
     """A security event's details in words (unknown keys as key=value)."""
     words = {
         "identifier": {
-            "id_number": _("以身份证号码登录"), "mobile": _("以手机号码登录"), "username": _("以用户名登录"),
+            "id_number": _("以身份证号码登录"),
+            "mobile": _("以手机号码登录"),
+            "username": _("以用户名登录"),
         },
         "step": {"password": _("密码错误"), "totp": _("动态口令错误")},
-        "action": {"registered": _("登记法人"), "authorised": _("授权代理人"), "revoked": _("撤销授权")},
+        "action": {
+            "registered": _("登记法人"),
+            "authorised": _("授权代理人"),
+            "revoked": _("撤销授权"),
+        },
     }
     parts = []
     for key, value in sorted(detail.items()):
@@ -796,4 +877,8 @@ def security_log_view(request: SignedInRequest) -> HttpResponse:
         event.detail_text = describe_event(event.detail or {})
     query = request.GET.copy()
     query.pop("page", None)
-    return page(request, "accounts/security_log.html", {"form": form, "page": page_obj, "query": query.urlencode()})
+    return page(
+        request,
+        "accounts/security_log.html",
+        {"form": form, "page": page_obj, "query": query.urlencode()},
+    )

@@ -13,11 +13,16 @@ from govserve.core.errors import Refused
 
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = ValidationError(detail)
     elif isinstance(exc, Refused):
         # Any app's refusal: its field and message, with its status (400, 403, 404, 409, 503).
         return Response(exc.as_dict(), status=exc.status)
     elif isinstance(exc, IntegrityError):
-        return Response({"non_field_errors": [_("数据与已有记录冲突（编码或名称重复）")]}, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"non_field_errors": [_("数据与已有记录冲突（编码或名称重复）")]},
+            status=status.HTTP_409_CONFLICT,
+        )
     return drf_exception_handler(exc, context)

@@ -57,13 +57,18 @@ class ScopedWrites(BasePermission):
             return True
         user = request.user
         if isinstance(obj, ImplementationItem):
-            self.message = _("您无权维护“%(region)s”的%(level)s事项：超出您的目录管理区划或层级") % {
-                "region": obj.region.full_name or obj.region.name, "level": obj.get_exercise_level_display()}
+            self.message = _(
+                "您无权维护“%(region)s”的%(level)s事项：超出您的目录管理区划或层级"
+            ) % {
+                "region": obj.region.full_name or obj.region.name,
+                "level": obj.get_exercise_level_display(),
+            }
             return policies.can_change_item(user, obj)
         if isinstance(obj, REGION_MODELS):
             region = obj if isinstance(obj, Region) else obj.region
             self.message = _("您无权维护“%(region)s”的部门和大厅：超出您的管理区划") % {
-                "region": region.full_name or region.name}
+                "region": region.full_name or region.name
+            }
             return policies.can_administer_region(user, region)
         return self.has_permission(request, view)
 

@@ -19,7 +19,9 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("halls", ServiceHallViewSet, basename="hall")
 router.register(
-    r"accounts/organisations/(?P<organisation_pk>\d+)/agents", accounts_api.AgentViewSet, basename="organisation-agent"
+    r"accounts/organisations/(?P<organisation_pk>\d+)/agents",
+    accounts_api.AgentViewSet,
+    basename="organisation-agent",
 )
 router.register("accounts/staff", accounts_api.StaffViewSet, basename="staff")
 router.register("accounts/role-grants", accounts_api.RoleGrantViewSet, basename="role-grant")
@@ -38,7 +40,11 @@ urlpatterns = [
     path("catalog/import/", catalog_api.ImportView.as_view(), name="catalog-import"),
     path("catalog/export/", catalog_api.ExportView.as_view(), name="catalog-export"),
     path("lists/power/", catalog_api.PowerListView.as_view(), name="power-list"),
-    path("lists/responsibility/", catalog_api.ResponsibilityListView.as_view(), name="responsibility-list"),
+    path(
+        "lists/responsibility/",
+        catalog_api.ResponsibilityListView.as_view(),
+        name="responsibility-list",
+    ),
     path("lists/ledger/", catalog_api.LedgerView.as_view(), name="reform-ledger"),
     path("statistics/catalog/", catalog_api.StatisticsView.as_view(), name="catalog-statistics"),
     path("search/", include("govserve.catalog.search.urls")),
@@ -47,9 +53,19 @@ urlpatterns = [
     path("licences/", include("govserve.audit.api")),  # archive/
     path("accounts/register/", accounts_api.RegisterView.as_view(), name="account-register"),
     path("accounts/me/", accounts_api.MeView.as_view(), name="account-me"),
-    path("accounts/me/organisations/", accounts_api.MyOrganisationsView.as_view(), name="account-organisations"),
-    path("workcalendar/due-date/", workcalendar_api.DueDateView.as_view(), name="workcalendar-due-date"),
+    path(
+        "accounts/me/organisations/",
+        accounts_api.MyOrganisationsView.as_view(),
+        name="account-organisations",
+    ),
+    path(
+        "workcalendar/due-date/",
+        workcalendar_api.DueDateView.as_view(),
+        name="workcalendar-due-date",
+    ),
     path("workcalendar/days/", workcalendar_api.YearDaysView.as_view(), name="workcalendar-days"),
-    path("workcalendar/notices/", workcalendar_api.NoticeView.as_view(), name="workcalendar-notices"),
+    path(
+        "workcalendar/notices/", workcalendar_api.NoticeView.as_view(), name="workcalendar-notices"
+    ),
     path("", include(router.urls)),
 ]

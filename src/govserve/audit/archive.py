@@ -44,7 +44,7 @@ _APPEND_ATTEMPTS = 5
 
 
 # -- canonical form -------------------------------------------------------------------------
-def canonical_json(value) -> str:  # noqa: ANN001 - any JSON value
+def canonical_json(value) -> str:
     """The one serialisation every hash in the archive is taken over."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -73,7 +73,7 @@ def compute_hash(entry: ArchiveEntry) -> str:
     return hashlib.sha256(canonical_json(entry_content(entry)).encode("utf-8")).hexdigest()
 
 
-def _sha256_file(field_file) -> str:  # noqa: ANN001 - a FieldFile
+def _sha256_file(field_file) -> str:
     sha = hashlib.sha256()
     with field_file.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 16), b""):
@@ -91,7 +91,7 @@ def _take_lock() -> None:
             # A write statement takes SQLite's one write lock now (a no-op that matches no row),
             # before the head is read; it is held until commit.
             table = ArchiveEntry._meta.db_table
-            cursor.execute(f"UPDATE {table} SET sequence = sequence WHERE 1 = 0")  # noqa: S608
+            cursor.execute(f"UPDATE {table} SET sequence = sequence WHERE 1 = 0")
 
 
 def _head() -> ArchiveEntry | None:
@@ -140,7 +140,7 @@ def _append(
     raise AssertionError("unreachable")
 
 
-def _department(department) -> dict:  # noqa: ANN001 - a regions Department
+def _department(department) -> dict:
     return {"name": department.name, "uscc": department.uscc or ""}
 
 
@@ -164,7 +164,7 @@ def _pdf_signers(data: bytes) -> list[dict]:
                 }
             )
         return signers
-    except Exception:  # noqa: BLE001 - a damaged PDF is archived as it is, without signer info
+    except Exception:
         return []
 
 
@@ -409,11 +409,11 @@ def _safe(name: str) -> str:
     return "".join("_" if c in '/\\:*?"<>|' else c for c in name).strip() or "file"
 
 
-def _pretty(value) -> str:  # noqa: ANN001 - any JSON value
+def _pretty(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2)
 
 
-def _read(field_file) -> bytes | None:  # noqa: ANN001 - a FieldFile
+def _read(field_file) -> bytes | None:
     if not field_file:
         return None
     try:
@@ -434,7 +434,11 @@ def case_package(case: Case) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for document in case.documents.select_related("department").order_by("issued_at", "pk"):
             data = _read(document.file)
-            name = f"documents/{document.pk}-{_safe(document.number)}.pdf" if data is not None else None
+            name = (
+                f"documents/{document.pk}-{_safe(document.number)}.pdf"
+                if data is not None
+                else None
+            )
             if name is not None and data is not None:
                 archive.writestr(name, data)
             sha = hashlib.sha256(data).hexdigest() if data is not None else None

@@ -22,7 +22,7 @@ class ArchiveKind(models.TextChoices):
 
 
 class ArchiveEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ANN003 - QuerySet signature
+    def update(self, **kwargs):
         raise ValidationError(_("电子档案只能追加，不能修改"))
 
     def delete(self):
@@ -78,10 +78,10 @@ class ArchiveEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.sequence} {self.title}"
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise ValidationError(_("电子档案只能追加，不能修改"))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def delete(self, *args, **kwargs):
         raise ValidationError(_("电子档案只能追加，不能删除"))

@@ -14,12 +14,12 @@ from . import archive
 
 
 @receiver(case_signals.document_issued, sender=CaseDocument, dispatch_uid="audit-archive-document")
-def archive_document(sender, document: CaseDocument, **kwargs) -> None:  # noqa: ANN001
+def archive_document(sender, document: CaseDocument, **kwargs) -> None:
     archive.append_document(document)
 
 
 @receiver(licence_signals.licence_issued, sender=Licence, dispatch_uid="audit-archive-licence")
-def archive_licence(sender, licence: Licence, **kwargs) -> None:  # noqa: ANN001
+def archive_licence(sender, licence: Licence, **kwargs) -> None:
     archive.append_licence(licence)
 
 
@@ -28,5 +28,5 @@ def archive_licence(sender, licence: Licence, **kwargs) -> None:  # noqa: ANN001
     sender=LicenceEvent,
     dispatch_uid="audit-archive-licence-event",
 )
-def archive_licence_event(sender, event: LicenceEvent, **kwargs) -> None:  # noqa: ANN001
+def archive_licence_event(sender, event: LicenceEvent, **kwargs) -> None:
     archive.append_licence_event(event)

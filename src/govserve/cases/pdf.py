@@ -259,9 +259,7 @@ def render_pdf(doc: CaseDocument, sealer: DocumentSealer | None = None) -> bytes
     return buffer.getvalue()
 
 
-def sign_pdf(
-    data: bytes, department, reason: str, sealer: DocumentSealer | None = None  # noqa: ANN001
-) -> bytes:
+def sign_pdf(data: bytes, department, reason: str, sealer: DocumentSealer | None = None) -> bytes:
     """Sign a rendered document with the issuing department's signature (PAdES, by the signing
     app's sealer); unchanged when documents are issued unsigned (`SEAL_DOCUMENTS` off).
 

@@ -64,7 +64,9 @@ def visible_cases(user) -> QuerySet[Case]:
                 # a co-handling department of a bundle reviews its own item of the case
                 dept |= Q(
                     Exists(
-                        CaseItem.objects.filter(case=OuterRef("pk"), department_id=grant.department_id)
+                        CaseItem.objects.filter(
+                            case=OuterRef("pk"), department_id=grant.department_id
+                        )
                     )
                 )
             part &= dept

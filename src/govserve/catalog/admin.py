@@ -43,8 +43,15 @@ class MaterialInline(admin.StackedInline):
     model = Material
     extra = 0
     autocomplete_fields = ["common"]
-    fields = [("name", "common"), ("issuing_body", "source", "form"), ("originals", "copies", "required"),
-              "required_note", "requirements", ("blank_form", "sample"), "order"]
+    fields = [
+        ("name", "common"),
+        ("issuing_body", "source", "form"),
+        ("originals", "copies", "required"),
+        "required_note",
+        "requirements",
+        ("blank_form", "sample"),
+        "order",
+    ]
 
 
 class FeeInline(admin.TabularInline):
@@ -61,7 +68,17 @@ class ItemEventInline(admin.TabularInline):
     model = ItemEvent
     extra = 0
     can_delete = False
-    readonly_fields = fields = ("action", "from_state", "to_state", "effective_date", "version", "reason", "document_no", "actor", "created_at")
+    readonly_fields = fields = (
+        "action",
+        "from_state",
+        "to_state",
+        "effective_date",
+        "version",
+        "reason",
+        "document_no",
+        "actor",
+        "created_at",
+    )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -75,9 +92,15 @@ def _lifecycle_action(action: str, label):
                 services.change_state(item, action, actor=request.user, reason="管理后台批量操作")
                 done += 1
             except (services.LifecycleError, ValidationError) as exc:
-                modeladmin.message_user(request, f"{item}: {getattr(exc, 'message', None) or '; '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
+                modeladmin.message_user(
+                    request,
+                    f"{item}: {getattr(exc, 'message', None) or '; '.join(getattr(exc, 'messages', [str(exc)]))}",
+                    messages.ERROR,
+                )
         if done:
-            modeladmin.message_user(request, _("已处理 %(n)s 个事项") % {"n": done}, messages.SUCCESS)
+            modeladmin.message_user(
+                request, _("已处理 %(n)s 个事项") % {"n": done}, messages.SUCCESS
+            )
 
     admin.action(run, description=label)  # sets run.short_description
     run.__name__ = f"action_{action}"
@@ -86,11 +109,35 @@ def _lifecycle_action(action: str, label):
 
 @admin.register(ImplementationItem)
 class ImplementationItemAdmin(admin.ModelAdmin):
-    list_display = ["name", "department", "region", "item_type", "exercise_level", "promised_limit_days",
-                    "statutory_limit_days", "fully_online", "state", "version"]
-    list_filter = ["state", "item_type", "exercise_level", "fully_online", "elements_complete", "case_type"]
+    list_display = [
+        "name",
+        "department",
+        "region",
+        "item_type",
+        "exercise_level",
+        "promised_limit_days",
+        "statutory_limit_days",
+        "fully_online",
+        "state",
+        "version",
+    ]
+    list_filter = [
+        "state",
+        "item_type",
+        "exercise_level",
+        "fully_online",
+        "elements_complete",
+        "case_type",
+    ]
     search_fields = ["name", "implementation_code", "local_code", "keywords"]
-    autocomplete_fields = ["basic_item", "region", "department", "co_departments", "delegated_from", "merged_into"]
+    autocomplete_fields = [
+        "basic_item",
+        "region",
+        "department",
+        "co_departments",
+        "delegated_from",
+        "merged_into",
+    ]
     readonly_fields = ["state", "version", "end_date", "created_at", "updated_at"]
     list_select_related = ["department", "region"]
     inlines = [MaterialInline, FeeInline, ResponsibilityInline, ItemEventInline]
@@ -100,20 +147,96 @@ class ImplementationItemAdmin(admin.ModelAdmin):
         _lifecycle_action(ItemEvent.Action.RESUME, gettext_lazy("恢复所选事项")),
     ]
     fieldsets = [
-        (gettext_lazy("基本信息"), {"fields": ["basic_item", "name", "item_type", "implementation_code", "local_code",
-                                           "region", "department", "body_nature", "co_departments", "handling_unit",
-                                           "exercise_level", "keywords"]}),
-        (gettext_lazy("时限"), {"fields": [("statutory_limit_days", "statutory_limit_note"),
-                                         ("promised_limit_days", "promised_limit_note"), "case_type"]}),
-        (gettext_lazy("受理条件与流程"), {"fields": ["acceptance_conditions", "procedure", "intermediary_services", "quantity_limit"]}),
+        (
+            gettext_lazy("基本信息"),
+            {
+                "fields": [
+                    "basic_item",
+                    "name",
+                    "item_type",
+                    "implementation_code",
+                    "local_code",
+                    "region",
+                    "department",
+                    "body_nature",
+                    "co_departments",
+                    "handling_unit",
+                    "exercise_level",
+                    "keywords",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("时限"),
+            {
+                "fields": [
+                    ("statutory_limit_days", "statutory_limit_note"),
+                    ("promised_limit_days", "promised_limit_note"),
+                    "case_type",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("受理条件与流程"),
+            {
+                "fields": [
+                    "acceptance_conditions",
+                    "procedure",
+                    "intermediary_services",
+                    "quantity_limit",
+                ]
+            },
+        ),
         (gettext_lazy("审批结果"), {"fields": ["result_name", "result_type", "result_sample"]}),
         (gettext_lazy("收费"), {"fields": ["fee_charged", "fee_basis"]}),
-        (gettext_lazy("办理方式"), {"fields": ["service_objects", "handling_forms", "tongban_scope", "online", "online_depth",
-                                           "fully_online", "visits_required", "visit_reason", "supports_appointment",
-                                           "supports_online_payment", "supports_delivery"]}),
-        (gettext_lazy("办理地点与监督"), {"fields": ["place", "hours", "consult_phone", "complaint_phone", "review_body", "litigation_body"]}),
-        (gettext_lazy("状态与版本"), {"fields": ["state", "effective_date", "end_date", "version", "elements_complete",
-                                             "source", "delegated_from", "merged_into", "created_at", "updated_at"]}),
+        (
+            gettext_lazy("办理方式"),
+            {
+                "fields": [
+                    "service_objects",
+                    "handling_forms",
+                    "tongban_scope",
+                    "online",
+                    "online_depth",
+                    "fully_online",
+                    "visits_required",
+                    "visit_reason",
+                    "supports_appointment",
+                    "supports_online_payment",
+                    "supports_delivery",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("办理地点与监督"),
+            {
+                "fields": [
+                    "place",
+                    "hours",
+                    "consult_phone",
+                    "complaint_phone",
+                    "review_body",
+                    "litigation_body",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("状态与版本"),
+            {
+                "fields": [
+                    "state",
+                    "effective_date",
+                    "end_date",
+                    "version",
+                    "elements_complete",
+                    "source",
+                    "delegated_from",
+                    "merged_into",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
 
     def save_related(self, request, form, formsets, change):
@@ -126,9 +249,17 @@ class ImplementationItemAdmin(admin.ModelAdmin):
         if change:
             item.version += 1
             item.save(update_fields=["version"])
-            services.record_event(item, ItemEvent.Action.REVISE, item.state, reason="管理后台修订", actor=request.user)
+            services.record_event(
+                item, ItemEvent.Action.REVISE, item.state, reason="管理后台修订", actor=request.user
+            )
         else:
-            services.record_event(item, ItemEvent.Action.CREATE, "", effective_date=item.effective_date, actor=request.user)
+            services.record_event(
+                item,
+                ItemEvent.Action.CREATE,
+                "",
+                effective_date=item.effective_date,
+                actor=request.user,
+            )
         services._reindex(item)
 
 
@@ -147,7 +278,15 @@ class BundleItemInline(admin.TabularInline):
 
 @admin.register(Bundle)
 class BundleAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "region", "lead_department", "promised_limit_days", "published"]
+    list_display = [
+        "name",
+        "code",
+        "kind",
+        "region",
+        "lead_department",
+        "promised_limit_days",
+        "published",
+    ]
     list_filter = ["kind", "published"]
     search_fields = ["name", "code", "keywords"]
     autocomplete_fields = ["region", "lead_department"]
@@ -174,7 +313,16 @@ class SearchSynonymAdmin(admin.ModelAdmin):
 class ItemEventAdmin(admin.ModelAdmin):
     """The history is read-only: it is the reform ledger's evidence."""
 
-    list_display = ["item", "action", "from_state", "to_state", "effective_date", "version", "actor", "created_at"]
+    list_display = [
+        "item",
+        "action",
+        "from_state",
+        "to_state",
+        "effective_date",
+        "version",
+        "actor",
+        "created_at",
+    ]
     list_filter = ["action", "effective_date"]
     search_fields = ["item__name", "document_no"]
     date_hierarchy = "effective_date"

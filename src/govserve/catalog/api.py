@@ -59,8 +59,22 @@ class MaterialSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Material
-        fields = ["id", "name", "common", "issuing_body", "originals", "copies", "required", "required_note",
-                  "form", "source", "source_label", "requirements", "blank_form", "sample"]
+        fields = [
+            "id",
+            "name",
+            "common",
+            "issuing_body",
+            "originals",
+            "copies",
+            "required",
+            "required_note",
+            "form",
+            "source",
+            "source_label",
+            "requirements",
+            "blank_form",
+            "sample",
+        ]
 
 
 class ItemListSerializer(serializers.ModelSerializer):
@@ -72,10 +86,31 @@ class ItemListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ImplementationItem
-        fields = ["id", "name", "item_type", "item_type_label", "basic_code", "implementation_code", "local_code",
-                  "region_code", "region_name", "department", "department_name", "exercise_level",
-                  "statutory_limit_days", "promised_limit_days", "case_type", "fully_online", "online",
-                  "visits_required", "state", "elements_complete", "effective_date", "end_date", "version"]
+        fields = [
+            "id",
+            "name",
+            "item_type",
+            "item_type_label",
+            "basic_code",
+            "implementation_code",
+            "local_code",
+            "region_code",
+            "region_name",
+            "department",
+            "department_name",
+            "exercise_level",
+            "statutory_limit_days",
+            "promised_limit_days",
+            "case_type",
+            "fully_online",
+            "online",
+            "visits_required",
+            "state",
+            "elements_complete",
+            "effective_date",
+            "end_date",
+            "version",
+        ]
 
 
 class ItemDetailSerializer(ItemListSerializer):
@@ -83,21 +118,56 @@ class ItemDetailSerializer(ItemListSerializer):
     fees = serializers.SerializerMethodField()
     legal_bases = serializers.SerializerMethodField()
     responsibilities = serializers.SerializerMethodField()
-    co_departments: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    co_departments: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name"
+    )
 
     class Meta(ItemListSerializer.Meta):
         fields = ItemListSerializer.Meta.fields + [
-            "body_nature", "co_departments", "handling_unit", "statutory_limit_note", "promised_limit_note",
-            "acceptance_conditions", "procedure", "intermediary_services", "quantity_limit", "result_name",
-            "result_type", "result_sample", "fee_charged", "fee_basis", "fees", "tongban_scope", "service_objects",
-            "handling_forms", "supports_appointment", "supports_online_payment", "supports_delivery",
-            "online_depth", "visit_reason", "place", "hours", "consult_phone", "complaint_phone", "review_body",
-            "litigation_body", "keywords", "min_assurance_level", "legal_bases", "materials", "responsibilities", "source",
-            "delegated_from", "merged_into",
+            "body_nature",
+            "co_departments",
+            "handling_unit",
+            "statutory_limit_note",
+            "promised_limit_note",
+            "acceptance_conditions",
+            "procedure",
+            "intermediary_services",
+            "quantity_limit",
+            "result_name",
+            "result_type",
+            "result_sample",
+            "fee_charged",
+            "fee_basis",
+            "fees",
+            "tongban_scope",
+            "service_objects",
+            "handling_forms",
+            "supports_appointment",
+            "supports_online_payment",
+            "supports_delivery",
+            "online_depth",
+            "visit_reason",
+            "place",
+            "hours",
+            "consult_phone",
+            "complaint_phone",
+            "review_body",
+            "litigation_body",
+            "keywords",
+            "min_assurance_level",
+            "legal_bases",
+            "materials",
+            "responsibilities",
+            "source",
+            "delegated_from",
+            "merged_into",
         ]
 
     def get_fees(self, item) -> list[dict]:
-        return [{"name": f.name, "standard": f.standard, "basis": f.basis, "waivable": f.waivable} for f in item.fees.all()]
+        return [
+            {"name": f.name, "standard": f.standard, "basis": f.basis, "waivable": f.waivable}
+            for f in item.fees.all()
+        ]
 
     def get_legal_bases(self, item) -> list[dict]:
         return [b.as_dict() for b in item.basic_item.legal_bases.all()]
@@ -107,24 +177,47 @@ class ItemDetailSerializer(ItemListSerializer):
 
 
 def _responsibilities(item: ImplementationItem) -> list[dict]:
-    return [{"stage": r.stage, "stage_label": r.get_stage_display(), "duty": r.duty,
-             "accountability": r.accountability, "basis": r.basis} for r in item.responsibilities.all()]
+    return [
+        {
+            "stage": r.stage,
+            "stage_label": r.get_stage_display(),
+            "duty": r.duty,
+            "accountability": r.accountability,
+            "basis": r.basis,
+        }
+        for r in item.responsibilities.all()
+    ]
 
 
 class ItemEventSerializer(serializers.ModelSerializer):
     action_label = serializers.CharField(source="get_action_display", read_only=True)
-    related_items: serializers.PrimaryKeyRelatedField[ImplementationItem] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    related_items: serializers.PrimaryKeyRelatedField[ImplementationItem] = (
+        serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    )
 
     class Meta:
         model = ItemEvent
-        fields = ["id", "action", "action_label", "from_state", "to_state", "effective_date", "reason",
-                  "document_no", "version", "related_items", "created_at"]
+        fields = [
+            "id",
+            "action",
+            "action_label",
+            "from_state",
+            "to_state",
+            "effective_date",
+            "reason",
+            "document_no",
+            "version",
+            "related_items",
+            "created_at",
+        ]
 
 
 class StateChangeSerializer(serializers.Serializer):
     effective_date = serializers.DateField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-    document_no = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    document_no = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
 
 
 class DelegateTarget(serializers.Serializer):
@@ -148,7 +241,14 @@ class ItemFilter(filters.FilterSet):
 
     class Meta:
         model = ImplementationItem
-        fields = ["department", "state", "item_type", "fully_online", "case_type", "elements_complete"]
+        fields = [
+            "department",
+            "state",
+            "item_type",
+            "fully_online",
+            "case_type",
+            "elements_complete",
+        ]
 
     def filter_region(self, queryset, name, value):
         region = Region.objects.filter(code=value.ljust(12, "0")).first()
@@ -181,43 +281,76 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         qs = _public_queryset(self.request)
         if self.action == "retrieve":
-            qs = qs.prefetch_related("materials__common", "fees", "basic_item__legal_bases", "responsibilities", "co_departments")
+            qs = qs.prefetch_related(
+                "materials__common",
+                "fees",
+                "basic_item__legal_bases",
+                "responsibilities",
+                "co_departments",
+            )
         return qs
 
     def get_serializer_class(self):
         return ItemDetailSerializer if self.action == "retrieve" else ItemListSerializer
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: ItemDetailSerializer},
-                   description=_("按交换格式新增一个事项（字段见 docs/catalog-format.md）"))
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={201: ItemDetailSerializer},
+        description=_("按交换格式新增一个事项（字段见 docs/catalog-format.md）"),
+    )
     def create(self, request):
         check_rows_permission(self, request, [(1, request.data)])
         report = importer.import_rows([(1, request.data)], actor=request.user)
         if not report.ok:
             return Response(_errors_by_field(report), status=status.HTTP_400_BAD_REQUEST)
         item = self.get_queryset().get(pk=report.item_ids[0])
-        return Response(ItemDetailSerializer(item, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ItemDetailSerializer(item, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: ItemDetailSerializer},
-                   description=_("修订事项要素（版本号加一，旧版本保留在变更记录中）"))
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: ItemDetailSerializer},
+        description=_("修订事项要素（版本号加一，旧版本保留在变更记录中）"),
+    )
     def partial_update(self, request, pk=None):
         item = self.get_object()
-        allowed = {f.name for f in ImplementationItem._meta.concrete_fields if not f.is_relation} - {
-            "id", "state", "version", "created_at", "updated_at", "implementation_code", "end_date", "result_sample"}
+        allowed = {
+            f.name for f in ImplementationItem._meta.concrete_fields if not f.is_relation
+        } - {
+            "id",
+            "state",
+            "version",
+            "created_at",
+            "updated_at",
+            "implementation_code",
+            "end_date",
+            "result_sample",
+        }
         unknown = sorted(set(request.data) - allowed - {"reason"})
         if unknown:
-            return Response({f: [_("该字段不能通过修订修改")] for f in unknown}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {f: [_("该字段不能通过修订修改")] for f in unknown},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         changes = {}
         for name in set(request.data) & allowed:
             field = ImplementationItem._meta.get_field(name)
             try:
                 changes[name] = field.to_python(request.data[name])
             except Exception as exc:  # django ValidationError with its own message
-                return Response({name: list(getattr(exc, "messages", [str(exc)]))}, status=status.HTTP_400_BAD_REQUEST)
+                return Response(
+                    {name: list(getattr(exc, "messages", [str(exc)]))},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
         if "exercise_level" in changes:  # the revised item must stay within the editor's levels too
             revised = copy.copy(item)
             revised.exercise_level = changes["exercise_level"]
             self.check_object_permissions(request, revised)
-        item = services.revise_item(item, changes, reason=request.data.get("reason", ""), actor=request.user)
+        item = services.revise_item(
+            item, changes, reason=request.data.get("reason", ""), actor=request.user
+        )
         return Response(ItemDetailSerializer(item, context={"request": request}).data)
 
     def _change(self, request, action_name):
@@ -256,8 +389,12 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = dict(ser.validated_data)
         targets = [(t["region"], t["department"]) for t in data.pop("targets")]
         for region, department in targets:  # the editor must hold the receiving regions too
-            self.check_object_permissions(request, ImplementationItem(
-                region=region, department=department, exercise_level=level_for_region(region)))
+            self.check_object_permissions(
+                request,
+                ImplementationItem(
+                    region=region, department=department, exercise_level=level_for_region(region)
+                ),
+            )
         created = services.delegate_item(item, targets, actor=request.user, **data)
         return Response(ItemListSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -279,7 +416,9 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         item = self.get_object()
-        return Response(ItemEventSerializer(item.events.prefetch_related("related_items"), many=True).data)
+        return Response(
+            ItemEventSerializer(item.events.prefetch_related("related_items"), many=True).data
+        )
 
 
 def check_rows_permission(view, request, rows: list[tuple[int, dict]]) -> None:
@@ -300,13 +439,18 @@ def check_rows_permission(view, request, rows: list[tuple[int, dict]]) -> None:
         except (TypeError, ValueError):
             level = level_for_region(region)
         try:
-            view.check_object_permissions(request, ImplementationItem(region=region, exercise_level=level))
+            view.check_object_permissions(
+                request, ImplementationItem(region=region, exercise_level=level)
+            )
         except PermissionDenied as exc:
             denied.append(str(line))
             message = str(exc.detail)
     if denied:
         if len(rows) > 1:
-            message = _("第%(lines)s行：%(reason)s") % {"lines": "、".join(denied), "reason": message}
+            message = _("第%(lines)s行：%(reason)s") % {
+                "lines": "、".join(denied),
+                "reason": message,
+            }
         raise PermissionDenied(message)
 
 
@@ -324,16 +468,23 @@ class ImportView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        request=inline_serializer("CatalogImport", {
-            "file": serializers.FileField(), "format": serializers.ChoiceField(choices=["json", "csv"], required=False),
-            "dry_run": serializers.BooleanField(required=False)}),
+        request=inline_serializer(
+            "CatalogImport",
+            {
+                "file": serializers.FileField(),
+                "format": serializers.ChoiceField(choices=["json", "csv"], required=False),
+                "dry_run": serializers.BooleanField(required=False),
+            },
+        ),
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
         tags=["catalog"],
     )
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:
-            return Response({"file": [_("请上传JSON或CSV文件")]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"file": [_("请上传JSON或CSV文件")]}, status=status.HTTP_400_BAD_REQUEST
+            )
         fmt = request.data.get("format") or upload.name.rsplit(".", 1)[-1].lower()
         dry_run = str(request.data.get("dry_run", "")).lower() in ("1", "true", "yes")
         data = upload.read()
@@ -344,16 +495,24 @@ class ImportView(APIView):
         if rows is not None:
             check_rows_permission(self, request, rows)
         report = importer.import_file(data, fmt, actor=request.user, dry_run=dry_run)
-        return Response(report.as_dict(), status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST)
+        return Response(
+            report.as_dict(),
+            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+        )
 
 
 class ExportView(APIView):
     """导出事项目录 in the exchange format (JSON or CSV), with the same filters as /api/items/."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("file_format", str, enum=["json", "csv"]), OpenApiParameter("region", str),
-                    OpenApiParameter("department", int), OpenApiParameter("state", str)],
-        responses={200: OpenApiTypes.OBJECT}, tags=["catalog"],
+        parameters=[
+            OpenApiParameter("file_format", str, enum=["json", "csv"]),
+            OpenApiParameter("region", str),
+            OpenApiParameter("department", int),
+            OpenApiParameter("state", str),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        tags=["catalog"],
     )
     def get(self, request):
         params = request.query_params.copy()
@@ -362,8 +521,13 @@ class ExportView(APIView):
         qs = ItemFilter(params, queryset=_public_queryset(request)).qs
         rows = importer.export_rows(qs)
         if fmt == "csv":
-            resp = HttpResponse(("\ufeff" + importer.export_csv(rows)).encode("utf-8"), content_type="text/csv; charset=utf-8")
-            resp["Content-Disposition"] = f'attachment; filename="catalog-{dt.date.today():%Y%m%d}.csv"'
+            resp = HttpResponse(
+                ("\ufeff" + importer.export_csv(rows)).encode("utf-8"),
+                content_type="text/csv; charset=utf-8",
+            )
+            resp["Content-Disposition"] = (
+                f'attachment; filename="catalog-{dt.date.today():%Y%m%d}.csv"'
+            )
             return resp
         return Response({"items": rows})
 
@@ -374,7 +538,16 @@ class BasicItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BasicItem
-        fields = ["id", "code", "local_code", "name", "item_type", "parent", "guiding_department", "legal_bases"]
+        fields = [
+            "id",
+            "code",
+            "local_code",
+            "name",
+            "item_type",
+            "parent",
+            "guiding_department",
+            "legal_bases",
+        ]
 
     def get_legal_bases(self, basic) -> list[dict]:
         return [b.as_dict() for b in basic.legal_bases.all()]
@@ -396,8 +569,19 @@ class BundleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Bundle
-        fields = ["id", "code", "name", "kind", "description", "region_name", "lead_department_name",
-                  "promised_limit_days", "keywords", "published", "items"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "description",
+            "region_name",
+            "lead_department_name",
+            "promised_limit_days",
+            "keywords",
+            "published",
+            "items",
+        ]
 
 
 class MergedMaterialSerializer(serializers.Serializer):
@@ -431,7 +615,9 @@ class BundleViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Bundle.objects.all()
 
     def get_queryset(self):
-        qs = Bundle.objects.select_related("region", "lead_department").prefetch_related("items__region", "items__department")
+        qs = Bundle.objects.select_related("region", "lead_department").prefetch_related(
+            "items__region", "items__department"
+        )
         if not (self.request.user.is_authenticated and self.request.user.is_staff):
             qs = qs.filter(published=True)
         return qs
@@ -449,7 +635,17 @@ class NegativeListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NegativeListEntry
-        fields = ["id", "code", "category", "category_label", "industry", "activity", "measures", "legal_basis", "related_items"]
+        fields = [
+            "id",
+            "code",
+            "category",
+            "category_label",
+            "industry",
+            "activity",
+            "measures",
+            "legal_basis",
+            "related_items",
+        ]
 
 
 @extend_schema(tags=["lists"])
@@ -486,9 +682,15 @@ class PowerGroupSerializer(serializers.Serializer):
 class PowerListView(APIView):
     """权力清单: published 行政权力 items grouped by type."""
 
-    @extend_schema(parameters=[OpenApiParameter("region", str)], responses={200: PowerGroupSerializer(many=True)}, tags=["lists"])
+    @extend_schema(
+        parameters=[OpenApiParameter("region", str)],
+        responses={200: PowerGroupSerializer(many=True)},
+        tags=["lists"],
+    )
     def get(self, request):
-        return Response(PowerGroupSerializer(power_list(region=_region_param(request)), many=True).data)
+        return Response(
+            PowerGroupSerializer(power_list(region=_region_param(request)), many=True).data
+        )
 
 
 class ResponsibilityItemSerializer(ItemListSerializer):
@@ -504,11 +706,16 @@ class ResponsibilityItemSerializer(ItemListSerializer):
 class ResponsibilityListView(APIView):
     """责任清单: each published item's duties per stage and when one is held to account."""
 
-    @extend_schema(parameters=[OpenApiParameter("region", str), OpenApiParameter("department", int)],
-                   responses={200: ResponsibilityItemSerializer(many=True)}, tags=["lists"])
+    @extend_schema(
+        parameters=[OpenApiParameter("region", str), OpenApiParameter("department", int)],
+        responses={200: ResponsibilityItemSerializer(many=True)},
+        tags=["lists"],
+    )
     def get(self, request):
         dept_id = request.query_params.get("department")
-        department = get_object_or_404(Department, pk=dept_id) if dept_id and dept_id.isdigit() else None
+        department = (
+            get_object_or_404(Department, pk=dept_id) if dept_id and dept_id.isdigit() else None
+        )
         items = responsibility_list(region=_region_param(request), department=department)
         return Response(ResponsibilityItemSerializer(items, many=True).data)
 
@@ -545,7 +752,9 @@ class LedgerSerializer(serializers.Serializer):
     delegated = serializers.IntegerField()
     merged = serializers.IntegerField()
     removed = serializers.IntegerField()
-    net_change = serializers.IntegerField(help_text=gettext_lazy("期末减期初：负数为精简，正数为净增"))
+    net_change = serializers.IntegerField(
+        help_text=gettext_lazy("期末减期初：负数为精简，正数为净增")
+    )
     shrink_percent = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
     removed_percent = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
     events = LedgerEventSerializer(many=True)
@@ -554,10 +763,16 @@ class LedgerSerializer(serializers.Serializer):
 class LedgerView(APIView):
     """改革台账: which items were cancelled, delegated or merged between two dates, and how much the list shrank."""
 
-    @extend_schema(parameters=[OpenApiParameter("start", OpenApiTypes.DATE, required=True),
-                               OpenApiParameter("end", OpenApiTypes.DATE, required=True),
-                               OpenApiParameter("region", str), OpenApiParameter("level", int)],
-                   responses={200: LedgerSerializer}, tags=["lists"])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("region", str),
+            OpenApiParameter("level", int),
+        ],
+        responses={200: LedgerSerializer},
+        tags=["lists"],
+    )
     def get(self, request):
         errors = {}
         dates = {}
@@ -573,7 +788,12 @@ class LedgerView(APIView):
             errors["level"] = [_("行使层级应为1–7的数字")]
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        ledger = reform_ledger(dates["start"], dates["end"], region=_region_param(request), level=int(level) if level else None)
+        ledger = reform_ledger(
+            dates["start"],
+            dates["end"],
+            region=_region_param(request),
+            level=int(level) if level else None,
+        )
         return Response(LedgerSerializer(ledger).data)
 
 
@@ -612,6 +832,12 @@ class StatisticsSerializer(serializers.Serializer):
 class StatisticsView(APIView):
     """事项统计: online rate, fully-online rate, average visits, materials, steps and days."""
 
-    @extend_schema(parameters=[OpenApiParameter("region", str)], responses={200: StatisticsSerializer}, tags=["lists"])
+    @extend_schema(
+        parameters=[OpenApiParameter("region", str)],
+        responses={200: StatisticsSerializer},
+        tags=["lists"],
+    )
     def get(self, request):
-        return Response(StatisticsSerializer(catalog_statistics(region=_region_param(request))).data)
+        return Response(
+            StatisticsSerializer(catalog_statistics(region=_region_param(request))).data
+        )

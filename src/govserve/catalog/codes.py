@@ -15,7 +15,9 @@ from govserve.regions.validators import validate_uscc
 
 from .codetables import AdministrativeLevel, ItemType
 
-BASIC_CODE_RE = re.compile(r"^(?P<region>\d{2})(?P<type>\d{2})(?P<main>\d{5})(?P<sub>000|00Y|\d{3})$")
+BASIC_CODE_RE = re.compile(
+    r"^(?P<region>\d{2})(?P<type>\d{2})(?P<main>\d{5})(?P<sub>000|00Y|\d{3})$"
+)
 ITEM_TYPE_CODES = {t.value for t in ItemType} | {"00"}
 LEVEL_CODES = {str(v.value) for v in AdministrativeLevel}
 
@@ -44,12 +46,14 @@ def parse_basic_code(code: str) -> BasicCode:
     m = BASIC_CODE_RE.match(code or "")
     if not m:
         raise ValidationError(
-            _("基本编码“%(code)s”格式错误：应为12位（区划2位+事项类型2位+主项5位+子项3位）") % {"code": code},
+            _("基本编码“%(code)s”格式错误：应为12位（区划2位+事项类型2位+主项5位+子项3位）")
+            % {"code": code},
             code="invalid_basic_code",
         )
     if m["type"] not in ITEM_TYPE_CODES:
         raise ValidationError(
-            _("基本编码“%(code)s”中的事项类型代码“%(type)s”不存在") % {"code": code, "type": m["type"]},
+            _("基本编码“%(code)s”中的事项类型代码“%(type)s”不存在")
+            % {"code": code, "type": m["type"]},
             code="invalid_basic_code_type",
         )
     return BasicCode(m["region"], m["type"], m["main"], m["sub"])
@@ -75,7 +79,8 @@ def parse_implementation_code(code: str) -> ImplementationCode:
     """Parse a 31-character 实施编码: USCC (18) + 行使层级 (1) + 基本编码 (12)."""
     if not code or len(code) != 31:
         raise ValidationError(
-            _("实施编码“%(code)s”长度应为31位（统一社会信用代码18位+行使层级1位+基本编码12位）") % {"code": code},
+            _("实施编码“%(code)s”长度应为31位（统一社会信用代码18位+行使层级1位+基本编码12位）")
+            % {"code": code},
             code="invalid_implementation_code",
         )
     uscc, level, basic = code[:18], code[18], code[19:]
@@ -88,7 +93,8 @@ def parse_implementation_code(code: str) -> ImplementationCode:
         ) from exc
     if level not in LEVEL_CODES:
         raise ValidationError(
-            _("实施编码中的行使层级“%(level)s”不存在") % {"level": level}, code="invalid_implementation_code_level"
+            _("实施编码中的行使层级“%(level)s”不存在") % {"level": level},
+            code="invalid_implementation_code_level",
         )
     return ImplementationCode(uscc, level, parse_basic_code(basic))
 

@@ -45,7 +45,10 @@ def _load(name: str):
 
 def real_items_path() -> Path | None:
     """shared/data/real-items.jsonl beside the project (or $GOVSERVE_REAL_ITEMS)."""
-    candidates: list[str | Path] = [os.environ.get("GOVSERVE_REAL_ITEMS", ""), settings.PROJECT_DIR.parent / "shared" / "data" / "real-items.jsonl"]
+    candidates: list[str | Path] = [
+        os.environ.get("GOVSERVE_REAL_ITEMS", ""),
+        settings.PROJECT_DIR.parent / "shared" / "data" / "real-items.jsonl",
+    ]
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return Path(candidate)
@@ -93,9 +96,15 @@ def load_bundles_and_lists() -> tuple[int, int, int]:
     for row in _load("bundles.json"):
         region = Region.objects.get(code=row["region"])
         bundle = Bundle.objects.create(
-            code=row["code"], name=row["name"], kind=row["kind"], description=row.get("description", ""),
-            region=region, lead_department=Department.objects.get(name=row["lead_department"]),
-            promised_limit_days=row["promised_limit_days"], keywords=row.get("keywords", ""), published=True,
+            code=row["code"],
+            name=row["name"],
+            kind=row["kind"],
+            description=row.get("description", ""),
+            region=region,
+            lead_department=Department.objects.get(name=row["lead_department"]),
+            promised_limit_days=row["promised_limit_days"],
+            keywords=row.get("keywords", ""),
+            published=True,
         )
         for order, name in enumerate(row["items"]):
             item = (
@@ -105,7 +114,9 @@ def load_bundles_and_lists() -> tuple[int, int, int]:
                 .first()
             )
             if item is None:
-                raise DemoDataError(_("一件事“%(b)s”引用的事项“%(i)s”不存在") % {"b": bundle.name, "i": name})
+                raise DemoDataError(
+                    _("一件事“%(b)s”引用的事项“%(i)s”不存在") % {"b": bundle.name, "i": name}
+                )
             BundleItem.objects.create(bundle=bundle, item=item, order=order)
         bundles += 1
     entries = 0
@@ -116,7 +127,10 @@ def load_bundles_and_lists() -> tuple[int, int, int]:
         entries += 1
     synonyms = 0
     for row in _load("synonyms.json"):
-        SearchSynonym.objects.update_or_create(term=row["term"], defaults={"expansions": row["expansions"], "kind": row.get("kind", "synonym")})
+        SearchSynonym.objects.update_or_create(
+            term=row["term"],
+            defaults={"expansions": row["expansions"], "kind": row.get("kind", "synonym")},
+        )
         synonyms += 1
     return bundles, entries, synonyms
 
@@ -129,17 +143,35 @@ def record_reform_history() -> int:
     """
     changed = 0
     city = Region.objects.get(code="511600000000")
-    provincial = list(ImplementationItem.objects.filter(region__code="510000000000", state=ItemState.PUBLISHED).order_by("id")[:3])
+    provincial = list(
+        ImplementationItem.objects.filter(
+            region__code="510000000000", state=ItemState.PUBLISHED
+        ).order_by("id")[:3]
+    )
     for item in provincial[:2]:
-        target = Department.objects.filter(region=city, name__contains=item.department.name.replace("四川省", "")[:4]).first()
+        target = Department.objects.filter(
+            region=city, name__contains=item.department.name.replace("四川省", "")[:4]
+        ).first()
         target = target or Department.objects.filter(region=city).order_by("id").first()
-        services.delegate_item(item, [(city, target)], effective_date=dt.date(2025, 3, 1),
-                               reason=("按照省政府关于向市（州）下放一批省级行政权力事项的部署，下放至市级实施"))
+        services.delegate_item(
+            item,
+            [(city, target)],
+            effective_date=dt.date(2025, 3, 1),
+            reason=("按照省政府关于向市（州）下放一批省级行政权力事项的部署，下放至市级实施"),
+        )
         changed += 1
-    county_items = list(ImplementationItem.objects.filter(region__code="511602000000", state=ItemState.PUBLISHED).order_by("-id")[:2])
+    county_items = list(
+        ImplementationItem.objects.filter(
+            region__code="511602000000", state=ItemState.PUBLISHED
+        ).order_by("-id")[:2]
+    )
     for item in county_items:
-        services.change_state(item, ItemEvent.Action.CANCEL, effective_date=dt.date(2025, 6, 30),
-                              reason=("法律依据已修改，事项不再保留（演示数据）"))
+        services.change_state(
+            item,
+            ItemEvent.Action.CANCEL,
+            effective_date=dt.date(2025, 6, 30),
+            reason=("法律依据已修改，事项不再保留（演示数据）"),
+        )
         changed += 1
     return changed
 
@@ -155,7 +187,8 @@ def load_real_items() -> importer.ImportReport | None:
         return None
     known = set(ImplementationItem.objects.values_list("name", "region__full_name"))
     rows = [
-        (line, row) for line, row in realdata.rows_from_jsonl(path.read_text(encoding="utf-8").splitlines())
+        (line, row)
+        for line, row in realdata.rows_from_jsonl(path.read_text(encoding="utf-8").splitlines())
         if (row["name"], row["region"]) not in known
     ]
     report = importer.import_rows(rows, create_departments=True)
@@ -169,5 +202,7 @@ def ensure_admin(username: str = "admin", password: str = "govserve-demo"):
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User.objects.create_superuser(username=username, email="admin@govserve.invalid", password=password)
+        user = User.objects.create_superuser(
+            username=username, email="admin@govserve.invalid", password=password
+        )
     return user

@@ -40,7 +40,9 @@ class MultiChoiceField(models.CharField):
         bad = [v for v in value if v not in valid]
         if bad:
             raise ValidationError(
-                _("未知的代码值：%(codes)s"), code="invalid_choice", params={"codes": "、".join(bad)}
+                _("未知的代码值：%(codes)s"),
+                code="invalid_choice",
+                params={"codes": "、".join(bad)},
             )
         if not self.blank and not value:
             raise ValidationError(self.error_messages["blank"], code="blank")

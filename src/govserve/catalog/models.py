@@ -39,7 +39,12 @@ class BasicItem(models.Model):
     name = models.CharField(_("事项名称"), max_length=300)
     item_type = models.CharField(_("事项类型"), max_length=2, choices=ItemType.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("主项"), null=True, blank=True, on_delete=models.PROTECT, related_name="sub_items"
+        "self",
+        verbose_name=_("主项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sub_items",
     )
     guiding_department = models.CharField(_("指导部门"), max_length=200, blank=True)
     description = models.TextField(_("说明"), blank=True)
@@ -56,7 +61,12 @@ class BasicItem(models.Model):
 class LegalBasis(models.Model):
     """设定依据: a law or regulation and the article that sets up the item."""
 
-    basic_item = models.ForeignKey(BasicItem, verbose_name=_("基本目录事项"), on_delete=models.CASCADE, related_name="legal_bases")
+    basic_item = models.ForeignKey(
+        BasicItem,
+        verbose_name=_("基本目录事项"),
+        on_delete=models.CASCADE,
+        related_name="legal_bases",
+    )
     law = models.CharField(_("法律法规名称"), max_length=300)
     article = models.CharField(_("条款号"), max_length=100, blank=True)
     text = models.TextField(_("条款内容"), blank=True)
@@ -100,37 +110,71 @@ class PublishedItemQuerySet(models.QuerySet):
 class ImplementationItem(models.Model):
     """实施清单事项: a basic item as one body in one region implements it, with all its elements."""
 
-    basic_item = models.ForeignKey(BasicItem, verbose_name=_("基本目录事项"), on_delete=models.PROTECT, related_name="implementations")
+    basic_item = models.ForeignKey(
+        BasicItem,
+        verbose_name=_("基本目录事项"),
+        on_delete=models.PROTECT,
+        related_name="implementations",
+    )
     name = models.CharField(_("事项名称"), max_length=300, db_index=True)
-    item_type = models.CharField(_("事项类型"), max_length=2, choices=ItemType.choices, db_index=True)
-    implementation_code = models.CharField(_("实施编码"), max_length=31, unique=True, null=True, blank=True)
+    item_type = models.CharField(
+        _("事项类型"), max_length=2, choices=ItemType.choices, db_index=True
+    )
+    implementation_code = models.CharField(
+        _("实施编码"), max_length=31, unique=True, null=True, blank=True
+    )
     local_code = models.CharField(_("地方编码"), max_length=100, blank=True, db_index=True)
-    region = models.ForeignKey(Region, verbose_name=_("实施区划"), on_delete=models.PROTECT, related_name="items")
-    department = models.ForeignKey(Department, verbose_name=_("实施主体"), on_delete=models.PROTECT, related_name="items")
-    body_nature = models.CharField(_("实施主体性质"), max_length=1, choices=BodyNature.choices, default=BodyNature.STATUTORY)
-    co_departments = models.ManyToManyField(Department, verbose_name=_("联办机构"), blank=True, related_name="co_items")
+    region = models.ForeignKey(
+        Region, verbose_name=_("实施区划"), on_delete=models.PROTECT, related_name="items"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("实施主体"), on_delete=models.PROTECT, related_name="items"
+    )
+    body_nature = models.CharField(
+        _("实施主体性质"), max_length=1, choices=BodyNature.choices, default=BodyNature.STATUTORY
+    )
+    co_departments = models.ManyToManyField(
+        Department, verbose_name=_("联办机构"), blank=True, related_name="co_items"
+    )
     handling_unit = models.CharField(_("办理处（科）室"), max_length=200, blank=True)
-    exercise_level = models.PositiveSmallIntegerField(_("行使层级"), choices=AdministrativeLevel.choices, db_index=True)
+    exercise_level = models.PositiveSmallIntegerField(
+        _("行使层级"), choices=AdministrativeLevel.choices, db_index=True
+    )
 
-    statutory_limit_days = models.PositiveIntegerField(_("法定办结时限（工作日）"), null=True, blank=True)
+    statutory_limit_days = models.PositiveIntegerField(
+        _("法定办结时限（工作日）"), null=True, blank=True
+    )
     statutory_limit_note = models.CharField(_("法定时限说明"), max_length=500, blank=True)
-    promised_limit_days = models.PositiveIntegerField(_("承诺办结时限（工作日）"), null=True, blank=True)
+    promised_limit_days = models.PositiveIntegerField(
+        _("承诺办结时限（工作日）"), null=True, blank=True
+    )
     promised_limit_note = models.CharField(_("承诺时限说明"), max_length=500, blank=True)
-    case_type = models.CharField(_("办件类型"), max_length=1, choices=CaseType.choices, default=CaseType.PROMISED)
+    case_type = models.CharField(
+        _("办件类型"), max_length=1, choices=CaseType.choices, default=CaseType.PROMISED
+    )
 
     acceptance_conditions = models.TextField(_("受理条件"), blank=True)
-    procedure = models.JSONField(_("办理流程"), default=list, blank=True, help_text=_("环节列表：[{\"name\": …, \"description\": …}]"))
+    procedure = models.JSONField(
+        _("办理流程"),
+        default=list,
+        blank=True,
+        help_text=_('环节列表：[{"name": …, "description": …}]'),
+    )
     intermediary_services = models.TextField(_("中介服务"), blank=True)
     quantity_limit = models.TextField(_("数量限制"), blank=True)
 
     result_name = models.CharField(_("审批结果名称"), max_length=200, blank=True)
-    result_type = models.CharField(_("审批结果类型"), max_length=20, choices=ResultType.choices, blank=True)
+    result_type = models.CharField(
+        _("审批结果类型"), max_length=20, choices=ResultType.choices, blank=True
+    )
     result_sample = models.FileField(_("审批结果样本"), upload_to="samples/results/", blank=True)
 
     fee_charged = models.BooleanField(_("是否收费"), default=False)
     fee_basis = models.TextField(_("收费依据"), blank=True)
 
-    tongban_scope = models.CharField(_("通办范围"), max_length=10, choices=TongbanScope.choices, blank=True, default="")
+    tongban_scope = models.CharField(
+        _("通办范围"), max_length=10, choices=TongbanScope.choices, blank=True, default=""
+    )
     service_objects = MultiChoiceField(_("服务对象"), choices=ServiceObject.choices)
     handling_forms = MultiChoiceField(_("办理形式"), choices=HandlingForm.choices)
     supports_appointment = models.BooleanField(_("支持预约办理"), default=False)
@@ -149,10 +193,14 @@ class ImplementationItem(models.Model):
     review_body = models.CharField(_("行政复议机关"), max_length=200, blank=True)
     litigation_body = models.CharField(_("行政诉讼机关"), max_length=200, blank=True)
     min_assurance_level = models.PositiveSmallIntegerField(
-        _("最低实名认证等级"), choices=AssuranceLevel.choices, default=AssuranceLevel.SELF_DECLARED,
+        _("最低实名认证等级"),
+        choices=AssuranceLevel.choices,
+        default=AssuranceLevel.SELF_DECLARED,
         help_text=_("申请人账户的实名认证等级低于此等级时不能申请"),
     )
-    keywords = models.CharField(_("检索关键词"), max_length=300, blank=True, help_text=_("群众常用说法，空格分隔"))
+    keywords = models.CharField(
+        _("检索关键词"), max_length=300, blank=True, help_text=_("群众常用说法，空格分隔")
+    )
 
     elements_complete = models.BooleanField(
         _("要素完整"),
@@ -160,15 +208,27 @@ class ImplementationItem(models.Model):
         help_text=_("从公开清单导入、尚缺时限等要素的事项为否：可公示检索，补齐要素前不能受理申请"),
     )
     source = models.CharField(_("数据来源"), max_length=300, blank=True)
-    state = models.CharField(_("状态"), max_length=12, choices=ItemState.choices, default=ItemState.DRAFT, db_index=True)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=ItemState.choices, default=ItemState.DRAFT, db_index=True
+    )
     effective_date = models.DateField(_("生效日期"), null=True, blank=True)
     end_date = models.DateField(_("取消（终止）日期"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本号"), default=1)
     delegated_from = models.ForeignKey(
-        "self", verbose_name=_("下放自"), null=True, blank=True, on_delete=models.SET_NULL, related_name="delegated_to"
+        "self",
+        verbose_name=_("下放自"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="delegated_to",
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+        "self",
+        verbose_name=_("合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -179,7 +239,10 @@ class ImplementationItem(models.Model):
         verbose_name = _("实施清单事项")
         verbose_name_plural = _("实施清单事项")
         ordering = ["region__code", "department__name", "name"]
-        indexes = [models.Index(fields=["region", "state"]), models.Index(fields=["department", "state"])]
+        indexes = [
+            models.Index(fields=["region", "state"]),
+            models.Index(fields=["department", "state"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -206,7 +269,9 @@ class ImplementationItem(models.Model):
 class Fee(models.Model):
     """收费项目."""
 
-    item = models.ForeignKey(ImplementationItem, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="fees")
+    item = models.ForeignKey(
+        ImplementationItem, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="fees"
+    )
     name = models.CharField(_("收费项目名称"), max_length=200)
     standard = models.CharField(_("收费标准"), max_length=300)
     basis = models.CharField(_("收费依据"), max_length=300, blank=True)
@@ -240,7 +305,12 @@ class CommonMaterial(models.Model):
 
     name = models.CharField(_("材料名称"), max_length=200, unique=True)
     issuing_body = models.CharField(_("出具单位"), max_length=200, blank=True)
-    source = models.CharField(_("来源渠道"), max_length=10, choices=MaterialSource.choices, default=MaterialSource.APPLICANT)
+    source = models.CharField(
+        _("来源渠道"),
+        max_length=10,
+        choices=MaterialSource.choices,
+        default=MaterialSource.APPLICANT,
+    )
     licence_type_code = models.CharField(_("电子证照类型代码"), max_length=64, blank=True)
 
     class Meta:
@@ -255,16 +325,35 @@ class CommonMaterial(models.Model):
 class Material(models.Model):
     """申请材料 of one implementation item."""
 
-    item = models.ForeignKey(ImplementationItem, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="materials")
-    common = models.ForeignKey(CommonMaterial, verbose_name=_("标准材料"), null=True, blank=True, on_delete=models.SET_NULL, related_name="uses")
+    item = models.ForeignKey(
+        ImplementationItem,
+        verbose_name=_("事项"),
+        on_delete=models.CASCADE,
+        related_name="materials",
+    )
+    common = models.ForeignKey(
+        CommonMaterial,
+        verbose_name=_("标准材料"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uses",
+    )
     name = models.CharField(_("材料名称"), max_length=300)
     issuing_body = models.CharField(_("出具单位"), max_length=200, blank=True)
     originals = models.PositiveSmallIntegerField(_("原件份数"), default=0)
     copies = models.PositiveSmallIntegerField(_("复印件份数"), default=0)
     required = models.BooleanField(_("是否必需"), default=True)
     required_note = models.CharField(_("必需说明"), max_length=300, blank=True)
-    form = models.CharField(_("材料形式"), max_length=10, choices=MaterialForm.choices, default=MaterialForm.BOTH)
-    source = models.CharField(_("来源渠道"), max_length=10, choices=MaterialSource.choices, default=MaterialSource.APPLICANT)
+    form = models.CharField(
+        _("材料形式"), max_length=10, choices=MaterialForm.choices, default=MaterialForm.BOTH
+    )
+    source = models.CharField(
+        _("来源渠道"),
+        max_length=10,
+        choices=MaterialSource.choices,
+        default=MaterialSource.APPLICANT,
+    )
     requirements = models.TextField(_("填报须知"), blank=True)
     blank_form = models.FileField(_("空白表格"), upload_to="samples/forms/", blank=True)
     sample = models.FileField(_("示例样表"), upload_to="samples/materials/", blank=True)
@@ -281,7 +370,9 @@ class Material(models.Model):
     @property
     def merge_key(self) -> str:
         """Two materials with the same key are asked once in a bundle."""
-        return f"common:{self.common_id}" if self.common_id else "name:" + "".join(self.name.split())
+        return (
+            f"common:{self.common_id}" if self.common_id else "name:" + "".join(self.name.split())
+        )
 
 
 class ResponsibilityStage(models.TextChoices):
@@ -296,7 +387,12 @@ class ResponsibilityStage(models.TextChoices):
 class Responsibility(models.Model):
     """责任事项 of the responsibility list (责任清单): duty per stage and when one is held to account."""
 
-    item = models.ForeignKey(ImplementationItem, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="responsibilities")
+    item = models.ForeignKey(
+        ImplementationItem,
+        verbose_name=_("事项"),
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
+    )
     stage = models.CharField(_("责任环节"), max_length=10, choices=ResponsibilityStage.choices)
     duty = models.TextField(_("责任内容"))
     accountability = models.TextField(_("追责情形"), blank=True)
@@ -328,17 +424,27 @@ class ItemEvent(models.Model):
         DELEGATE = "delegate", _("下放")
         MERGE = "merge", _("合并")
 
-    item = models.ForeignKey(ImplementationItem, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="events")
+    item = models.ForeignKey(
+        ImplementationItem, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="events"
+    )
     action = models.CharField(_("动作"), max_length=10, choices=Action.choices, db_index=True)
     from_state = models.CharField(_("原状态"), max_length=12, choices=ItemState.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=12, choices=ItemState.choices)
     effective_date = models.DateField(_("生效日期"), db_index=True)
     reason = models.TextField(_("理由"), blank=True)
     document_no = models.CharField(_("依据文号"), max_length=200, blank=True)
-    related_items = models.ManyToManyField(ImplementationItem, verbose_name=_("关联事项"), blank=True, related_name="+")
+    related_items = models.ManyToManyField(
+        ImplementationItem, verbose_name=_("关联事项"), blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(_("版本号"))
     snapshot = models.JSONField(_("快照"), default=dict, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -361,8 +467,12 @@ class Bundle(models.Model):
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
     description = models.TextField(_("说明"), blank=True)
-    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="bundles")
-    lead_department = models.ForeignKey(Department, verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="led_bundles")
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="bundles"
+    )
+    lead_department = models.ForeignKey(
+        Department, verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="led_bundles"
+    )
     items: "models.ManyToManyField[ImplementationItem, BundleItem]" = models.ManyToManyField(
         ImplementationItem, verbose_name=_("包含事项"), through="BundleItem", related_name="bundles"
     )
@@ -381,7 +491,12 @@ class Bundle(models.Model):
 
 class BundleItem(models.Model):
     bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="bundle_items")
-    item = models.ForeignKey(ImplementationItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="bundle_links")
+    item = models.ForeignKey(
+        ImplementationItem,
+        verbose_name=_("事项"),
+        on_delete=models.PROTECT,
+        related_name="bundle_links",
+    )
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     class Meta:
@@ -407,7 +522,9 @@ class NegativeListEntry(models.Model):
     activity = models.TextField(_("禁止或许可事项"))
     measures = models.TextField(_("主要管理措施"), blank=True)
     legal_basis = models.TextField(_("设立依据"), blank=True)
-    related_items = models.ManyToManyField(BasicItem, verbose_name=_("对应审批事项"), blank=True, related_name="negative_entries")
+    related_items = models.ManyToManyField(
+        BasicItem, verbose_name=_("对应审批事项"), blank=True, related_name="negative_entries"
+    )
 
     class Meta:
         verbose_name = _("负面清单事项")

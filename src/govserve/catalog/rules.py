@@ -70,7 +70,9 @@ def check_item(data: Mapping, fees: Sequence[Mapping] | None = None) -> dict[str
     forms = set(data.get("handling_forms") or [])
     no_post = HandlingForm.POST not in forms or not data.get("supports_delivery")
     if complete and visits == 0 and not data.get("online") and no_post:
-        errors["handling_forms"].append(_("零跑动且不能网上办理的事项，必须提供快递申请（办理形式含“快递申请”并支持物流快递）"))
+        errors["handling_forms"].append(
+            _("零跑动且不能网上办理的事项，必须提供快递申请（办理形式含“快递申请”并支持物流快递）")
+        )
 
     if data.get("fee_charged"):
         if not (data.get("fee_basis") or "").strip():
@@ -103,9 +105,16 @@ def item_errors(item: "ImplementationItem", fees: list | None = None) -> dict[st
 
     basic = item.basic_item if item.basic_item_id else None
     if basic is not None and item.item_type and basic.item_type != item.item_type:
-        add("item_type", _("事项类型应与基本目录事项一致（%(type)s）") % {"type": basic.get_item_type_display()})
+        add(
+            "item_type",
+            _("事项类型应与基本目录事项一致（%(type)s）") % {"type": basic.get_item_type_display()},
+        )
     if item.department_id and item.region_id and item.department.region_id != item.region_id:
-        add("department", _("实施主体“%(dept)s”不属于实施区划“%(region)s”") % {"dept": item.department, "region": item.region})
+        add(
+            "department",
+            _("实施主体“%(dept)s”不属于实施区划“%(region)s”")
+            % {"dept": item.department, "region": item.region},
+        )
     if item.implementation_code:
         try:
             code = parse_implementation_code(item.implementation_code)
@@ -117,7 +126,10 @@ def item_errors(item: "ImplementationItem", fees: list | None = None) -> dict[st
             if item.exercise_level and code.level != str(item.exercise_level):
                 add("implementation_code", _("实施编码中的行使层级与事项行使层级不一致"))
             if basic is not None and basic.code and str(code.basic) != basic.code:
-                add("implementation_code", _("实施编码的后12位应为基本编码“%(code)s”") % {"code": basic.code})
+                add(
+                    "implementation_code",
+                    _("实施编码的后12位应为基本编码“%(code)s”") % {"code": basic.code},
+                )
     if basic is not None and basic.code:
         try:
             parse_basic_code(basic.code)

@@ -19,7 +19,8 @@ def render_result_sample(item) -> ContentFile:
         ("发证机关", issuer),
     ]
     rows = "".join(
-        f'<text x="60" y="{190 + i * 44}" font-size="20">{label}：{value}</text>' for i, (label, value) in enumerate(lines)
+        f'<text x="60" y="{190 + i * 44}" font-size="20">{label}：{value}</text>'
+        for i, (label, value) in enumerate(lines)
     )
     svg = f"""<svg xmlns="http://www.w3.org/2000/svg" width="720" height="520" viewBox="0 0 720 520" role="img" aria-label="{title}（样本）">
 <rect x="10" y="10" width="700" height="500" fill="#fffdf5" stroke="#b22222" stroke-width="6"/>

@@ -74,13 +74,21 @@ class LegalBasisRow(serializers.Serializer):
 class MaterialRow(serializers.Serializer):
     name = serializers.CharField(max_length=300)
     common = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    issuing_body = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    issuing_body = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
     originals = serializers.IntegerField(min_value=0, max_value=99, required=False, default=0)
     copies = serializers.IntegerField(min_value=0, max_value=99, required=False, default=0)
     required = serializers.BooleanField(required=False, default=True)  # type: ignore[assignment]  # a declared field, not Field.required
-    required_note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    form = serializers.ChoiceField(choices=MaterialForm.choices, required=False, default=MaterialForm.BOTH)
-    source = serializers.ChoiceField(choices=MaterialSource.choices, required=False, default=MaterialSource.APPLICANT)  # type: ignore[assignment]  # a declared field, not Field.source
+    required_note = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+    form = serializers.ChoiceField(
+        choices=MaterialForm.choices, required=False, default=MaterialForm.BOTH
+    )
+    source = serializers.ChoiceField(
+        choices=MaterialSource.choices, required=False, default=MaterialSource.APPLICANT
+    )  # type: ignore[assignment]  # a declared field, not Field.source
     requirements = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -104,7 +112,9 @@ class ProcedureStep(serializers.Serializer):
 
 
 def _text(max_length=None, **kw):
-    return serializers.CharField(required=False, allow_blank=True, default="", max_length=max_length, **kw)
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length, **kw
+    )
 
 
 class ItemRowSerializer(serializers.Serializer):
@@ -112,34 +122,50 @@ class ItemRowSerializer(serializers.Serializer):
 
     name = serializers.CharField(max_length=300)
     item_type = ItemTypeField()
-    basic_code = serializers.CharField(max_length=12, required=False, allow_blank=True, allow_null=True, default="")
+    basic_code = serializers.CharField(
+        max_length=12, required=False, allow_blank=True, allow_null=True, default=""
+    )
     basic_local_code = _text(64)
     parent_item = _text(300)
-    implementation_code = serializers.CharField(max_length=31, required=False, allow_blank=True, allow_null=True, default="")
+    implementation_code = serializers.CharField(
+        max_length=31, required=False, allow_blank=True, allow_null=True, default=""
+    )
     local_code = _text(100)
     region = serializers.CharField(max_length=100)
     department = serializers.CharField(max_length=200)
     department_uscc = _text(18)
-    body_nature = serializers.ChoiceField(choices=BodyNature.choices, required=False, default=BodyNature.STATUTORY)
-    co_departments = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    body_nature = serializers.ChoiceField(
+        choices=BodyNature.choices, required=False, default=BodyNature.STATUTORY
+    )
+    co_departments = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list
+    )
     handling_unit = _text(200)
-    exercise_level = serializers.ChoiceField(choices=AdministrativeLevel.choices, required=False, allow_null=True, default=None)
+    exercise_level = serializers.ChoiceField(
+        choices=AdministrativeLevel.choices, required=False, allow_null=True, default=None
+    )
     statutory_limit_days = serializers.IntegerField(required=False, allow_null=True, default=None)
     statutory_limit_note = _text(500)
     promised_limit_days = serializers.IntegerField(required=False, allow_null=True, default=None)
     promised_limit_note = _text(500)
-    case_type = serializers.ChoiceField(choices=CaseType.choices, required=False, allow_blank=True, default="")
+    case_type = serializers.ChoiceField(
+        choices=CaseType.choices, required=False, allow_blank=True, default=""
+    )
     acceptance_conditions = _text()
     procedure = ProcedureStep(many=True, required=False, default=list)
     intermediary_services = _text()
     quantity_limit = _text()
     result_name = _text(200)
-    result_type = serializers.ChoiceField(choices=ResultType.choices, required=False, allow_blank=True, default="")
+    result_type = serializers.ChoiceField(
+        choices=ResultType.choices, required=False, allow_blank=True, default=""
+    )
     result_sample = _text(200)
     fee_charged = serializers.BooleanField(required=False, default=False)
     fee_basis = _text()
     fees = FeeRow(many=True, required=False, default=list)
-    tongban_scope = serializers.ChoiceField(choices=TongbanScope.choices, required=False, allow_blank=True, default="")
+    tongban_scope = serializers.ChoiceField(
+        choices=TongbanScope.choices, required=False, allow_blank=True, default=""
+    )
     service_objects = CodeListField(ServiceObject.choices, required=False, default=list)
     handling_forms = CodeListField(HandlingForm.choices, required=False, default=list)
     supports_appointment = serializers.BooleanField(required=False, default=False)
@@ -166,7 +192,10 @@ class ItemRowSerializer(serializers.Serializer):
     elements_complete = serializers.BooleanField(required=False, default=True)
     source = _text(300)
     state = serializers.ChoiceField(
-        choices=[(ItemState.DRAFT, ItemState.DRAFT.label), (ItemState.PUBLISHED, ItemState.PUBLISHED.label)],
+        choices=[
+            (ItemState.DRAFT, ItemState.DRAFT.label),
+            (ItemState.PUBLISHED, ItemState.PUBLISHED.label),
+        ],
         required=False,
         default=ItemState.DRAFT,
     )
@@ -174,7 +203,9 @@ class ItemRowSerializer(serializers.Serializer):
 
     default_error_messages = {"unknown_region": gettext_lazy("区划不存在")}
 
-    def __init__(self, *args, lookups: Lookups | None = None, create_departments: bool = False, **kwargs):
+    def __init__(
+        self, *args, lookups: Lookups | None = None, create_departments: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.lookups = lookups or Lookups()
         self.create_departments = create_departments
@@ -183,7 +214,9 @@ class ItemRowSerializer(serializers.Serializer):
     def validate_region(self, value: str) -> Region:
         region = self.lookups.region(value)
         if region is None:
-            raise serializers.ValidationError(_("区划“%(value)s”不存在（请先导入行政区划）") % {"value": value})
+            raise serializers.ValidationError(
+                _("区划“%(value)s”不存在（请先导入行政区划）") % {"value": value}
+            )
         return region
 
     def validate_basic_code(self, value):
@@ -205,38 +238,57 @@ class ItemRowSerializer(serializers.Serializer):
         region: Region = attrs["region"]
         department = self.lookups.department(attrs["department"], region)
         if department is None and self.create_departments:
-            department = self.lookups.new_department(attrs["department"], region, attrs.get("department_uscc"))
+            department = self.lookups.new_department(
+                attrs["department"], region, attrs.get("department_uscc")
+            )
         if department is None:
             errors["department"] = [
-                _("实施主体“%(dept)s”在“%(region)s”不存在") % {"dept": attrs["department"], "region": region}
+                _("实施主体“%(dept)s”在“%(region)s”不存在")
+                % {"dept": attrs["department"], "region": region}
             ]
         elif department.region_id and department.region_id != region.id:
-            errors["department"] = [_("实施主体“%(dept)s”不属于“%(region)s”") % {"dept": department, "region": region}]
+            errors["department"] = [
+                _("实施主体“%(dept)s”不属于“%(region)s”") % {"dept": department, "region": region}
+            ]
         attrs["department"] = department
         co = []
         for name in attrs.get("co_departments", []):
             found = self.lookups.department(name, region)
             if found is None:
-                errors.setdefault("co_departments", []).append(_("联办机构“%(dept)s”不存在") % {"dept": name})
+                errors.setdefault("co_departments", []).append(
+                    _("联办机构“%(dept)s”不存在") % {"dept": name}
+                )
             co.append(found)
         attrs["co_departments"] = co
 
         if attrs.get("exercise_level") is None:
             attrs["exercise_level"] = level_for_region(region)
         if not attrs.get("case_type") and attrs.get("promised_limit_days") is not None:
-            attrs["case_type"] = CaseType.IMMEDIATE if attrs["promised_limit_days"] == 0 else CaseType.PROMISED
+            attrs["case_type"] = (
+                CaseType.IMMEDIATE if attrs["promised_limit_days"] == 0 else CaseType.PROMISED
+            )
         attrs["case_type"] = attrs.get("case_type") or CaseType.PROMISED
-        if attrs["basic_code"] and attrs["basic_code"][2:4] != attrs["item_type"] and attrs["basic_code"][2:4] != "00":
+        if (
+            attrs["basic_code"]
+            and attrs["basic_code"][2:4] != attrs["item_type"]
+            and attrs["basic_code"][2:4] != "00"
+        ):
             errors.setdefault("basic_code", []).append(_("基本编码中的事项类型与事项类型不一致"))
         code = attrs.get("implementation_code")
         if code and department is not None:
             parsed = parse_implementation_code(code)
             if department.uscc and parsed.uscc != department.uscc:
-                errors.setdefault("implementation_code", []).append(_("实施编码中的统一社会信用代码与实施主体不一致"))
+                errors.setdefault("implementation_code", []).append(
+                    _("实施编码中的统一社会信用代码与实施主体不一致")
+                )
             if parsed.level != str(attrs["exercise_level"]):
-                errors.setdefault("implementation_code", []).append(_("实施编码中的行使层级与事项行使层级不一致"))
+                errors.setdefault("implementation_code", []).append(
+                    _("实施编码中的行使层级与事项行使层级不一致")
+                )
             if attrs["basic_code"] and str(parsed.basic) != attrs["basic_code"]:
-                errors.setdefault("implementation_code", []).append(_("实施编码的后12位应为基本编码"))
+                errors.setdefault("implementation_code", []).append(
+                    _("实施编码的后12位应为基本编码")
+                )
         if attrs["state"] == ItemState.PUBLISHED and not attrs.get("effective_date"):
             from django.utils import timezone
 
@@ -275,7 +327,9 @@ class Lookups:
         taken = set(self._usccs())
         if uscc and (uscc in taken or Department.objects.filter(uscc=uscc).exists()):
             uscc = None  # one code, two names in the source list: keep the first holder's
-        department = Department(name=name, region=region, uscc=uscc or None, level=level_for_region(region))
+        department = Department(
+            name=name, region=region, uscc=uscc or None, level=level_for_region(region)
+        )
         self._departments[(name.strip(), region.id)] = department
         return department
 
@@ -291,6 +345,11 @@ def _find_region(value: str) -> Region | None:
 
 
 def _find_department(value: str, region: Region) -> Department | None:
-    if len(value) == 18 and value[:2].isalnum() and value.upper() == value and not any("\u4e00" <= c <= "\u9fff" for c in value):
+    if (
+        len(value) == 18
+        and value[:2].isalnum()
+        and value.upper() == value
+        and not any("\u4e00" <= c <= "\u9fff" for c in value)
+    ):
         return Department.objects.filter(uscc=value).first()
     return Department.objects.filter(name=value, region=region).first()

@@ -25,7 +25,17 @@ def snapshot(item: ImplementationItem) -> dict:
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()}
 
 
-def record_event(item, action, from_state, *, effective_date=None, reason="", document_no="", actor=None, related=()):
+def record_event(
+    item,
+    action,
+    from_state,
+    *,
+    effective_date=None,
+    reason="",
+    document_no="",
+    actor=None,
+    related=(),
+):
     event = ItemEvent.objects.create(
         item=item,
         action=action,
@@ -96,7 +106,15 @@ def change_state(
     if item.state in ENDED_STATES:
         item.end_date = day
     item.save()
-    record_event(item, action, before, effective_date=day, reason=reason, document_no=document_no, actor=actor)
+    record_event(
+        item,
+        action,
+        before,
+        effective_date=day,
+        reason=reason,
+        document_no=document_no,
+        actor=actor,
+    )
     return item
 
 
@@ -123,21 +141,44 @@ def delegate_item(
     for region, department in targets:
         if region.level <= item.region.level or not region.code.startswith(item.region.prefix):
             raise LifecycleError(
-                _("“%(region)s”不是“%(here)s”的下级区划，不能下放") % {"region": region, "here": item.region},
+                _("“%(region)s”不是“%(here)s”的下级区划，不能下放")
+                % {"region": region, "here": item.region},
                 field="targets",
             )
         if department.region_id != region.id:
-            raise LifecycleError(_("承接部门“%(dept)s”不属于“%(region)s”") % {"dept": department, "region": region}, field="targets")
-        created.append(copy_item(item, region=region, department=department, effective_date=day, delegated_from=item))
+            raise LifecycleError(
+                _("承接部门“%(dept)s”不属于“%(region)s”") % {"dept": department, "region": region},
+                field="targets",
+            )
+        created.append(
+            copy_item(
+                item, region=region, department=department, effective_date=day, delegated_from=item
+            )
+        )
     before = item.state
     item.state = ItemState.DELEGATED
     item.end_date = day
     item.save()
-    record_event(item, ItemEvent.Action.DELEGATE, before, effective_date=day, reason=reason,
-                 document_no=document_no, actor=actor, related=created)
+    record_event(
+        item,
+        ItemEvent.Action.DELEGATE,
+        before,
+        effective_date=day,
+        reason=reason,
+        document_no=document_no,
+        actor=actor,
+        related=created,
+    )
     for copy in created:
-        record_event(copy, ItemEvent.Action.PUBLISH, ItemState.DRAFT, effective_date=day,
-                     reason=f"承接上级下放事项：{item.name}", document_no=document_no, actor=actor)
+        record_event(
+            copy,
+            ItemEvent.Action.PUBLISH,
+            ItemState.DRAFT,
+            effective_date=day,
+            reason=f"承接上级下放事项：{item.name}",
+            document_no=document_no,
+            actor=actor,
+        )
     return created
 
 
@@ -165,8 +206,16 @@ def merge_items(
         item.end_date = day
         item.merged_into = into
         item.save()
-        record_event(item, ItemEvent.Action.MERGE, before, effective_date=day, reason=reason,
-                     document_no=document_no, actor=actor, related=[into])
+        record_event(
+            item,
+            ItemEvent.Action.MERGE,
+            before,
+            effective_date=day,
+            reason=reason,
+            document_no=document_no,
+            actor=actor,
+            related=[into],
+        )
     return into
 
 
@@ -200,7 +249,9 @@ def copy_item(item: ImplementationItem, *, region, department, effective_date, d
 
 
 @transaction.atomic
-def revise_item(item: ImplementationItem, changes: dict, *, reason: str = "", actor=None) -> ImplementationItem:
+def revise_item(
+    item: ImplementationItem, changes: dict, *, reason: str = "", actor=None
+) -> ImplementationItem:
     """修订: change fields of an item, raise its version and keep the old one in the history."""
     item = ImplementationItem.objects.select_for_update().get(pk=item.pk)
     if item.state in ENDED_STATES:

@@ -23,7 +23,9 @@ def hook_problems() -> list[checks.CheckMessage]:
             )
         if len(paths) > 1 and not hook.many:
             problems.append(
-                checks.Error(f"settings.GOVSERVE[{name!r}] names one part, not a list", id="govserve.E002")
+                checks.Error(
+                    f"settings.GOVSERVE[{name!r}] names one part, not a list", id="govserve.E002"
+                )
             )
         for path in paths:
             try:

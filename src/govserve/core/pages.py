@@ -99,9 +99,7 @@ def applicant_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not access().is_applicant(request.user):
-            return denied(
-                request, _("法人事务由自然人账户办理，工作人员账户不能登记或代理法人。")
-            )
+            return denied(request, _("法人事务由自然人账户办理，工作人员账户不能登记或代理法人。"))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -36,5 +36,7 @@ def take_next(scope: str, *parts: object) -> int:
 
 def last_taken(scope: str, *parts: object) -> int:
     """The last number taken in a sequence (0 when none was)."""
-    found = Serial.objects.filter(scope=scope, key=sequence_key(*parts)).values_list("last", flat=True)
+    found = Serial.objects.filter(scope=scope, key=sequence_key(*parts)).values_list(
+        "last", flat=True
+    )
     return next(iter(found), 0)

@@ -264,7 +264,9 @@ class LicenceTypeForm(forms.ModelForm):
             self.fields["items"].required = False
             if items_queryset is not None:
                 items = self.fields["items"]
-                assert isinstance(items, forms.ModelMultipleChoiceField)  # the many-to-many's form field
+                assert isinstance(
+                    items, forms.ModelMultipleChoiceField
+                )  # the many-to-many's form field
                 items.queryset = items_queryset
 
     def clean_type_code(self) -> str:

@@ -23,7 +23,7 @@ class HeldLicences(list):
     """The usable ``(material, licence)`` pairs, one per material; `notes` maps a material's
     merge key to why the holder's licence of that type cannot be used (expired, revoked …)."""
 
-    def __init__(self, pairs: Iterable[tuple[Material, Licence]] = (), notes=None) -> None:  # noqa: ANN001
+    def __init__(self, pairs: Iterable[tuple[Material, Licence]] = (), notes=None) -> None:
         super().__init__(pairs)
         self.notes: dict[str, str] = dict(notes or {})
 

@@ -9,5 +9,5 @@ from .services import issue_for_case
 
 
 @receiver(signals.case_approving, sender=Case, dispatch_uid="licences-issue-on-approval")
-def issue_on_approval(sender, case: Case, actor=None, **kwargs) -> None:  # noqa: ANN001
+def issue_on_approval(sender, case: Case, actor=None, **kwargs) -> None:
     issue_for_case(case, actor)

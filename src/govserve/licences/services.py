@@ -120,7 +120,9 @@ def _recipient_ids(licence: Licence) -> list[int]:
     ids: list[int] = []
     if licence.source_case is not None:
         ids.append(licence.source_case.applicant_id)
-    assert licence.holder_organisation_id is not None  # licence_has_holder: not a person's, so an organisation's
+    assert (
+        licence.holder_organisation_id is not None
+    )  # licence_has_holder: not a person's, so an organisation's
     now = timezone.now()
     ids += Representation.objects.filter(
         organisation_id=licence.holder_organisation_id,

@@ -473,7 +473,7 @@ def _readable(data: bytes) -> bool:
     """Whether the PDF parser can read the file at all (asked only of unsigned files)."""
     try:
         PdfFileReader(io.BytesIO(data), strict=False).root  # noqa: B018 - parse the trailer
-    except Exception:  # noqa: BLE001 - any parser error on untrusted bytes means "unreadable"
+    except Exception:
         return False
     return True
 
@@ -594,9 +594,7 @@ def _check_document_sm2(document: CaseDocument, data: bytes) -> tuple[Check, lis
     name = _("SM2 电子签章")
     kept = _document_seal(document)
     certificate = (
-        Certificate.objects.filter(serial_number=kept.certificate_serial).first()
-        if kept
-        else None
+        Certificate.objects.filter(serial_number=kept.certificate_serial).first() if kept else None
     )
     if kept is None or certificate is None:
         return Check(name, False, _("档案中没有该文书的 SM2 签章"), SM2_SIGNATURE), []

@@ -61,7 +61,9 @@ class SearchForm(forms.Form):
             (str(v), label) for v, label in options.levels
         ]
         choice_field(self, "item_type").choices = [("", _("全部类型"))] + list(options.item_types)
-        choice_field(self, "service_object").choices = [("", _("全部对象"))] + list(ServiceObject.choices)
+        choice_field(self, "service_object").choices = [("", _("全部对象"))] + list(
+            ServiceObject.choices
+        )
 
     def filters(self) -> dict:
         """Keyword arguments for `search_items` (only the filters that are set)."""
@@ -98,7 +100,9 @@ class LedgerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.regions = regions
         choice_field(self, "region").choices = region_choices(regions, _("全部区划"))
-        choice_field(self, "level").choices = [("", _("全部层级"))] + list(AdministrativeLevel.choices)
+        choice_field(self, "level").choices = [("", _("全部层级"))] + list(
+            AdministrativeLevel.choices
+        )
 
     @staticmethod
     def default_window(

@@ -272,8 +272,6 @@ class _RegionScopedWrites(_ViewSet):
         serializer.save()
 
 
-
-
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     """行政区划 (read-only; loaded by `govserve import-regions`)."""
 

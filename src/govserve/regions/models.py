@@ -27,11 +27,18 @@ class Region(models.Model):
     starts with its `prefix`, so subtree filters are an indexed prefix scan.
     """
 
-    code = models.CharField(_("区划代码"), max_length=12, unique=True, validators=[validate_division_code])
+    code = models.CharField(
+        _("区划代码"), max_length=12, unique=True, validators=[validate_division_code]
+    )
     name = models.CharField(_("名称"), max_length=100)
     level = models.PositiveSmallIntegerField(_("层级"), choices=RegionLevel.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     prefix = models.CharField(_("代码前缀"), max_length=12, db_index=True, editable=False)
     full_name = models.CharField(_("全称"), max_length=300, blank=True, db_index=True)
@@ -102,7 +109,9 @@ class Department(models.Model):
         blank=True,
         validators=[validate_uscc],  # type: ignore[list-item]  # returns the compacted code; Django discards it
     )
-    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments"
+    )
     level = models.PositiveSmallIntegerField(_("层级"), choices=AdministrativeLevel.choices)
     consult_phone = models.CharField(_("咨询电话"), max_length=50, blank=True)
     address = models.CharField(_("地址"), max_length=300, blank=True)
@@ -111,7 +120,11 @@ class Department(models.Model):
         verbose_name = _("部门")
         verbose_name_plural = _("部门")
         ordering = ["region__code", "name"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"], name="department_unique_name_in_region"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -127,7 +140,9 @@ class ServiceHall(models.Model):
 
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.CENTRE)
-    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="halls")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="halls"
+    )
     address = models.CharField(_("地址"), max_length=300)
     opening_hours = models.CharField(_("办公时间"), max_length=200, blank=True)
     phone = models.CharField(_("电话"), max_length=50, blank=True)
@@ -148,17 +163,23 @@ class ServiceWindow(models.Model):
         COMPREHENSIVE = "comprehensive", _("综合窗口")
         DEPARTMENT = "department", _("部门窗口")
 
-    hall = models.ForeignKey(ServiceHall, verbose_name=_("大厅"), on_delete=models.CASCADE, related_name="windows")
+    hall = models.ForeignKey(
+        ServiceHall, verbose_name=_("大厅"), on_delete=models.CASCADE, related_name="windows"
+    )
     number = models.CharField(_("窗口号"), max_length=20)
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
-    departments = models.ManyToManyField(Department, verbose_name=_("进驻部门"), blank=True, related_name="windows")
+    departments = models.ManyToManyField(
+        Department, verbose_name=_("进驻部门"), blank=True, related_name="windows"
+    )
 
     class Meta:
         verbose_name = _("窗口")
         verbose_name_plural = _("窗口")
         ordering = ["hall", "number"]
-        constraints = [models.UniqueConstraint(fields=["hall", "number"], name="window_unique_number_in_hall")]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "number"], name="window_unique_number_in_hall")
+        ]
 
     def __str__(self) -> str:
         return f"{self.hall.name} {self.number}号 {self.name}"

@@ -54,5 +54,7 @@ def validate_division_code(value: str) -> None:
     """A 12-digit statistical division code; 6-digit GB/T 2260 codes are padded by callers."""
     if len(value) != 12 or not value.isdigit():
         raise ValidationError(
-            _("行政区划代码应为12位数字：“%(value)s”"), code="invalid_division", params={"value": value}
+            _("行政区划代码应为12位数字：“%(value)s”"),
+            code="invalid_division",
+            params={"value": value},
         )

@@ -102,7 +102,7 @@ class EnvironmentKeyStore:
             raise broken from None
 
 
-def development_kek(path) -> str:  # noqa: ANN001 - a pathlib.Path
+def development_kek(path) -> str:
     """The development KEK kept in `path` (made once, mode 0600); settings use it only in DEBUG."""
     from pathlib import Path
 

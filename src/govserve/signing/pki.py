@@ -223,12 +223,16 @@ def _build_x509(
     issuer_public = serialization.load_pem_public_key(issuer_public_pem)
     signer = serialization.load_pem_private_key(signer_pem, password=None)
     # Keys made by _new_private_key for ECDSA or RSA (SM2 goes through _build_sm2).
-    assert isinstance(public_key, _X509_PUBLIC_KEYS) and isinstance(issuer_public, _X509_PUBLIC_KEYS)
+    assert isinstance(public_key, _X509_PUBLIC_KEYS) and isinstance(
+        issuer_public, _X509_PUBLIC_KEYS
+    )
     assert isinstance(signer, _X509_PRIVATE_KEYS)
     subject_name = _x509_name(subject)
     # The issuer field is the root's subject exactly as encoded in the root certificate.
     issuer_name = (
-        subject_name if issuer is None else x509.load_pem_x509_certificate(issuer.pem.encode()).subject
+        subject_name
+        if issuer is None
+        else x509.load_pem_x509_certificate(issuer.pem.encode()).subject
     )
     builder = (
         x509.CertificateBuilder()
@@ -565,7 +569,7 @@ def signing_certificate(
 
 
 @transaction.atomic
-def rotate(department: Department, algorithm: str, actor=None) -> Certificate:  # noqa: ANN001
+def rotate(department: Department, algorithm: str, actor=None) -> Certificate:
     """证书轮换: issue a new certificate and retire the current one (its signatures stay valid)."""
     algorithm = _check_algorithm(algorithm)
     Department.objects.select_for_update().filter(pk=department.pk).first()

@@ -73,7 +73,7 @@ def _signer(certificate: Certificate) -> signers.SimpleSigner:
     )
 
 
-def _outside_event_loop(function, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+def _outside_event_loop(function, *args, **kwargs):
     """Call one of pyHanko's synchronous wrappers, which run `asyncio.run()`: in a thread that
     already runs an event loop (an async view, a test driving a browser) that raises, so the
     call goes to a short-lived worker thread there."""
@@ -131,7 +131,7 @@ def _trust_roots() -> list:
     return [pki.asn1_certificate(root) for root in roots]
 
 
-def _row_for(signing_cert) -> Certificate | None:  # noqa: ANN001 - asn1crypto Certificate
+def _row_for(signing_cert) -> Certificate | None:
     """Our row for the signer's certificate: same serial AND same bytes (a foreign CA may
     reuse a serial number)."""
     if signing_cert is None:
@@ -154,7 +154,7 @@ def validate_pdf(data: bytes) -> PdfSignatureCheck:
     try:
         reader = PdfFileReader(io.BytesIO(bytes(data)), strict=False)
         embedded = reader.embedded_signatures
-    except Exception:  # noqa: BLE001 - any malformed file is an answer, not an error
+    except Exception:
         logger.info("validate_pdf: unreadable PDF", exc_info=True)
         check.problems.append(_("PDF 文件已损坏，无法读取"))
         return check
@@ -166,7 +166,7 @@ def validate_pdf(data: bytes) -> PdfSignatureCheck:
     try:
         context = ValidationContext(trust_roots=_trust_roots(), allow_fetching=False)
         status = _outside_event_loop(validate_pdf_signature, sig, signer_validation_context=context)
-    except Exception:  # noqa: BLE001 - a broken signature dictionary is a failed check
+    except Exception:
         logger.info("validate_pdf: signature could not be evaluated", exc_info=True)
         check.problems.append(_("签名数据已损坏，无法校验"))
         return check

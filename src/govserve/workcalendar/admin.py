@@ -24,8 +24,11 @@ from .policies import can_load_notice
 
 class NoticeUploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("通知 JSON 文件"), required=False)
-    text = forms.CharField(label=gettext_lazy("或粘贴 JSON"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 16, "cols": 100, "spellcheck": "false"}))
+    text = forms.CharField(
+        label=gettext_lazy("或粘贴 JSON"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 100, "spellcheck": "false"}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -38,10 +41,14 @@ class NoticeUploadForm(forms.Form):
         except UnicodeDecodeError as exc:
             raise ValidationError(_("文件应为 UTF-8 编码的 JSON")) from exc
         except json.JSONDecodeError as exc:
-            raise ValidationError(_("不是有效的 JSON（第 %(line)s 行第 %(col)s 列）：%(msg)s")
-                                  % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}) from exc
+            raise ValidationError(
+                _("不是有效的 JSON（第 %(line)s 行第 %(col)s 列）：%(msg)s")
+                % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
+            ) from exc
         except ValidationError as exc:
-            raise ValidationError([f"{field}：{msg}" for field, msgs in exc.message_dict.items() for msg in msgs]) from exc
+            raise ValidationError(
+                [f"{field}：{msg}" for field, msgs in exc.message_dict.items() for msg in msgs]
+            ) from exc
         return data
 
 
@@ -64,16 +71,28 @@ class CalendarDayInline(admin.TabularInline):
 
 @admin.register(HolidayNotice)
 class HolidayNoticeAdmin(admin.ModelAdmin):
-    list_display = ("year", "title", "published", "holiday_count", "workday_count", "loaded_by", "loaded_at")
+    list_display = (
+        "year",
+        "title",
+        "published",
+        "holiday_count",
+        "workday_count",
+        "loaded_by",
+        "loaded_at",
+    )
     readonly_fields = ("year", "title", "published", "source", "loaded_by", "loaded_at")
     fields = readonly_fields
     inlines = [CalendarDayInline]
     list_select_related = ("loaded_by",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            n_holidays=Count("days", filter=Q(days__kind="holiday")),
-            n_workdays=Count("days", filter=Q(days__kind="workday")),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_holidays=Count("days", filter=Q(days__kind="holiday")),
+                n_workdays=Count("days", filter=Q(days__kind="workday")),
+            )
         )
 
     @admin.display(description=gettext_lazy("放假天数"), ordering="n_holidays")
@@ -107,7 +126,9 @@ class HolidayNoticeAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             notice = services.load_notice(form.cleaned_data["notice"], actor=request.user)
             self.message_user(
-                request, _("已导入 %(year)s 年放假安排（%(n)s 个日期）") % {"year": notice.year, "n": notice.days.count()},
+                request,
+                _("已导入 %(year)s 年放假安排（%(n)s 个日期）")
+                % {"year": notice.year, "n": notice.days.count()},
                 messages.SUCCESS,
             )
             return redirect(reverse("admin:workcalendar_holidaynotice_change", args=[notice.pk]))
@@ -123,9 +144,16 @@ class HolidayNoticeAdmin(admin.ModelAdmin):
 
 
 EXAMPLE = json.dumps(
-    {"year": 2027, "title": "国务院办公厅关于2027年部分节假日安排的通知", "published": "2026-11-05",
-     "source": "https://www.gov.cn/",
-     "days": [{"date": "2027-02-05", "kind": "holiday", "name": "春节"},
-              {"date": "2027-02-20", "kind": "workday", "name": "春节"}]},
-    ensure_ascii=False, indent=2,
+    {
+        "year": 2027,
+        "title": "国务院办公厅关于2027年部分节假日安排的通知",
+        "published": "2026-11-05",
+        "source": "https://www.gov.cn/",
+        "days": [
+            {"date": "2027-02-05", "kind": "holiday", "name": "春节"},
+            {"date": "2027-02-20", "kind": "workday", "name": "春节"},
+        ],
+    },
+    ensure_ascii=False,
+    indent=2,
 )

@@ -48,15 +48,23 @@ def _date_field(**kwargs) -> serializers.DateField:
 
 def _in_calendar_range(value):
     if not calendar.MIN_YEAR <= value.year <= calendar.MAX_YEAR:
-        raise ValidationError(_("日期应在 %(min)s 至 %(max)s 年之间") % {"min": calendar.MIN_YEAR, "max": calendar.MAX_YEAR})
+        raise ValidationError(
+            _("日期应在 %(min)s 至 %(max)s 年之间")
+            % {"min": calendar.MIN_YEAR, "max": calendar.MAX_YEAR}
+        )
     return value
 
 
 # -- due date ---------------------------------------------------------------------------------
 class SuspensionSerializer(serializers.Serializer):
     start = _date_field(help_text=gettext_lazy("中止（暂停计时）开始日期 S"))
-    end = _date_field(required=False, allow_null=True,
-                      help_text=gettext_lazy("恢复计时日期 E（当日起重新计算）；空表示仍在中止中，按 as_of 当日恢复估算"))
+    end = _date_field(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "恢复计时日期 E（当日起重新计算）；空表示仍在中止中，按 as_of 当日恢复估算"
+        ),
+    )
 
     def validate(self, attrs):
         end = attrs.get("end")
@@ -68,7 +76,8 @@ class SuspensionSerializer(serializers.Serializer):
 class DueDateRequestSerializer(serializers.Serializer):
     start = _date_field(help_text=gettext_lazy("受理日期（当日不计入）"))
     days = serializers.IntegerField(
-        min_value=0, max_value=MAX_DAYS,
+        min_value=0,
+        max_value=MAX_DAYS,
         error_messages={
             "invalid": gettext_lazy("工作日天数应为整数"),
             "required": gettext_lazy("请填写工作日天数"),
@@ -79,12 +88,21 @@ class DueDateRequestSerializer(serializers.Serializer):
         },
         help_text=gettext_lazy("法定或承诺时限（工作日），含延长的天数；0 为即办件"),
     )
-    suspensions = SuspensionSerializer(many=True, required=False, max_length=MAX_SUSPENSIONS,  # type: ignore[call-arg]  # the stubs omit ListSerializer's max_length, passed on by many=True
-                                       error_messages={"not_a_list": gettext_lazy("中止期间应为列表"),
-                                                       "max_length": gettext_lazy("中止期间过多")})
-    as_of = _date_field(required=False, help_text=gettext_lazy("估算未结束中止期间所用的当前日期，默认今天"))
-    counted_days = serializers.BooleanField(required=False, default=False,
-                                            help_text=gettext_lazy("是否列出计入时限的每一个工作日"))
+    suspensions = SuspensionSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_SUSPENSIONS,  # type: ignore[call-arg]  # the stubs omit ListSerializer's max_length, passed on by many=True
+        error_messages={
+            "not_a_list": gettext_lazy("中止期间应为列表"),
+            "max_length": gettext_lazy("中止期间过多"),
+        },
+    )
+    as_of = _date_field(
+        required=False, help_text=gettext_lazy("估算未结束中止期间所用的当前日期，默认今天")
+    )
+    counted_days = serializers.BooleanField(
+        required=False, default=False, help_text=gettext_lazy("是否列出计入时限的每一个工作日")
+    )
 
     def validate_start(self, value):
         return _in_calendar_range(value)
@@ -103,8 +121,12 @@ class DueDateSerializer(serializers.Serializer):
     start = serializers.DateField()
     days = serializers.IntegerField()
     due = serializers.DateField(help_text=gettext_lazy("到期日：第 N 个计入的工作日"))
-    provisional = serializers.BooleanField(help_text=gettext_lazy("计算涉及尚未导入放假安排的年度（暂定）"))
-    suspended_working_days = serializers.IntegerField(help_text=gettext_lazy("中止期间扣除的工作日数"))
+    provisional = serializers.BooleanField(
+        help_text=gettext_lazy("计算涉及尚未导入放假安排的年度（暂定）")
+    )
+    suspended_working_days = serializers.IntegerField(
+        help_text=gettext_lazy("中止期间扣除的工作日数")
+    )
     counted_days = CountedDaySerializer(many=True, required=False)
 
 
@@ -114,8 +136,16 @@ def _parse_suspension_param(text: str) -> list[dict]:
     for part in filter(None, (p.strip() for p in text.split(","))):
         start, sep, end = part.partition(":")
         if not sep:
-            raise ValidationError({"suspensions": [
-                _("中止期间“%(value)s”的格式应为 开始日期:恢复日期（YYYY-MM-DD:YYYY-MM-DD）") % {"value": part}]})
+            raise ValidationError(
+                {
+                    "suspensions": [
+                        _(
+                            "中止期间“%(value)s”的格式应为 开始日期:恢复日期（YYYY-MM-DD:YYYY-MM-DD）"
+                        )
+                        % {"value": part}
+                    ]
+                }
+            )
         out.append({"start": start.strip(), "end": end.strip() or None})
     return out
 
@@ -127,15 +157,31 @@ def due_date_response(data: dict) -> dict:
     try:
         result = deadlines.add_working_days(start, days, suspensions, as_of=as_of)
         suspended = deadlines.suspended_working_days(start, result.due, suspensions, as_of=as_of)
-        counted = deadlines.counted_working_days(start, days, suspensions, as_of=as_of) if data.get("counted_days") else None
+        counted = (
+            deadlines.counted_working_days(start, days, suspensions, as_of=as_of)
+            if data.get("counted_days")
+            else None
+        )
     except (ValueError, OverflowError) as exc:  # beyond the calendar's years
-        raise ValidationError({"days": [
-            _("到期日超出工作日历支持的年份范围（%(min)s–%(max)s 年）") % {"min": calendar.MIN_YEAR, "max": calendar.MAX_YEAR}]}
+        raise ValidationError(
+            {
+                "days": [
+                    _("到期日超出工作日历支持的年份范围（%(min)s–%(max)s 年）")
+                    % {"min": calendar.MIN_YEAR, "max": calendar.MAX_YEAR}
+                ]
+            }
         ) from exc
-    body = {"start": start, "days": days, "due": result.due, "provisional": result.provisional,
-            "suspended_working_days": suspended}
+    body = {
+        "start": start,
+        "days": days,
+        "due": result.due,
+        "provisional": result.provisional,
+        "suspended_working_days": suspended,
+    }
     if counted is not None:
-        body["counted_days"] = [{"date": d, "name": s.name, "provisional": s.provisional} for d, s in counted]
+        body["counted_days"] = [
+            {"date": d, "name": s.name, "provisional": s.provisional} for d, s in counted
+        ]
     return DueDateSerializer(body).data
 
 
@@ -149,7 +195,9 @@ class DueDateView(APIView):
         parameters=[
             OpenApiParameter("start", str, required=True, description="受理日期 YYYY-MM-DD"),
             OpenApiParameter("days", int, required=True, description="工作日天数（0–1000）"),
-            OpenApiParameter("suspensions", str, description="中止期间 S1:E1,S2:E2（E 为空表示仍在中止中）"),
+            OpenApiParameter(
+                "suspensions", str, description="中止期间 S1:E1,S2:E2（E 为空表示仍在中止中）"
+            ),
             OpenApiParameter("as_of", str, description="估算未结束中止期间所用的当前日期"),
             OpenApiParameter("counted_days", bool, description="列出计入时限的工作日"),
         ],
@@ -158,14 +206,18 @@ class DueDateView(APIView):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        data: dict = {key: params[key] for key in ("start", "days", "as_of", "counted_days") if key in params}
+        data: dict = {
+            key: params[key] for key in ("start", "days", "as_of", "counted_days") if key in params
+        }
         if params.get("suspensions"):
             data["suspensions"] = _parse_suspension_param(params["suspensions"])
         serializer = DueDateRequestSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         return Response(due_date_response(serializer.validated_data))
 
-    @extend_schema(request=DueDateRequestSerializer, responses={200: DueDateSerializer}, tags=["workcalendar"])
+    @extend_schema(
+        request=DueDateRequestSerializer, responses={200: DueDateSerializer}, tags=["workcalendar"]
+    )
     def post(self, request):
         serializer = DueDateRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -188,9 +240,14 @@ class NoticeSerializer(serializers.ModelSerializer):
 class YearDaysSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     source = serializers.ChoiceField(  # type: ignore[assignment]  # a declared field, not Field.source
-        choices=[(calendar.Source.NOTICE, "notice"), (calendar.Source.LIBRARY, "chinese-calendar"),
-                 (calendar.Source.PROVISIONAL, "provisional")],
-        help_text=gettext_lazy("notice：已导入的国务院通知；chinese-calendar：内置日历；provisional：按法定节日暂定"),
+        choices=[
+            (calendar.Source.NOTICE, "notice"),
+            (calendar.Source.LIBRARY, "chinese-calendar"),
+            (calendar.Source.PROVISIONAL, "provisional"),
+        ],
+        help_text=gettext_lazy(
+            "notice：已导入的国务院通知；chinese-calendar：内置日历；provisional：按法定节日暂定"
+        ),
     )
     provisional = serializers.BooleanField()
     notice = NoticeSerializer(allow_null=True)
@@ -202,22 +259,43 @@ class YearDaysView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)],
-                   responses={200: YearDaysSerializer}, tags=["workcalendar"])
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=True)],
+        responses={200: YearDaysSerializer},
+        tags=["workcalendar"],
+    )
     def get(self, request):
         raw = request.query_params.get("year", "").strip()
         if not raw:
             raise ValidationError({"year": [_("请填写年度")]})
-        if not raw.isascii() or not raw.isdigit() or not calendar.MIN_YEAR <= int(raw) <= calendar.MAX_YEAR:
-            raise ValidationError({"year": [
-                _("年度应为 %(min)s 至 %(max)s 之间的四位数字") % {"min": calendar.MIN_YEAR, "max": calendar.MAX_YEAR}]})
+        if (
+            not raw.isascii()
+            or not raw.isdigit()
+            or not calendar.MIN_YEAR <= int(raw) <= calendar.MAX_YEAR
+        ):
+            raise ValidationError(
+                {
+                    "year": [
+                        _("年度应为 %(min)s 至 %(max)s 之间的四位数字")
+                        % {"min": calendar.MIN_YEAR, "max": calendar.MAX_YEAR}
+                    ]
+                }
+            )
         year = int(raw)
         table = calendar.year_table(year)
-        notice = HolidayNotice.objects.filter(year=year).first() if table.source == calendar.Source.NOTICE else None
+        notice = (
+            HolidayNotice.objects.filter(year=year).first()
+            if table.source == calendar.Source.NOTICE
+            else None
+        )
         body = {
-            "year": year, "source": table.source, "provisional": table.provisional,
+            "year": year,
+            "source": table.source,
+            "provisional": table.provisional,
             "notice": NoticeSerializer(notice).data if notice else None,
-            "days": [{"date": d.date, "kind": d.kind, "name": d.name} for d in table.special.values()],
+            "days": [
+                {"date": d.date, "kind": d.kind, "name": d.name} for d in table.special.values()
+            ],
         }
         return Response(YearDaysSerializer(body).data)
 
@@ -264,7 +342,9 @@ class NoticeView(APIView):
     def get(self, request):
         return Response(NoticeSerializer(HolidayNotice.objects.order_by("-year"), many=True).data)
 
-    @extend_schema(request=NoticeLoadSerializer, responses={201: NoticeLoadedSerializer}, tags=["workcalendar"])
+    @extend_schema(
+        request=NoticeLoadSerializer, responses={201: NoticeLoadedSerializer}, tags=["workcalendar"]
+    )
     def post(self, request):
         notice = services.load_notice(request.data, actor=request.user)
         return Response(NoticeLoadedSerializer(notice).data, status=status.HTTP_201_CREATED)

@@ -112,11 +112,17 @@ class YearTable:
             running += flag
         prefix[length] = running
         working_index = [i for i, flag in enumerate(flags) if flag]
-        return cls(year, source, first, bytes(flags), prefix, working_index, dict(sorted(special.items())))
+        return cls(
+            year, source, first, bytes(flags), prefix, working_index, dict(sorted(special.items()))
+        )
 
     def status(self, day: dt.date) -> DayStatus:
         entry = self.special.get(day)
-        return DayStatus(bool(self.working[day.toordinal() - self.first]), self.provisional, entry.name if entry else "")
+        return DayStatus(
+            bool(self.working[day.toordinal() - self.first]),
+            self.provisional,
+            entry.name if entry else "",
+        )
 
 
 # -- the three sources -----------------------------------------------------------------------
@@ -160,7 +166,9 @@ def statutory_holidays(year: int) -> dict[dt.date, str]:
 
 
 def provisional_table(year: int) -> YearTable:
-    special = {day: SpecialDay(day, HOLIDAY, name) for day, name in statutory_holidays(year).items()}
+    special = {
+        day: SpecialDay(day, HOLIDAY, name) for day, name in statutory_holidays(year).items()
+    }
     return YearTable.build(year, Source.PROVISIONAL, special)
 
 
@@ -183,7 +191,11 @@ def notice_table(year: int) -> YearTable | None:
     """The year from its loaded notice, or None when none is loaded. One query."""
     from .models import HolidayNotice
 
-    rows = list(HolidayNotice.objects.filter(year=year).values_list("days__date", "days__kind", "days__name"))
+    rows = list(
+        HolidayNotice.objects.filter(year=year).values_list(
+            "days__date", "days__kind", "days__name"
+        )
+    )
     if not rows:
         return None
     special = {day: SpecialDay(day, kind, name) for day, kind, name in rows if day is not None}

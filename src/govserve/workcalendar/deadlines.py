@@ -112,7 +112,10 @@ def add_working_days(
         before = table.prefix[a]
         available = table.prefix[b] - before
         if available >= remaining:
-            return DueDate(dt.date.fromordinal(table.first + table.working_index[before + remaining - 1]), provisional)
+            return DueDate(
+                dt.date.fromordinal(table.first + table.working_index[before + remaining - 1]),
+                provisional,
+            )
         remaining -= available
         cursor = stop
 
@@ -144,7 +147,11 @@ def remaining_working_days(due: dt.date, today: dt.date) -> int:
 
 
 def suspended_working_days(
-    start: dt.date, end: dt.date, suspensions: Iterable[Suspension] = (), *, as_of: dt.date | None = None
+    start: dt.date,
+    end: dt.date,
+    suspensions: Iterable[Suspension] = (),
+    *,
+    as_of: dt.date | None = None,
 ) -> int:
     """Working days d with start < d ≤ end that the suspensions exclude from the count."""
     total = 0
@@ -157,7 +164,11 @@ def suspended_working_days(
 
 
 def counted_working_days(
-    start: dt.date, days: int, suspensions: Iterable[Suspension] = (), *, as_of: dt.date | None = None
+    start: dt.date,
+    days: int,
+    suspensions: Iterable[Suspension] = (),
+    *,
+    as_of: dt.date | None = None,
 ) -> list[tuple[dt.date, DayStatus]]:
     """The days that count towards the period, in order (for display: the last one is the due date)."""
     due = add_working_days(start, days, suspensions, as_of=as_of).due

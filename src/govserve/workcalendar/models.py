@@ -25,8 +25,12 @@ class HolidayNotice(models.Model):
     published = models.DateField(_("发布日期"))
     source = models.URLField(_("来源网址"), max_length=500, blank=True)
     loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     loaded_at = models.DateTimeField(_("导入时间"))
 
@@ -42,7 +46,9 @@ class HolidayNotice(models.Model):
 class CalendarDay(models.Model):
     """A date a notice makes a holiday (放假) or a make-up workday (调休上班)."""
 
-    notice = models.ForeignKey(HolidayNotice, verbose_name=_("放假安排通知"), on_delete=models.CASCADE, related_name="days")
+    notice = models.ForeignKey(
+        HolidayNotice, verbose_name=_("放假安排通知"), on_delete=models.CASCADE, related_name="days"
+    )
     date = models.DateField(_("日期"), unique=True)
     kind = models.CharField(_("类别"), max_length=10, choices=DayKind.choices)
     name = models.CharField(_("节日名称"), max_length=50, blank=True)

@@ -32,8 +32,13 @@ from .signals import holiday_notice_loaded
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 KIND_WORDS = {
-    "holiday": DayKind.HOLIDAY, "放假": DayKind.HOLIDAY, "休": DayKind.HOLIDAY,
-    "workday": DayKind.WORKDAY, "调休上班": DayKind.WORKDAY, "上班": DayKind.WORKDAY, "班": DayKind.WORKDAY,
+    "holiday": DayKind.HOLIDAY,
+    "放假": DayKind.HOLIDAY,
+    "休": DayKind.HOLIDAY,
+    "workday": DayKind.WORKDAY,
+    "调休上班": DayKind.WORKDAY,
+    "上班": DayKind.WORKDAY,
+    "班": DayKind.WORKDAY,
 }
 
 
@@ -80,7 +85,11 @@ def parse_notice(data) -> NoticeData:
         err("year", _("年度应为四位数字年份"))
         year = None
     elif not calendar.MIN_YEAR <= year <= calendar.MAX_YEAR:
-        err("year", _("年度应在 %(min)s 至 %(max)s 年之间") % {"min": calendar.MIN_YEAR, "max": calendar.MAX_YEAR})
+        err(
+            "year",
+            _("年度应在 %(min)s 至 %(max)s 年之间")
+            % {"min": calendar.MIN_YEAR, "max": calendar.MAX_YEAR},
+        )
         year = None
 
     title = data.get("title")
@@ -122,11 +131,17 @@ def parse_notice(data) -> NoticeData:
             continue
         day = parse_date(row.get("date"))
         if day is None:
-            err(f"{key}.date", _("第 %(n)s 条的日期“%(value)s”不是有效日期（YYYY-MM-DD）")
-                % {"n": i + 1, "value": row.get("date", "")})
+            err(
+                f"{key}.date",
+                _("第 %(n)s 条的日期“%(value)s”不是有效日期（YYYY-MM-DD）")
+                % {"n": i + 1, "value": row.get("date", "")},
+            )
         kind = KIND_WORDS.get(str(row.get("kind", "")).strip())
         if kind is None:
-            err(f"{key}.kind", _("第 %(n)s 条的类别应为 holiday（放假）或 workday（调休上班）") % {"n": i + 1})
+            err(
+                f"{key}.kind",
+                _("第 %(n)s 条的类别应为 holiday（放假）或 workday（调休上班）") % {"n": i + 1},
+            )
         name = row.get("name") or ""
         if not isinstance(name, str):
             err(f"{key}.name", _("第 %(n)s 条的节日名称应为文本") % {"n": i + 1})
@@ -139,15 +154,25 @@ def parse_notice(data) -> NoticeData:
         if day is None:
             continue
         if year is not None and day.year != year:
-            err(f"{key}.date", _("第 %(n)s 条的日期 %(date)s 不在 %(year)s 年内")
-                % {"n": i + 1, "date": day.isoformat(), "year": year})
+            err(
+                f"{key}.date",
+                _("第 %(n)s 条的日期 %(date)s 不在 %(year)s 年内")
+                % {"n": i + 1, "date": day.isoformat(), "year": year},
+            )
         if day in seen:
-            err(f"{key}.date", _("第 %(n)s 条的日期 %(date)s 与第 %(first)s 条重复")
-                % {"n": i + 1, "date": day.isoformat(), "first": seen[day] + 1})
+            err(
+                f"{key}.date",
+                _("第 %(n)s 条的日期 %(date)s 与第 %(first)s 条重复")
+                % {"n": i + 1, "date": day.isoformat(), "first": seen[day] + 1},
+            )
         else:
             seen[day] = i
         if kind == DayKind.WORKDAY and day.weekday() < 5:
-            err(f"{key}.date", _("第 %(n)s 条：调休上班日 %(date)s 不是周六或周日") % {"n": i + 1, "date": day.isoformat()})
+            err(
+                f"{key}.date",
+                _("第 %(n)s 条：调休上班日 %(date)s 不是周六或周日")
+                % {"n": i + 1, "date": day.isoformat()},
+            )
         if kind is not None:
             days.append((day, kind, name))
     if errors:
@@ -176,12 +201,18 @@ def _write_notice(notice_data: NoticeData, loaded_by) -> HolidayNotice:
     with transaction.atomic():
         notice, _created = HolidayNotice.objects.select_for_update().update_or_create(
             year=year,
-            defaults={"title": notice_data.title, "published": notice_data.published, "source": notice_data.source,
-                      "loaded_by": loaded_by, "loaded_at": timezone.now()},
+            defaults={
+                "title": notice_data.title,
+                "published": notice_data.published,
+                "source": notice_data.source,
+                "loaded_by": loaded_by,
+                "loaded_at": timezone.now(),
+            },
         )
         notice.days.all().delete()
         CalendarDay.objects.bulk_create(
-            CalendarDay(notice=notice, date=day, kind=kind, name=name) for day, kind, name in notice_data.days
+            CalendarDay(notice=notice, date=day, kind=kind, name=name)
+            for day, kind, name in notice_data.days
         )
         calendar.invalidate(year)
         # Readers that cached the year while this transaction ran forget it again after commit.

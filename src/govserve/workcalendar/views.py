@@ -25,23 +25,39 @@ def calculator_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "suspension_forms": suspension_forms, "result": None}
     if submitted and form.is_valid() and (not rows or suspension_forms.is_valid()):
         start, days = form.cleaned_data["start"], form.cleaned_data["days"]
-        suspensions = [(f.cleaned_data["start"], f.cleaned_data.get("end")) for f in suspension_forms
-                       if rows and f.cleaned_data.get("start")]
+        suspensions = [
+            (f.cleaned_data["start"], f.cleaned_data.get("end"))
+            for f in suspension_forms
+            if rows and f.cleaned_data.get("start")
+        ]
         today = dt.date.today()
         try:
             due = deadlines.add_working_days(start, days, suspensions, as_of=today)
             counted = deadlines.counted_working_days(start, days, suspensions, as_of=today)
             suspended = deadlines.suspended_working_days(start, due.due, suspensions, as_of=today)
         except ValueError:
-            form.add_error("days", _("到期日超出工作日历支持的年份范围（%(min)s–%(max)s 年）")
-                           % {"min": calendar.MIN_YEAR, "max": calendar.MAX_YEAR})
+            form.add_error(
+                "days",
+                _("到期日超出工作日历支持的年份范围（%(min)s–%(max)s 年）")
+                % {"min": calendar.MIN_YEAR, "max": calendar.MAX_YEAR},
+            )
         else:
             remaining = deadlines.remaining_working_days(due.due, today)
             context["result"] = {
-                "due": due.due, "provisional": due.provisional, "counted": counted, "suspended": suspended,
-                "open_suspension": any(end is None for _start, end in suspensions), "today": today,
-                "remaining": max(remaining, 0), "overdue": max(-remaining, 0),
-                "provisional_years": [y for y in range((start + dt.timedelta(days=1)).year, due.due.year + 1)
-                                      if calendar.is_provisional_year(y)] if due.provisional else [],
+                "due": due.due,
+                "provisional": due.provisional,
+                "counted": counted,
+                "suspended": suspended,
+                "open_suspension": any(end is None for _start, end in suspensions),
+                "today": today,
+                "remaining": max(remaining, 0),
+                "overdue": max(-remaining, 0),
+                "provisional_years": [
+                    y
+                    for y in range((start + dt.timedelta(days=1)).year, due.due.year + 1)
+                    if calendar.is_provisional_year(y)
+                ]
+                if due.provisional
+                else [],
             }
     return page(request, "workcalendar/calculator.html", context)

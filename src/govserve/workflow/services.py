@@ -68,7 +68,10 @@ PROCESS_DIR = Path(__file__).resolve().parent / "processes"
 DEFAULT_KEYS = {ProcessKind.SINGLE: "default-single", ProcessKind.BUNDLE: "default-bundle"}
 TEMPLATE_FILES: dict[str, str] = {ProcessKind.SINGLE: "default-single"}  # by kind (a str)
 REASONS_REQUIRED = {Outcome.DENY, Outcome.RETURN}
-CASE_OUTCOME: dict[str, CaseOutcome] = {Outcome.APPROVE: CaseOutcome.APPROVED, Outcome.DENY: CaseOutcome.DENIED}
+CASE_OUTCOME: dict[str, CaseOutcome] = {
+    Outcome.APPROVE: CaseOutcome.APPROVED,
+    Outcome.DENY: CaseOutcome.DENIED,
+}
 
 
 def _conflict(message: str | None = None) -> CaseError:

@@ -39,15 +39,23 @@ def test_search_returns_ranked_items(client, catalog):
 
 
 def test_filters_and_paging(client, catalog):
-    body = client.get("/api/search/", {"q": "食品经营许可", "region": "511600000000", "limit": 1}).json()
+    body = client.get(
+        "/api/search/", {"q": "食品经营许可", "region": "511600000000", "limit": 1}
+    ).json()
     assert body["total"] >= 2 and len(body["items"]) == 1
-    second = client.get("/api/search/", {"q": "食品经营许可", "region": "511600", "limit": 1, "offset": 1}).json()
+    second = client.get(
+        "/api/search/", {"q": "食品经营许可", "region": "511600", "limit": 1, "offset": 1}
+    ).json()
     assert second["items"][0]["id"] != body["items"][0]["id"]
-    online = client.get("/api/search/", {"q": "食品经营许可", "fully_online": "true", "limit": 100}).json()
+    online = client.get(
+        "/api/search/", {"q": "食品经营许可", "fully_online": "true", "limit": 100}
+    ).json()
     assert online["items"] and all(i["fully_online"] for i in online["items"])
     anything = client.get("/api/search/", {"q": "食品经营许可", "limit": 100}).json()
     assert anything["total"] > online["total"]  # no fully_online parameter: no filter
-    people = client.get("/api/search/", {"q": "登记", "service_object": "1", "level": 4, "item_type": "07"}).json()
+    people = client.get(
+        "/api/search/", {"q": "登记", "service_object": "1", "level": 4, "item_type": "07"}
+    ).json()
     assert {i["name"] for i in people["items"]} >= {"结婚登记", "离婚登记"}
 
 
@@ -59,18 +67,41 @@ def test_expanded_terms_suggestions_and_bundles(client, catalog):
     assert none["total"] == 0 and "增发、补发营业执照" in none["suggestions"]
 
     county, dept = catalog.county, catalog.items["食品经营许可"].department
-    Bundle.objects.create(code="KBFD-1", name="开饭店一件事", kind="business", region=county, lead_department=dept,
-                          promised_limit_days=5, keywords="餐饮 饭店", published=True)
-    Bundle.objects.create(code="KBFD-0", name="开饭店一件事（草稿）", kind="business", region=county,
-                          lead_department=dept, promised_limit_days=5, published=False)
+    Bundle.objects.create(
+        code="KBFD-1",
+        name="开饭店一件事",
+        kind="business",
+        region=county,
+        lead_department=dept,
+        promised_limit_days=5,
+        keywords="餐饮 饭店",
+        published=True,
+    )
+    Bundle.objects.create(
+        code="KBFD-0",
+        name="开饭店一件事（草稿）",
+        kind="business",
+        region=county,
+        lead_department=dept,
+        promised_limit_days=5,
+        published=False,
+    )
     body = client.get("/api/search/", {"q": "开饭店"}).json()
-    assert body["bundles"] == [{"code": "KBFD-1", "name": "开饭店一件事", "kind": "business", "url": "/bundles/KBFD-1/"}]
+    assert body["bundles"] == [
+        {"code": "KBFD-1", "name": "开饭店一件事", "kind": "business", "url": "/bundles/KBFD-1/"}
+    ]
 
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"region": "99"}, "region"), ({"region": "999999000000"}, "region"), ({"level": 9}, "level"),
-     ({"limit": 1000}, "limit"), ({"service_object": "x"}, "service_object"), ({"offset": -1}, "offset")],
+    [
+        ({"region": "99"}, "region"),
+        ({"region": "999999000000"}, "region"),
+        ({"level": 9}, "level"),
+        ({"limit": 1000}, "limit"),
+        ({"service_object": "x"}, "service_object"),
+        ({"offset": -1}, "offset"),
+    ],
 )
 def test_bad_parameters_are_400(client, catalog, params, field):
     response = client.get("/api/search/", {"q": "许可", **params})
@@ -83,6 +114,14 @@ def test_in_openapi_schema(client, db):
     operation = schema["paths"]["/api/search/"]["get"]
     assert operation["operationId"] == "search_items"
     assert {p["name"] for p in operation["parameters"]} >= {
-        "q", "region", "department", "level", "item_type", "service_object", "fully_online", "limit", "offset",
+        "q",
+        "region",
+        "department",
+        "level",
+        "item_type",
+        "service_object",
+        "fully_online",
+        "limit",
+        "offset",
     }
     assert "SearchResponse" in schema["components"]["schemas"]

@@ -14,7 +14,9 @@ def first(query: str) -> str | None:
 
 def test_new_row_changes_results_immediately(catalog):
     assert first("开面馆") != "食品经营许可"
-    SearchSynonym.objects.create(term="开面馆", expansions="食品经营许可 营业执照", kind=SearchSynonym.Kind.LIFE_EVENT)
+    SearchSynonym.objects.create(
+        term="开面馆", expansions="食品经营许可 营业执照", kind=SearchSynonym.Kind.LIFE_EVENT
+    )
     result = search_items("开面馆")
     assert result.items[0].name == "食品经营许可"
     assert result.expanded_terms == ["食品经营许可", "营业执照"]
@@ -45,12 +47,16 @@ def test_disabled_row_switches_a_default_off(catalog):
 
 
 def test_homophone_entry(catalog):
-    SearchSynonym.objects.create(term="户口前移", expansions="户口迁移", kind=SearchSynonym.Kind.HOMOPHONE)
+    SearchSynonym.objects.create(
+        term="户口前移", expansions="户口迁移", kind=SearchSynonym.Kind.HOMOPHONE
+    )
     assert first("户口前移") == "户口迁移审批"
 
 
 def test_longest_term_wins_and_latin_terms_match_whole_words(catalog):
-    SearchSynonym.objects.create(term="gsz", expansions="公司设立登记", kind=SearchSynonym.Kind.ABBREVIATION)
+    SearchSynonym.objects.create(
+        term="gsz", expansions="公司设立登记", kind=SearchSynonym.Kind.ABBREVIATION
+    )
     expansions, matched = synonyms.expand("身份证丢了 gsz")
     assert [m.term for m in matched] == ["身份证丢了", "gsz"]  # not also 身份证-something shorter
     assert synonyms.expand("gszx")[1] == []
@@ -71,6 +77,8 @@ def test_load_command_copies_defaults_once(db):
     count = SearchSynonym.objects.count()
     assert count == len(synonyms.load_defaults())
     SearchSynonym.objects.filter(term="开饭店").update(expansions="公共场所卫生许可")
-    call_command("load-search-synonyms", verbosity=0)  # never overwrites what administrators changed
+    call_command(
+        "load-search-synonyms", verbosity=0
+    )  # never overwrites what administrators changed
     assert SearchSynonym.objects.count() == count
     assert SearchSynonym.objects.get(term="开饭店").expansions == "公共场所卫生许可"

@@ -28,7 +28,9 @@ def test_region_includes_its_subtree_only(catalog):
 def test_region_by_code_12_or_6_digits(catalog):
     by_code = search_items("食品经营许可", region="310106000000")
     assert [i.pk for i in by_code.items] == [catalog.shanghai_item.pk]
-    assert [i.pk for i in search_items("食品经营许可", region="310106").items] == [catalog.shanghai_item.pk]
+    assert [i.pk for i in search_items("食品经营许可", region="310106").items] == [
+        catalog.shanghai_item.pk
+    ]
 
 
 def test_unknown_region_is_an_error(catalog):

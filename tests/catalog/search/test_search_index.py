@@ -54,7 +54,9 @@ def test_department_rename_reindexes_its_items(catalog):
 
 
 def test_counties_share_one_document(catalog):
-    docs = SearchEntry.objects.filter(item__name="食品经营许可").values_list("document_id", flat=True)
+    docs = SearchEntry.objects.filter(item__name="食品经营许可").values_list(
+        "document_id", flat=True
+    )
     assert len(docs) == 3 and len(set(docs)) == 1
 
 
@@ -65,7 +67,10 @@ def test_department_label_drops_region_names(catalog):
 
 
 def test_rebuild_gives_the_same_results(catalog):
-    before = {q: [i.pk for i in search_items(q, limit=100).items] for q in ("许可", "yyzz", "开饭店", "身份证")}
+    before = {
+        q: [i.pk for i in search_items(q, limit=100).items]
+        for q in ("许可", "yyzz", "开饭店", "身份证")
+    }
     assert index.rebuild() == len(catalog.items) + 3  # the 3 copies in other regions
     index.prune()
     assert {q: [i.pk for i in search_items(q, limit=100).items] for q in before} == before
@@ -92,7 +97,9 @@ def test_rebuild_command(catalog, capsys):
     assert search_items("yyzz").items[0].name == "增发、补发营业执照"
 
 
-def test_department_edit_search_does_not_see_reindexes_nothing(catalog, django_assert_max_num_queries):
+def test_department_edit_search_does_not_see_reindexes_nothing(
+    catalog, django_assert_max_num_queries
+):
     water = catalog.items["取水许可证新办审批"].department
     water.consult_phone = "0826-1234567"
     with django_assert_max_num_queries(6):

@@ -23,42 +23,73 @@ REAL_ITEMS = Path(__file__).parents[3] / ".." / "shared" / "data" / "real-items.
 TYPE_BY_LABEL = {label: value for value, label in ItemType.choices}
 
 pytestmark = pytest.mark.skipif(
-    not REAL_ITEMS.exists(), reason=f"real item list not found at {REAL_ITEMS} (shared/ is cloned beside the repo)"
+    not REAL_ITEMS.exists(),
+    reason=f"real item list not found at {REAL_ITEMS} (shared/ is cloned beside the repo)",
 )
 
 
 @pytest.fixture
 def real_catalog(db) -> list[ImplementationItem]:
     _province, _city, guang_an, _town = sichuan_tree()
-    shanghai = RegionFactory(code="310000000000", name="上海市", full_name="上海市", level=RegionLevel.PROVINCE)
+    shanghai = RegionFactory(
+        code="310000000000", name="上海市", full_name="上海市", level=RegionLevel.PROVINCE
+    )
     regions = {
         "四川省广安市广安区": guang_an,
         "上海市": shanghai,
-        "上海市静安区": RegionFactory(code="310106000000", name="静安区", full_name="上海市静安区",
-                                  level=RegionLevel.COUNTY, parent=shanghai),
-        "辽宁省": RegionFactory(code="210000000000", name="辽宁省", full_name="辽宁省", level=RegionLevel.PROVINCE),
+        "上海市静安区": RegionFactory(
+            code="310106000000",
+            name="静安区",
+            full_name="上海市静安区",
+            level=RegionLevel.COUNTY,
+            parent=shanghai,
+        ),
+        "辽宁省": RegionFactory(
+            code="210000000000", name="辽宁省", full_name="辽宁省", level=RegionLevel.PROVINCE
+        ),
     }
-    rows = [json.loads(line) for line in REAL_ITEMS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in REAL_ITEMS.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     departments: dict[tuple[str, str], Department] = {}
     for row in rows:
         key = (row["region"], row.get("department") or "其他部门")
         if key not in departments:
             region = regions[key[0]]
-            departments[key] = Department(name=key[1], uscc=make_uscc(30000000 + len(departments)), region=region,
-                                          level=level_for_region(region))
+            departments[key] = Department(
+                name=key[1],
+                uscc=make_uscc(30000000 + len(departments)),
+                region=region,
+                level=level_for_region(region),
+            )
     Department.objects.bulk_create(departments.values())
     basics = BasicItem.objects.bulk_create(
-        [BasicItem(name=row["name"], item_type=TYPE_BY_LABEL.get(row.get("type") or "", "20")) for row in rows]
+        [
+            BasicItem(name=row["name"], item_type=TYPE_BY_LABEL.get(row.get("type") or "", "20"))
+            for row in rows
+        ]
     )
     items = []
     for row, basic in zip(rows, basics, strict=True):
         dept = departments[(row["region"], row.get("department") or "其他部门")]
-        items.append(ImplementationItem(
-            basic_item=basic, name=row["name"], item_type=basic.item_type, local_code=row.get("code", "")[:100],
-            region=dept.region, department=dept, exercise_level=dept.level, service_objects=["1"],
-            handling_forms=["1"], state=ItemState.PUBLISHED, effective_date=dt.date(2024, 1, 1),
-            elements_complete=False,
-        ))
+        items.append(
+            ImplementationItem(
+                basic_item=basic,
+                name=row["name"],
+                item_type=basic.item_type,
+                local_code=row.get("code", "")[:100],
+                region=dept.region,
+                department=dept,
+                exercise_level=dept.level,
+                service_objects=["1"],
+                handling_forms=["1"],
+                state=ItemState.PUBLISHED,
+                effective_date=dt.date(2024, 1, 1),
+                elements_complete=False,
+            )
+        )
     ImplementationItem.objects.bulk_create(items)
     assert index.rebuild() == len(rows)
     return items

@@ -64,9 +64,16 @@ CATALOG = [
 ]
 
 DEPARTMENTS = {
-    "market": "市场监督管理局", "health": "卫生健康局", "civil": "民政局", "police": "公安局",
-    "water": "水务局", "forest": "林业局", "hr": "人力资源和社会保障局", "culture": "文化广播电视和旅游局",
-    "tobacco": "烟草专卖局", "housing": "住房和城乡建设局",
+    "market": "市场监督管理局",
+    "health": "卫生健康局",
+    "civil": "民政局",
+    "police": "公安局",
+    "water": "水务局",
+    "forest": "林业局",
+    "hr": "人力资源和社会保障局",
+    "culture": "文化广播电视和旅游局",
+    "tobacco": "烟草专卖局",
+    "housing": "住房和城乡建设局",
 }
 
 
@@ -75,11 +82,23 @@ class Catalog:
 
     def __init__(self) -> None:
         self.province, self.city, self.county, self.town = sichuan_tree()
-        self.other_county = RegionFactory(code="511621000000", name="岳池县", full_name="四川省广安市岳池县",
-                                          level=RegionLevel.COUNTY, parent=self.city)
-        self.shanghai = RegionFactory(code="310000000000", name="上海市", full_name="上海市", level=RegionLevel.PROVINCE)
-        self.jingan = RegionFactory(code="310106000000", name="静安区", full_name="上海市静安区",
-                                    level=RegionLevel.COUNTY, parent=self.shanghai)
+        self.other_county = RegionFactory(
+            code="511621000000",
+            name="岳池县",
+            full_name="四川省广安市岳池县",
+            level=RegionLevel.COUNTY,
+            parent=self.city,
+        )
+        self.shanghai = RegionFactory(
+            code="310000000000", name="上海市", full_name="上海市", level=RegionLevel.PROVINCE
+        )
+        self.jingan = RegionFactory(
+            code="310106000000",
+            name="静安区",
+            full_name="上海市静安区",
+            level=RegionLevel.COUNTY,
+            parent=self.shanghai,
+        )
         self._n = 0
         self.departments: dict[tuple[int, str], object] = {}
         self.items: dict[str, object] = {}
@@ -88,18 +107,36 @@ class Catalog:
         found = self.departments.get((region.pk, key))
         if found is None:
             self._n += 1
-            found = DepartmentFactory(name=f"{region.full_name}{DEPARTMENTS[key]}", uscc=make_uscc(20000000 + self._n),
-                                      region=region)
+            found = DepartmentFactory(
+                name=f"{region.full_name}{DEPARTMENTS[key]}",
+                uscc=make_uscc(20000000 + self._n),
+                region=region,
+            )
             self.departments[(region.pk, key)] = found
         return found
 
-    def item(self, name: str, key: str = "market", item_type: str = "01", objects=PERSON, online: bool = False,
-             keywords: str = "", region=None, **extra):
+    def item(
+        self,
+        name: str,
+        key: str = "market",
+        item_type: str = "01",
+        objects=PERSON,
+        online: bool = False,
+        keywords: str = "",
+        region=None,
+        **extra,
+    ):
         basic = BasicItemFactory(name=name, item_type=item_type)
         item = ImplementationItemFactory(
-            basic_item=basic, name=name, item_type=item_type, department=self.department(region or self.county, key),
-            service_objects=objects, fully_online=online, visits_required=0 if online else 1,
-            keywords=keywords, **extra,
+            basic_item=basic,
+            name=name,
+            item_type=item_type,
+            department=self.department(region or self.county, key),
+            service_objects=objects,
+            fully_online=online,
+            visits_required=0 if online else 1,
+            keywords=keywords,
+            **extra,
         )
         self.items.setdefault(name, item)
         return item
@@ -112,11 +149,23 @@ def build_catalog() -> Catalog:
         for name, key, item_type, objects, online, keywords in CATALOG:
             cat.item(name, key, item_type, objects, online, keywords)
         # the same items implemented by other counties: region filters must tell them apart
-        cat.other = cat.item("食品经营许可", "market", "01", BUSINESS, False, region=cat.other_county)
-        cat.shanghai_item = cat.item("食品经营许可", "market", "01", BUSINESS, True, region=cat.jingan)
-        cat.provincial = cat.item("食品生产许可", "market", "01", BUSINESS, False, region=cat.province)
+        cat.other = cat.item(
+            "食品经营许可", "market", "01", BUSINESS, False, region=cat.other_county
+        )
+        cat.shanghai_item = cat.item(
+            "食品经营许可", "market", "01", BUSINESS, True, region=cat.jingan
+        )
+        cat.provincial = cat.item(
+            "食品生产许可", "market", "01", BUSINESS, False, region=cat.province
+        )
         # never shown to the public
         cat.draft = cat.item("营业执照电子化试点", "market", "10", BUSINESS, state=ItemState.DRAFT)
-        cat.cancelled = cat.item("营业执照年检", "market", "10", BUSINESS, state=ItemState.CANCELLED,
-                                 end_date="2024-06-30")
+        cat.cancelled = cat.item(
+            "营业执照年检",
+            "market",
+            "10",
+            BUSINESS,
+            state=ItemState.CANCELLED,
+            end_date="2024-06-30",
+        )
     return cat

@@ -73,7 +73,7 @@ def _on_commit(signal, case: Case) -> None:
     transaction.on_commit(lambda: signal.send(sender=Case, case=case))
 
 
-def RIGHTS_TEXT() -> str:  # noqa: N802 - a translated constant
+def RIGHTS_TEXT() -> str:
     return _(
         "\n如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
     )

@@ -110,7 +110,9 @@ def _show_licence_notes(form: ApplicationForm, notes: dict) -> None:
             show_required(row["file"].field, False)
 
 
-def _apply(request: SignedInRequest, *, item=None, bundle=None, counter: bool = False) -> HttpResponse:
+def _apply(
+    request: SignedInRequest, *, item=None, bundle=None, counter: bool = False
+) -> HttpResponse:
     user = request.user
     applicant = None
     if counter:
@@ -121,7 +123,12 @@ def _apply(request: SignedInRequest, *, item=None, bundle=None, counter: bool = 
             messages.error(request, _("请先查找或登记在场的申请人。"))
             return redirect("cases:counter")
     refusal = _refusal(user, item=item, bundle=bundle, counter=counter)
-    context: dict[str, Any] = {"item": item, "bundle": bundle, "counter": counter, "applicant": applicant}
+    context: dict[str, Any] = {
+        "item": item,
+        "bundle": bundle,
+        "counter": counter,
+        "applicant": applicant,
+    }
     if refusal:
         context["refusal"] = refusal
         return page(
@@ -244,7 +251,11 @@ def counter_apply_bundle(request: SignedInRequest, code: str) -> HttpResponse:
 
 def _given(case: Case) -> dict[str, CaseMaterial]:
     """Current materials of a case by merge key (what the form shows as already given)."""
-    return {cm.material.merge_key: cm for cm in selectors.current_materials(case) if cm.material is not None}
+    return {
+        cm.material.merge_key: cm
+        for cm in selectors.current_materials(case)
+        if cm.material is not None
+    }
 
 
 @never_cache

@@ -17,15 +17,31 @@ from .selectors import MAX_LIMIT, search_bundles, search_items
 
 
 class SearchParamsSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100, default="",
-                              help_text="检索词：中文、拼音、拼音首字母（yyzz）、群众常用说法；空则按筛选条件列出事项")
-    region = serializers.RegexField(r"^\d{6}(\d{6})?$", required=False,
-                                    help_text="区划代码（12 位或 6 位），含其全部下级区划")
-    department = serializers.IntegerField(required=False, min_value=1, help_text="实施主体（部门）id")
-    level = serializers.ChoiceField(choices=AdministrativeLevel.choices, required=False, help_text="行使层级")
-    item_type = serializers.ChoiceField(choices=ItemType.choices, required=False, help_text="事项类型")
-    service_object = serializers.ChoiceField(choices=ServiceObject.choices, required=False, help_text="服务对象")
-    fully_online = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="只看全程网办")
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        default="",
+        help_text="检索词：中文、拼音、拼音首字母（yyzz）、群众常用说法；空则按筛选条件列出事项",
+    )
+    region = serializers.RegexField(
+        r"^\d{6}(\d{6})?$", required=False, help_text="区划代码（12 位或 6 位），含其全部下级区划"
+    )
+    department = serializers.IntegerField(
+        required=False, min_value=1, help_text="实施主体（部门）id"
+    )
+    level = serializers.ChoiceField(
+        choices=AdministrativeLevel.choices, required=False, help_text="行使层级"
+    )
+    item_type = serializers.ChoiceField(
+        choices=ItemType.choices, required=False, help_text="事项类型"
+    )
+    service_object = serializers.ChoiceField(
+        choices=ServiceObject.choices, required=False, help_text="服务对象"
+    )
+    fully_online = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="只看全程网办"
+    )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT, default=20)
     offset = serializers.IntegerField(required=False, min_value=0, default=0)
 
@@ -65,8 +81,12 @@ class SearchBundleSerializer(serializers.Serializer):
 class SearchResponseSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="符合条件的已发布事项数")
     items = SearchItemSerializer(many=True, help_text="本页事项，按相关度排序")
-    suggestions = serializers.ListField(child=serializers.CharField(), help_text="无结果时的相近事项名称（您是不是要找…）")
-    expanded_terms = serializers.ListField(child=serializers.CharField(), help_text="检索词典补充检索的规范用语")
+    suggestions = serializers.ListField(
+        child=serializers.CharField(), help_text="无结果时的相近事项名称（您是不是要找…）"
+    )
+    expanded_terms = serializers.ListField(
+        child=serializers.CharField(), help_text="检索词典补充检索的规范用语"
+    )
     bundles = SearchBundleSerializer(many=True, help_text="相关的“一件事”（仅第一页）")
 
 
@@ -107,10 +127,14 @@ class SearchView(APIView):
         except FilterError as exc:
             raise ValidationError({exc.field: [exc.message]}) from exc
         bundles = search_bundles(query) if query and data["offset"] == 0 else []
-        return Response(SearchResponseSerializer({
-            "total": result.total,
-            "items": result.items,
-            "suggestions": result.suggestions,
-            "expanded_terms": result.expanded_terms,
-            "bundles": bundles,
-        }).data)
+        return Response(
+            SearchResponseSerializer(
+                {
+                    "total": result.total,
+                    "items": result.items,
+                    "suggestions": result.suggestions,
+                    "expanded_terms": result.expanded_terms,
+                    "bundles": bundles,
+                }
+            ).data
+        )

@@ -3,6 +3,7 @@
 Its own app (label `catalog_search`) so its index tables and their backend-specific
 migrations (SQLite FTS5, PostgreSQL tsvector + trigram) stay apart from the catalog's.
 """
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

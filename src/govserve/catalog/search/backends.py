@@ -45,7 +45,12 @@ class SQLiteBackend:
         q = self._quote
         groups = []
 
-        def add(columns: str, exact: list[str], prefix: Sequence[str] = (), phrases: Sequence[Sequence[str]] = ()) -> None:
+        def add(
+            columns: str,
+            exact: list[str],
+            prefix: Sequence[str] = (),
+            phrases: Sequence[Sequence[str]] = (),
+        ) -> None:
             terms = [q(t) for t in exact] + [f"{q(t)} *" for t in prefix]
             terms += [f"({' AND '.join(q(w) for w in words)})" for words in phrases]
             if terms:
@@ -97,7 +102,9 @@ class PostgresBackend:
         """A tsquery: words/keywords on weights A/B, grams C, pinyin and initials D."""
         lx = self._lexeme
         terms = [f"{lx(t)}:AB" for t in plan.words]
-        terms += ["(" + " & ".join(f"{lx(w)}:AB" for w in words) + ")" for words in plan.expansion_groups]
+        terms += [
+            "(" + " & ".join(f"{lx(w)}:AB" for w in words) + ")" for words in plan.expansion_groups
+        ]
         terms += [f"{lx(t)}:C" for t in plan.grams]
         terms += [f"{lx(t)}:D" for t in [*plan.pinyin, *plan.initials]]
         terms += [f"{lx(t)}:*D" for t in [*plan.pinyin_prefix, *plan.initials_prefix]]
@@ -146,7 +153,9 @@ class PostgresBackend:
         exists, params = _exists(flt, "d.id")
         # the threshold is set for this transaction only
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [TRGM_THRESHOLD])
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [TRGM_THRESHOLD]
+            )
             cursor.execute(
                 f"SELECT d.id, word_similarity(%s, d.{column}) AS s FROM {DOC} d"
                 f" WHERE %s <%% d.{column} AND {exists} ORDER BY s DESC, d.id LIMIT %s",
@@ -160,4 +169,6 @@ def backend() -> SQLiteBackend | PostgresBackend:
         return PostgresBackend()
     if connection.vendor == "sqlite":
         return SQLiteBackend()
-    raise NotImplementedError(f"catalog search supports SQLite and PostgreSQL, not {connection.vendor}")
+    raise NotImplementedError(
+        f"catalog search supports SQLite and PostgreSQL, not {connection.vendor}"
+    )

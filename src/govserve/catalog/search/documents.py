@@ -11,8 +11,18 @@ from . import text
 
 # Column order of the document table as the bulk writers send it.
 DOCUMENT_COLUMNS = (
-    "id", "key", "name", "norm", "keywords", "department",
-    "words", "extra", "grams", "pinyin", "initials", "spell",
+    "id",
+    "key",
+    "name",
+    "norm",
+    "keywords",
+    "department",
+    "words",
+    "extra",
+    "grams",
+    "pinyin",
+    "initials",
+    "spell",
 )
 
 
@@ -37,8 +47,20 @@ class DocumentText:
     spell: str
 
     def row(self, doc_id: int) -> tuple:
-        return (doc_id, self.key, self.name, self.norm, self.keywords, self.department,
-                self.words, self.extra, self.grams, self.pinyin, self.initials, self.spell)
+        return (
+            doc_id,
+            self.key,
+            self.name,
+            self.norm,
+            self.keywords,
+            self.department,
+            self.words,
+            self.extra,
+            self.grams,
+            self.pinyin,
+            self.initials,
+            self.spell,
+        )
 
 
 def build(name: str, keywords: str, department: str) -> DocumentText:
@@ -87,7 +109,11 @@ class DepartmentLabels:
     def get(self, department_ids) -> dict[int, str]:
         missing = {d for d in department_ids if d is not None and d not in self._labels}
         if missing:
-            rows = list(Department.objects.filter(id__in=missing).values_list("id", "name", "short_name", "region_id"))
+            rows = list(
+                Department.objects.filter(id__in=missing).values_list(
+                    "id", "name", "short_name", "region_id"
+                )
+            )
             self._load_regions({r[3] for r in rows})
             for dept_id, name, short_name, region_id in rows:
                 self._labels[dept_id] = self._label(name, short_name, region_id)
@@ -115,7 +141,7 @@ class DepartmentLabels:
             changed = False
             for region_name in names:
                 if label.startswith(region_name) and len(label) > len(region_name):
-                    label = label[len(region_name):]
+                    label = label[len(region_name) :]
                     changed = True
         if short_name and short_name not in label:
             label = f"{label} {short_name}"

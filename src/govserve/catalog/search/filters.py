@@ -56,8 +56,16 @@ class EntryFilter:
     state: str = ItemState.PUBLISHED
 
     @classmethod
-    def build(cls, *, region=None, department=None, level=None, item_type=None,
-              service_object=None, fully_online=None) -> EntryFilter:
+    def build(
+        cls,
+        *,
+        region=None,
+        department=None,
+        level=None,
+        item_type=None,
+        service_object=None,
+        fully_online=None,
+    ) -> EntryFilter:
         dept = department.pk if isinstance(department, Department) else department
         return cls(
             region_prefix=region_prefix(region),

@@ -23,8 +23,15 @@ from . import documents
 from .models import SearchDocument, SearchEntry
 
 ENTRY_COLUMNS = (
-    "item_id", "document_id", "state", "region_code", "department_id",
-    "exercise_level", "item_type", "service_objects", "fully_online",
+    "item_id",
+    "document_id",
+    "state",
+    "region_code",
+    "department_id",
+    "exercise_level",
+    "item_type",
+    "service_objects",
+    "fully_online",
 )
 BATCH = 5000
 _local = threading.local()
@@ -68,7 +75,17 @@ def _all_rows(batch: int) -> Iterator[list[tuple]]:
 
 def _entry(row: tuple, doc_id: int) -> tuple:
     item_id, _name, _kw, dept_id, state, region_code, level, item_type, objects, online = row
-    return (item_id, doc_id, state, region_code, dept_id, level or 0, item_type or "", objects or "", bool(online))
+    return (
+        item_id,
+        doc_id,
+        state,
+        region_code,
+        dept_id,
+        level or 0,
+        item_type or "",
+        objects or "",
+        bool(online),
+    )
 
 
 def _write(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -134,7 +151,10 @@ def _update_batch(ids: list[int], labels: documents.DepartmentLabels) -> None:
     if missing:
         # ignore_conflicts: another transaction may create the same document meanwhile
         SearchDocument.objects.bulk_create(
-            [SearchDocument(**{c: getattr(d, c) for c in documents.DOCUMENT_COLUMNS[1:]}) for d in missing.values()],
+            [
+                SearchDocument(**{c: getattr(d, c) for c in documents.DOCUMENT_COLUMNS[1:]})
+                for d in missing.values()
+            ],
             ignore_conflicts=True,
         )
         known.update(SearchDocument.objects.filter(key__in=list(missing)).values_list("key", "id"))
@@ -186,7 +206,9 @@ def rebuild(*, batch: int = BATCH, progress: Callable[[int], None] | None = None
                 doc_id = seen.get(key)
                 if doc_id is None:
                     doc_id = seen[key] = len(seen) + 1
-                    new_docs.append(documents.build(row[1], row[2] or "", names.get(row[3], "")).row(doc_id))
+                    new_docs.append(
+                        documents.build(row[1], row[2] or "", names.get(row[3], "")).row(doc_id)
+                    )
                 entries.append(_entry(row, doc_id))
             _write(SearchDocument._meta.db_table, documents.DOCUMENT_COLUMNS, new_docs)
             _write(SearchEntry._meta.db_table, ENTRY_COLUMNS, entries)

@@ -23,7 +23,9 @@ from govserve.catalog.models import ImplementationItem
 class SearchDocument(models.Model):
     """One distinct searchable text; many items (one per county) usually share it."""
 
-    key = models.CharField(_("内容摘要"), max_length=32, unique=True, help_text=_("名称、关键词、部门的 MD5"))
+    key = models.CharField(
+        _("内容摘要"), max_length=32, unique=True, help_text=_("名称、关键词、部门的 MD5")
+    )
     name = models.CharField(_("事项名称"), max_length=300)
     norm = models.CharField(_("规范化名称"), max_length=300, db_index=True)
     keywords = models.CharField(_("检索关键词"), max_length=300, blank=True)
@@ -48,9 +50,15 @@ class SearchEntry(models.Model):
     """One implementation item in the index: its document and the columns search filters on."""
 
     item = models.OneToOneField(
-        ImplementationItem, verbose_name=_("事项"), primary_key=True, on_delete=models.CASCADE, related_name="+"
+        ImplementationItem,
+        verbose_name=_("事项"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    document = models.ForeignKey(SearchDocument, verbose_name=_("检索文档"), on_delete=models.CASCADE, related_name="entries")
+    document = models.ForeignKey(
+        SearchDocument, verbose_name=_("检索文档"), on_delete=models.CASCADE, related_name="entries"
+    )
     state = models.CharField(_("状态"), max_length=12)
     region_code = models.CharField(_("区划代码"), max_length=12)
     # A plain id, not a foreign key: the index follows the catalog, it never holds it back.
@@ -66,7 +74,9 @@ class SearchEntry(models.Model):
         verbose_name_plural = _("检索条目")
         indexes = [
             # document → its published items in a region subtree: the probe every search makes
-            models.Index(fields=["document", "state", "region_code"], name="catalog_search_doc_state_reg"),
+            models.Index(
+                fields=["document", "state", "region_code"], name="catalog_search_doc_state_reg"
+            ),
             # region-first: documents present in one county (selective region filters)
             models.Index(fields=["region_code", "state"], name="catalog_search_region_state"),
         ]

@@ -83,7 +83,9 @@ def _latin_tier(latin: str, cand: Candidate) -> int:
     if latin in cand.norm:  # latin words in the name itself (ICP, CT…)
         return _contains_tier(latin, cand.norm, _word_ends(cand.name))
     # initials have one letter per character, so word ends are the name's own offsets
-    tier = _contains_tier(latin, first, _word_ends(cand.name)) if len(first) == len(cand.norm) else 0
+    tier = (
+        _contains_tier(latin, first, _word_ends(cand.name)) if len(first) == len(cand.norm) else 0
+    )
     if tier:
         return tier
     spelled, ends = _spelled_words(cand.name)
@@ -159,5 +161,7 @@ def rank(plan: Plan, candidates: list[Candidate]) -> list[Candidate]:
     scored = [(tier(plan, c), round(_coverage(plan, c), 3), c) for c in candidates]
     if any(t for t, _cov, _c in scored):
         scored = [s for s in scored if s[0] or s[1] >= MIN_PARTIAL_COVERAGE]
-    scored.sort(key=lambda s: (-s[0], -s[1], len(s[2].norm), -round(s[2].engine, 6), s[2].norm, s[2].id))
+    scored.sort(
+        key=lambda s: (-s[0], -s[1], len(s[2].norm), -round(s[2].engine, 6), s[2].norm, s[2].id)
+    )
     return [c for _t, _cov, c in scored]

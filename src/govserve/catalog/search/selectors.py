@@ -59,8 +59,14 @@ def search_items(
     """
     limit = max(0, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
-    flt = EntryFilter.build(region=region, department=department, level=level, item_type=item_type,
-                            service_object=service_object, fully_online=fully_online)
+    flt = EntryFilter.build(
+        region=region,
+        department=department,
+        level=level,
+        item_type=item_type,
+        service_object=service_object,
+        fully_online=fully_online,
+    )
     plan = query_module.build(query or "")
     if plan.empty and not plan.code:
         # no words at all: the filtered catalog; only function words or punctuation: nothing
@@ -97,7 +103,15 @@ def _candidates(scores: dict[int, float]) -> list[ranking.Candidate]:
         "id", "name", "norm", "keywords", "grams", "spell"
     )
     return [
-        ranking.Candidate(id=i, name=n, norm=norm, keywords=kw, grams=frozenset(g.split()), spell=s, engine=scores[i])
+        ranking.Candidate(
+            id=i,
+            name=n,
+            norm=norm,
+            keywords=kw,
+            grams=frozenset(g.split()),
+            spell=s,
+            engine=scores[i],
+        )
         for i, n, norm, kw, g, s in rows
     ]
 
@@ -130,7 +144,13 @@ def _entry_counts(doc_ids: list[int], flt: EntryFilter) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def _page(ordered: list[ranking.Candidate], counts: dict[int, int], flt: EntryFilter, limit: int, offset: int) -> list[int]:
+def _page(
+    ordered: list[ranking.Candidate],
+    counts: dict[int, int],
+    flt: EntryFilter,
+    limit: int,
+    offset: int,
+) -> list[int]:
     """Item ids of one page: documents in rank order, each document's items by region code and id."""
     if limit == 0:
         return []
@@ -163,7 +183,9 @@ def _page(ordered: list[ranking.Candidate], counts: dict[int, int], flt: EntryFi
 
 def _load(ids: list[int]) -> list[ImplementationItem]:
     """The items, in the given order; a published-state check again, in case the index lags."""
-    found = ImplementationItem.objects.filter(id__in=ids, state=ItemState.PUBLISHED).select_related("region", "department")
+    found = ImplementationItem.objects.filter(id__in=ids, state=ItemState.PUBLISHED).select_related(
+        "region", "department"
+    )
     by_id = {item.pk: item for item in found}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -189,7 +211,9 @@ def _browse(flt: EntryFilter, limit: int, offset: int) -> SearchResult:
     """No words, only filters: the filtered catalog in its own order."""
     qs = _published(flt)
     total = qs.count()
-    items = list(qs.select_related("region", "department")[offset : offset + limit]) if limit else []
+    items = (
+        list(qs.select_related("region", "department")[offset : offset + limit]) if limit else []
+    )
     return SearchResult(items=items, total=total)
 
 
@@ -217,9 +241,9 @@ def suggest(plan: query_module.Plan, flt: EntryFilter | None = None) -> list[str
     near = engine.near(plan, published, 100)
     rows = {
         i: (name, spell)
-        for i, name, spell in SearchDocument.objects.filter(id__in=[*ids, *(d for d, _s in near)]).values_list(
-            "id", "name", "spell"
-        )
+        for i, name, spell in SearchDocument.objects.filter(
+            id__in=[*ids, *(d for d, _s in near)]
+        ).values_list("id", "name", "spell")
     }
     needle = text.fuzzy(plan.latin) if plan.latin else plan.core
     chars = set(needle)
@@ -227,10 +251,15 @@ def suggest(plan: query_module.Plan, flt: EntryFilter | None = None) -> list[str
     def similarity(doc_id: int) -> float:
         name, spell = rows[doc_id]
         if plan.latin:
-            return max(SequenceMatcher(None, needle, part).ratio() for part in spell.split() or [""])
+            return max(
+                SequenceMatcher(None, needle, part).ratio() for part in spell.split() or [""]
+            )
         compact = text.compact(name)
         # share of the query's characters in the name, order as a tie-breaker
-        return len(chars & set(compact)) / max(len(chars), 1) + SequenceMatcher(None, needle, compact).ratio() / 10
+        return (
+            len(chars & set(compact)) / max(len(chars), 1)
+            + SequenceMatcher(None, needle, compact).ratio() / 10
+        )
 
     names: list[str] = [rows[i][0] for i in ids if i in rows]
     scored = sorted(

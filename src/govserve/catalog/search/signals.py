@@ -26,17 +26,33 @@ def item_saved(sender, instance: ImplementationItem, raw: bool = False, **kwargs
     index.update_items([instance.pk])
 
 
-def department_saved(sender, instance: Department, created: bool = False, raw: bool = False, **kwargs) -> None:
+def department_saved(
+    sender, instance: Department, created: bool = False, raw: bool = False, **kwargs
+) -> None:
     if created or raw:  # a new department has no items yet
         return
-    indexed = SearchEntry.objects.filter(department_id=instance.pk).values_list("document__department", flat=True).first()
+    indexed = (
+        SearchEntry.objects.filter(department_id=instance.pk)
+        .values_list("document__department", flat=True)
+        .first()
+    )
     if indexed is None or indexed == DepartmentLabels().get([instance.pk])[instance.pk]:
         return  # no items, or a change search does not see (phone, address…)
-    index.update_items(ImplementationItem.objects.filter(department_id=instance.pk).values_list("id", flat=True))
+    index.update_items(
+        ImplementationItem.objects.filter(department_id=instance.pk).values_list("id", flat=True)
+    )
 
 
 def connect() -> None:
-    post_save.connect(item_saved, sender=ImplementationItem, dispatch_uid="catalog_search_item_saved")
-    post_save.connect(department_saved, sender=Department, dispatch_uid="catalog_search_department_saved")
-    post_save.connect(synonyms.invalidate, sender=SearchSynonym, dispatch_uid="catalog_search_synonym_saved")
-    post_delete.connect(synonyms.invalidate, sender=SearchSynonym, dispatch_uid="catalog_search_synonym_deleted")
+    post_save.connect(
+        item_saved, sender=ImplementationItem, dispatch_uid="catalog_search_item_saved"
+    )
+    post_save.connect(
+        department_saved, sender=Department, dispatch_uid="catalog_search_department_saved"
+    )
+    post_save.connect(
+        synonyms.invalidate, sender=SearchSynonym, dispatch_uid="catalog_search_synonym_saved"
+    )
+    post_delete.connect(
+        synonyms.invalidate, sender=SearchSynonym, dispatch_uid="catalog_search_synonym_deleted"
+    )

@@ -85,7 +85,11 @@ def dictionary() -> list[Synonym]:
     now = time.monotonic()
     with _lock:
         entries = _cache["entries"]
-        fresh = entries is not None and _cache["fingerprint"] == fingerprint and now - _cache["loaded"] < TTL_SECONDS
+        fresh = (
+            entries is not None
+            and _cache["fingerprint"] == fingerprint
+            and now - _cache["loaded"] < TTL_SECONDS
+        )
     if fresh:
         return entries
     entries = _build()

@@ -29,12 +29,50 @@ WINDOW = 4
 
 # Words jieba's general dictionary cuts differently from how citizens and catalogs use them.
 DOMAIN_WORDS = (
-    "营业执照", "个体工商户", "出生医学证明", "居民身份证", "身份证", "户口簿", "结婚证",
-    "离婚证", "驾驶证", "行驶证", "残疾人证", "居住证", "社保卡", "医保", "社保", "公积金",
-    "不动产", "准迁证", "无犯罪记录", "最低生活保障", "低保", "一件事", "全程网办", "一网通办",
-    "食品经营", "经营许可", "营业性演出", "网吧", "宅基地", "取水许可", "采伐许可", "施工许可",
-    "消防验收", "退役军人", "高龄津贴", "养老保险", "医疗保险", "失业保险", "工伤保险",
-    "生育保险", "换领", "补领", "首次申领", "遗失补办",
+    "营业执照",
+    "个体工商户",
+    "出生医学证明",
+    "居民身份证",
+    "身份证",
+    "户口簿",
+    "结婚证",
+    "离婚证",
+    "驾驶证",
+    "行驶证",
+    "残疾人证",
+    "居住证",
+    "社保卡",
+    "医保",
+    "社保",
+    "公积金",
+    "不动产",
+    "准迁证",
+    "无犯罪记录",
+    "最低生活保障",
+    "低保",
+    "一件事",
+    "全程网办",
+    "一网通办",
+    "食品经营",
+    "经营许可",
+    "营业性演出",
+    "网吧",
+    "宅基地",
+    "取水许可",
+    "采伐许可",
+    "施工许可",
+    "消防验收",
+    "退役军人",
+    "高龄津贴",
+    "养老保险",
+    "医疗保险",
+    "失业保险",
+    "工伤保险",
+    "生育保险",
+    "换领",
+    "补领",
+    "首次申领",
+    "遗失补办",
 )
 
 _tokenizer: jieba.Tokenizer | None = None
@@ -184,7 +222,11 @@ def full_spelling(text: str) -> tuple[str, str]:
 @lru_cache(maxsize=1000)
 def _one_substitution_pattern(needle: str) -> re.Pattern:
     # 营业执造 → 营业执.|营业.造|营.执造|.业执造: one regex, searched in C
-    return re.compile("|".join(re.escape(needle[:i]) + "." + re.escape(needle[i + 1 :]) for i in range(len(needle))))
+    return re.compile(
+        "|".join(
+            re.escape(needle[:i]) + "." + re.escape(needle[i + 1 :]) for i in range(len(needle))
+        )
+    )
 
 
 def one_substitution(needle: str, haystack: str) -> bool:

@@ -9,7 +9,7 @@ TAGS = ["licences"]
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiTypes.BINARY}
 
 
-def scopes(view, read: str | None, write: str) -> list[str]:  # noqa: ANN001 - a DRF view
+def scopes(view, read: str | None, write: str) -> list[str]:
     """The OAuth scopes a request needs: `read` for safe methods (none when None), else `write`."""
     request = getattr(view, "request", None)
     method = (getattr(request, "method", None) or "GET").upper()

@@ -115,7 +115,11 @@ class IssuedLicenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_source_case_number(self, obj: Licence) -> str | None:
-        return (obj.source_case.number or str(obj.source_case_id)) if obj.source_case is not None else None
+        return (
+            (obj.source_case.number or str(obj.source_case_id))
+            if obj.source_case is not None
+            else None
+        )
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_superseded_by(self, obj: Licence) -> int | None:

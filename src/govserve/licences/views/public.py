@@ -77,7 +77,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, status=400)
 
 
-def _verify_upload(request: HttpRequest, form: VerifyForm, uploaded) -> HttpResponse:  # noqa: ANN001
+def _verify_upload(request: HttpRequest, form: VerifyForm, uploaded) -> HttpResponse:
     # Refuse by the size the upload handler saw, before reading it into memory.
     if uploaded.size is not None and uploaded.size > verification.max_upload_bytes():
         form.add_error("file", verification.too_large_message())

@@ -14,14 +14,14 @@ from govserve.audit.archive import check_chain
 class Command(BaseCommand):
     help = _("校验电子档案哈希链，指出第一条不一致的条目")
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001 - argparse parser
+    def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--content",
             action="store_true",
             help=_("同时核对每个归档文件的 SHA-256（读取全部文件，较慢）"),
         )
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         result = check_chain(check_content=options["content"])
         if result.ok:
             self.stdout.write(_("档案链完整：%(count)d 条") % {"count": result.count})

@@ -50,7 +50,7 @@ class Command(BaseCommand):
         crl.add_argument("--out", help="file to write (default: standard output)")
         sub.add_parser("list", help="list roots and department certificates")
 
-    def handle(self, *args, action: str, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, action: str, **options) -> None:
         try:
             getattr(self, f"_{action}")(**options)
         except SigningError as exc:
@@ -77,27 +77,29 @@ class Command(BaseCommand):
             f"{timezone.localtime(cert.not_after):%Y-%m-%d} {state:<12} {cert.subject}"
         )
 
-    def _init(self, **options) -> None:  # noqa: ANN003
+    def _init(self, **options) -> None:
         for algorithm in ALGORITHMS:
             self._show(pki.root_certificate(algorithm))
 
-    def _issue(self, department: int, algorithm: str, **options) -> None:  # noqa: ANN003
+    def _issue(self, department: int, algorithm: str, **options) -> None:
         dept = self._department(department)
-        wanted: list[str] = [Algorithm.ECDSA_P256, Algorithm.SM2] if algorithm == "all" else [algorithm]
+        wanted: list[str] = (
+            [Algorithm.ECDSA_P256, Algorithm.SM2] if algorithm == "all" else [algorithm]
+        )
         for alg in wanted:
             self._show(pki.signing_certificate(dept, alg))
 
-    def _rotate(self, department: int, algorithm: str, **options) -> None:  # noqa: ANN003
+    def _rotate(self, department: int, algorithm: str, **options) -> None:
         self._show(pki.rotate(self._department(department), algorithm))
 
-    def _revoke(self, serial: str, reason: str, **options) -> None:  # noqa: ANN003
+    def _revoke(self, serial: str, reason: str, **options) -> None:
         serial = serial.strip().lower().removeprefix("0x").replace(":", "")
         cert = Certificate.objects.filter(serial_number=serial).first()
         if cert is None:
             raise CommandError(f"no certificate with serial {serial}")
         self._show(pki.revoke(cert, reason))
 
-    def _crl(self, algorithm: str, out: str | None, **options) -> None:  # noqa: ANN003
+    def _crl(self, algorithm: str, out: str | None, **options) -> None:
         der = pki.crl_der(algorithm)
         if out:
             with open(out, "wb") as handle:
@@ -107,6 +109,6 @@ class Command(BaseCommand):
             # A terminal gets PEM text (what `openssl crl` reads by default).
             self.stdout.write(asn1_pem.armor("X509 CRL", der).decode(), ending="")
 
-    def _list(self, **options) -> None:  # noqa: ANN003
+    def _list(self, **options) -> None:
         for cert in Certificate.objects.order_by("role", "algorithm", "department_id", "-pk"):
             self._show(cert)

@@ -36,7 +36,9 @@ class Command(BaseCommand):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CommandError(f"{name} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}") from exc
+            raise CommandError(
+                f"{name} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}"
+            ) from exc
         actor = None
         if options["user"]:
             actor = get_user_model().objects.filter(username=options["user"]).first()
@@ -45,15 +47,21 @@ class Command(BaseCommand):
         try:
             parsed = services.parse_notice(data)
             if options["dry_run"]:
-                self.stdout.write(f"{parsed.year} 年通知检查通过：{len(parsed.days)} 个日期，未写入")
+                self.stdout.write(
+                    f"{parsed.year} 年通知检查通过：{len(parsed.days)} 个日期，未写入"
+                )
                 return
             notice = services.load_notice(parsed, actor=actor)
         except ValidationError as exc:
-            lines = [f"  {field}: {msg}" for field, msgs in exc.message_dict.items() for msg in msgs]
+            lines = [
+                f"  {field}: {msg}" for field, msgs in exc.message_dict.items() for msg in msgs
+            ]
             raise CommandError(f"{name} 有误，未写入任何数据：\n" + "\n".join(lines)) from exc
         holidays = notice.days.filter(kind="holiday").count()
         workdays = notice.days.filter(kind="workday").count()
         if options["verbosity"]:
-            self.stdout.write(self.style.SUCCESS(
-                f"已导入 {notice.year} 年放假安排：放假 {holidays} 天，调休上班 {workdays} 天（{notice.title}）"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已导入 {notice.year} 年放假安排：放假 {holidays} 天，调休上班 {workdays} 天（{notice.title}）"
+                )
+            )

@@ -22,4 +22,6 @@ class Command(BaseCommand):
         ]
         SearchSynonym.objects.bulk_create(rows)
         synonyms.invalidate()  # bulk_create sends no signals
-        self.stdout.write(self.style.SUCCESS(f"新增检索词 {len(rows)} 条，已有 {len(existing)} 条未改动"))
+        self.stdout.write(
+            self.style.SUCCESS(f"新增检索词 {len(rows)} 条，已有 {len(existing)} 条未改动")
+        )

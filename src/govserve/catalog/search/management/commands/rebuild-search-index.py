@@ -24,4 +24,6 @@ class Command(BaseCommand):
         total = index.rebuild(batch=batch, progress=progress)
         seconds = time.perf_counter() - started
         rate = total / seconds if seconds else 0
-        self.stdout.write(self.style.SUCCESS(f"已索引 {total} 个事项，用时 {seconds:.1f} 秒（{rate:.0f} 个/秒）"))
+        self.stdout.write(
+            self.style.SUCCESS(f"已索引 {total} 个事项，用时 {seconds:.1f} 秒（{rate:.0f} 个/秒）")
+        )
