@@ -96,9 +96,10 @@ class CaseFactory(factory.django.DjangoModelFactory):
     `applicant`, in `state` (default SUBMITTED: numbered, received today, awaiting acceptance).
 
     Received on `on` (default today) and, from IN_REVIEW on, accepted that same day;
-    DECIDED and CLOSED cases are approved on `decided_on` (default the day of receipt). Every
-    date field can be overridden. No files, documents, events, notifications or process: see the
-    module docstring. `CaseFactory(state=CaseState.DRAFT)` is a draft without a number.
+    DECIDED and CLOSED cases are approved on `decided_on` (default the day of receipt);
+    CORRECTION, REFUSED and WITHDRAWN cases are received, never accepted. Every field can be
+    overridden (`current_due=…` for a deadline test). No files, documents, events,
+    notifications or process: see the module docstring. A DRAFT has no number.
     """
 
     class Meta:
@@ -157,7 +158,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     current_due = _from_timeline("current_due")
 
     @factory.post_generation
-    def case_items(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the case
+    def case_items(obj, create, extracted, **kwargs):
         """One CaseItem per item, reviewed by the item's department (`case_items=[…]` to choose)."""
         if not create:
             return
