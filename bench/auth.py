@@ -3,7 +3,8 @@
 Run by hand, on the embedded SQLite default or on PostgreSQL:
 
     .venv/bin/python bench/auth.py --seconds 10
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/govserve .venv/bin/python bench/auth.py --seconds 10
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/govserve \\
+        .venv/bin/python bench/auth.py --seconds 10
 
 Nothing external is started: requests are handed, one at a time, to the WSGI application
 (`govserve.wsgi.application`, what gunicorn would call) inside this process, so every
@@ -11,9 +12,10 @@ request runs the whole stack: request signals, all middleware, URL routing, DRF,
 django-oauth-toolkit. (Not Django's test client: it connects signal receivers on every
 request, and their weak-reference finalizers pile up, about 1 KB a request, which would
 hide a leak of ours.) The database connection is kept between requests (`--conn-max-age`,
-600 s; 0 reconnects for every request, as the settings' default does). On SQLite the database is a throwaway file in a temporary folder;
-on PostgreSQL a separate database (`--database`, default govserve_bench_auth) is dropped and
-created on the same server. DEBUG is off.
+600 s; 0 reconnects for every request, as the settings' default does). On SQLite the
+database is a throwaway file in a temporary folder; on PostgreSQL a separate database
+(`--database`, default govserve_bench_auth) is dropped and created on the same server.
+DEBUG is off.
 
 Measured in the same run, after a warm-up, in `--rounds` interleaved rounds (each operation
 gets `--seconds / --rounds` per round, or at most `--n` requests), so that load from other
@@ -375,7 +377,8 @@ def main() -> None:
         "median over rounds"
     )
     print(
-        f"{'measurement':<{width}}  {'requests':>8}  {'per second':>10}  {'ms each':>8}  {'ratio':>6}"
+        f"{'measurement':<{width}}  {'requests':>8}  {'per second':>10}  "
+        f"{'ms each':>8}  {'ratio':>6}"
     )
     for i, (label, _op) in enumerate(ops):
         runs = [r[i] for r in rounds]

@@ -250,7 +250,8 @@ class Generator:
         return {b.name: (b.pk, b.item_type) for b in BasicItem.objects.all()}
 
     def county_items(self, county, departments, basics, count: int):
-        """`count` items of one county: every real name once, then variants, a few percent varied."""
+        """`count` items of one county: every real name once, then variants,
+        a few percent varied."""
         import datetime as dt
 
         from govserve.catalog.models import ImplementationItem
@@ -485,8 +486,9 @@ def main() -> None:
         print(f"  {q:20s} {code or '—':12s} {median:7.1f} {total:7d}  {first}")
     print()
     print(
-        f"RSS: after setup (jieba loaded) {rss_start:.0f} MB, after bulk_create {rss_written:.0f} MB, "
-        f"after index.rebuild {rss_import:.0f} MB, after {len(runs) * (args.repeat + 1)} searches {rss_search:.0f} MB"
+        f"RSS: after setup (jieba loaded) {rss_start:.0f} MB, "
+        f"after bulk_create {rss_written:.0f} MB, after index.rebuild {rss_import:.0f} MB, "
+        f"after {len(runs) * (args.repeat + 1)} searches {rss_search:.0f} MB"
     )
 
 

@@ -222,8 +222,9 @@ def main() -> None:
     print(
         f"database {version}; {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"Django {django.get_version()}, pyHanko {package_version('pyhanko')}, "
-        f"reportlab {package_version('reportlab')}, OpenSSL {openssl >> 28}.{(openssl >> 20) & 0xFF}."
-        f"{(openssl >> 4) & 0xFF} (SM2); DEBUG off; one process, one call at a time"
+        f"reportlab {package_version('reportlab')}, "
+        f"OpenSSL {openssl >> 28}.{(openssl >> 20) & 0xFF}.{(openssl >> 4) & 0xFF} (SM2); "
+        "DEBUG off; one process, one call at a time"
     )
 
     department, holder, licence_type = build_world()

@@ -65,8 +65,10 @@ from _benchlib import setup_django as _setup_django
 
 # The smallest well-formed PDF: what a scanner or a browser would upload (tests/cases/conftest.py).
 PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-    b"3 0 obj<</Type/Page/MediaBox[0 0 612 792]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj "
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/MediaBox[0 0 612 792]/Parent 2 0 R>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 CASES_URL = "/api/cases/"
 BARE_URL = "/bench/bare-insert/"
@@ -209,7 +211,9 @@ def multipart_body(item_id: int, material_id: int, n: int) -> bytes:
     }
     for name, value in fields.items():
         parts.append(
-            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            (
+                f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+            ).encode()
         )
     parts.append(
         f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="material_{material_id}"; '

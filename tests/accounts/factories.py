@@ -31,7 +31,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"person{n}")
     real_name = factory.Sequence(lambda n: f"张三{n}")
     id_number = factory.Sequence(lambda n: make_resident_id(n + 1))
-    # A login name that is a mobile number is also the account's mobile (as tests log in with either).
+    # A login name that is a mobile number is also the account's mobile
+    # (as tests log in with either).
     mobile = factory.LazyAttributeSequence(
         lambda o, n: (
             o.username if o.username.isdigit() and len(o.username) == 11 else f"1391234{n:04d}"

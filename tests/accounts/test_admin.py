@@ -1,4 +1,5 @@
-"""Admin: masked numbers in lists, grants made through the services (scope rules, events), read-only logs."""
+"""Admin: masked numbers in lists, grants made through the services
+(scope rules, events), read-only logs."""
 
 import pytest
 

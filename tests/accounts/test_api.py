@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 ID = make_resident_id(7)
 
 
-# -- registration and profile -------------------------------------------------------------------------
+# -- registration and profile ----------------------------------------------------------------------
 def test_register_answers_masked(api):
     resp = api.post(
         "/api/accounts/register/",
@@ -95,7 +95,7 @@ def test_me_lists_roles_for_staff(api, places):
     ]
 
 
-# -- organisations and agents -------------------------------------------------------------------------
+# -- organisations and agents ----------------------------------------------------------------------
 @pytest.fixture
 def company(api, places, citizen):
     resp = api.as_user(citizen).post(
@@ -173,7 +173,7 @@ def test_someone_elses_organisation_is_404(api, other_citizen, company):
     assert resp.status_code == 404
 
 
-# -- staff and role grants ----------------------------------------------------------------------------
+# -- staff and role grants -------------------------------------------------------------------------
 def test_staff_list_and_create_in_scope(api, places, county_admin):
     make_staff("in", home=places.county, real_name="区内")
     make_staff("out", home=places.sibling, real_name="区外")
@@ -307,7 +307,7 @@ def test_data_grants(api, places, county_admin):
     assert resp.status_code == 403
 
 
-# -- people: masked profile, reveal, counter verification -------------------------------------------------
+# -- people: masked profile, reveal, counter verification ------------------------------------------
 def test_reveal_is_logged(api, places, citizen):
     clerk = make_staff("clerk", "clerk", places.county)
     admin = make_staff("admin", "system_admin", places.county)

@@ -225,7 +225,8 @@ def test_password_change_checks_the_rules_and_is_logged(client, citizen):
 
 # -- TOTP second factor ---------------------------------------------------------------------------
 def code_for(device, steps_ahead=0):
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead):06d}"
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
+    return f"{code:06d}"
 
 
 def enrol(client, staff) -> TOTPDevice:

@@ -44,7 +44,8 @@ from tests.accounts.factories import OrganisationFactory, PersonFactory
 from tests.accounts.worlds import build_places, make_staff
 from tests.catalog.factories import ImplementationItemFactory
 
-# Every cell runs in its own savepoint inside the module's world (built once, rolled back at the end).
+# Every cell runs in its own savepoint inside the module's world
+# (built once, rolled back at the end).
 pytestmark = pytest.mark.django_db
 
 ACTORS = [
@@ -76,7 +77,7 @@ def table(text: str) -> dict[str, dict[str, bool]]:
     return out
 
 
-# -- 1. catalog items ------------------------------------------------------------------------------------
+# -- 1. catalog items ------------------------------------------------------------------------------
 # Published items are read by everyone (not tabled: asserted for every actor and place below).
 # Changing an item, and reading one not yet published:
 ITEM_CHANGE = table("""
@@ -95,7 +96,7 @@ data_grantee      -     -      -       -      -       -
 superuser         Y     Y      Y       Y      Y       Y
 """)
 
-# -- 2. scoped records (cases, in a later issue) --------------------------------------------------------
+# -- 2. scoped records (cases, in a later issue) ---------------------------------------------------
 # A record of a department in a region, owned by some third citizen — except "mine" (owned by the
 # applicant) and "org's" (owned by another citizen for the organisation the agent acts for), both
 # filed at the own department.
@@ -131,7 +132,7 @@ data_grantee      Y     -      -       -      -       -    Y     Y
 superuser         Y     Y      Y       Y      Y       Y    Y     Y
 """)
 
-# -- 3. a person's personal data -------------------------------------------------------------------------
+# -- 3. a person's personal data -------------------------------------------------------------------
 # Subjects: the actor themself, another citizen, a staff member at home in 广安区 (inside the
 # system administrator's scope) and one at home in 渝中区 (outside it).
 # "view": see the profile, masked. "full": the ID and mobile numbers in full (every full view is
@@ -161,7 +162,7 @@ catalog_city      Y         Y          -            -            -              
 system_admin      Y         Y          Y            Y            Y              Y             Y              -              -
 data_grantee      Y         Y          Y            Y            Y              -             -              -              -
 superuser         Y         Y          Y            Y            Y              Y             Y              Y              Y
-""")
+""")  # noqa: E501
 
 
 @dataclass(frozen=True)
@@ -350,7 +351,8 @@ def test_anonymous_has_no_self():
 
 
 def test_matrix_size():
-    """12 actors × (6 places × item change/read + 8 scoped records × read/change + 9 personal-data cells)."""
+    """12 actors × (6 places × item change/read + 8 scoped records × read/change
+    + 9 personal-data cells)."""
     assert len(ACTORS) == 12
     assert len(cells(ITEM_CHANGE, PLACES)) * 2 + len(
         cells(SCOPED_READ, SCOPED_COLUMNS)

@@ -60,7 +60,8 @@ def rp():
 
 @pytest.fixture
 def staff():
-    """A reviewer of 广安区市场监督管理局 with a current grant, a subtree grant and a revoked one."""
+    """A reviewer of 广安区市场监督管理局 with a current grant,
+    a subtree grant and a revoked one."""
     province, _city, county, _town = sichuan_tree()
     dept = DepartmentFactory(name="广安市广安区市场监督管理局", region=county)
     user = User.objects.create_user(

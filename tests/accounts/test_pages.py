@@ -411,7 +411,7 @@ def test_province_admin_sees_every_event_masked(client, places, province_admin, 
     assert citizen.mobile not in html
 
 
-# -- personal data masked, shown in full only through the logged view -------------------------------
+# -- personal data masked, shown in full only through the logged view ------------------------------
 def test_id_numbers_are_masked_on_every_page(client, places, county_admin, citizen, other_citizen):
     clerk = make_staff(
         "ga-clerk",

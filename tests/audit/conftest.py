@@ -1,5 +1,6 @@
-"""Archive tests archive the documents and licences of the cases world plus a licence type that
-the world's 食品经营许可 item issues (builders in tests/cases/worlds.py, tests/licences/worlds.py)."""
+"""Archive tests archive the documents and licences of the cases world plus a licence type
+that the world's 食品经营许可 item issues (builders in tests/cases/worlds.py,
+tests/licences/worlds.py)."""
 
 import pytest
 

@@ -64,7 +64,8 @@ def test_an_issued_document_is_archived_with_its_digest(world):
 
 
 def test_an_archived_document_carries_its_sm2_seal_signature_which_openssl_accepts(world, tmp_path):
-    """GB/T 38540: the seal signs the document with SM2 over its SM3 digest (ID 1234567812345678)."""
+    """GB/T 38540: the seal signs the document with SM2 over its SM3 digest
+    (ID 1234567812345678)."""
     case = accepted(world)
     document = case.documents.get(kind=DocumentKind.ACCEPTANCE)
     sm2 = ArchiveEntry.objects.get(document=document).metadata["sm2"]
@@ -237,7 +238,7 @@ def test_a_changed_licence_event_is_found_when_contents_are_checked(world, licen
     assert bad is not None and bad.kind == ArchiveKind.LICENCE_EVENT
 
 
-# -- the case package ---------------------------------------------------------------------------------
+# -- the case package ------------------------------------------------------------------------------
 def package(world, licence_type):
     """An approved case with its licence (issued on approval, or made here), packaged."""
     case = accepted(world)

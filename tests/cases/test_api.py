@@ -251,7 +251,7 @@ def test_signed_out_cannot_apply(world):
     assert apply(APIClient(), world).status_code in (401, 403)
 
 
-# -- who sees what ------------------------------------------------------------------------------------
+# -- who sees what ---------------------------------------------------------------------------------
 def test_an_applicant_sees_only_their_own_cases(world):
     mine = submitted_case(world)
     theirs = submitted_case(world, applicant=world.other_applicant)
@@ -341,7 +341,7 @@ def test_applicants_see_roles_not_names_and_not_internal_steps(world):
     assert {d["kind"] for d in mine["deadlines"]} == {"promised", "statutory"}
 
 
-# -- the counter --------------------------------------------------------------------------------------
+# -- the counter -----------------------------------------------------------------------------------
 def test_a_clerk_registers_a_walk_in_and_files_for_them(world):
     clerk = client_for(world.clerk)
     id_number = make_resident_id(777)
@@ -380,7 +380,7 @@ def test_only_clerks_register_or_file_for_others(world):
     assert bad_id.status_code == 400 and "applicant" in bad_id.json()
 
 
-# -- acceptance, correction, resubmission ------------------------------------------------------------------
+# -- acceptance, correction, resubmission ----------------------------------------------------------
 def test_the_one_time_correction_notice_is_issued_once(world):
     case = submitted_case(world)
     clerk = client_for(world.clerk)
@@ -494,7 +494,7 @@ def test_visits_and_delivery_at_the_counter(world):
     assert delivered.json()["visits_count"] == 2
 
 
-# -- drafts ----------------------------------------------------------------------------------------------
+# -- drafts ----------------------------------------------------------------------------------------
 def test_a_draft_is_filled_in_step_by_step_and_submitted(world):
     FormField.objects.create(item=world.item, key="shop_name", label="经营场所名称")
     client = client_for(world.applicant)
@@ -540,7 +540,7 @@ def test_a_draft_upload_of_the_wrong_type_is_refused(world):
     assert response.status_code == 400 and "file" in response.json()
 
 
-# -- documents and notifications -------------------------------------------------------------------------
+# -- documents and notifications -------------------------------------------------------------------
 def test_documents_download_only_for_those_who_may_see_the_case(world):
     case = services.accept(submitted_case(world), world.clerk)
     doc = case.documents.get()

@@ -48,7 +48,7 @@ def submitted_case(world, applicant=None) -> Case:
     return case
 
 
-# -- from the guide to the receipt ---------------------------------------------------------------------
+# -- from the guide to the receipt -----------------------------------------------------------------
 def test_the_guide_links_to_the_apply_page(client, world):
     guide = html(client.get(reverse("portal:item", args=[world.item.pk])))
     assert f'href="{reverse("cases:apply-item", args=[world.item.pk])}"' in guide
@@ -236,7 +236,7 @@ def test_earlier_files_can_be_reused(client, world):
     assert {cm.origin for cm in second.materials.all()} == {"reused"}
 
 
-# -- following the case ---------------------------------------------------------------------------------
+# -- following the case ----------------------------------------------------------------------------
 def test_the_case_page_shows_progress_deadline_and_documents(client, world):
     case = services.accept(submitted_case(world), world.clerk)
     signed_in(client, world.applicant)
@@ -322,7 +322,7 @@ def test_notifications_and_the_unread_count(client, world):
     assert 'class="badge badge-red"' not in html(client.get(reverse("cases:mine")))
 
 
-# -- the counter --------------------------------------------------------------------------------------
+# -- the counter -----------------------------------------------------------------------------------
 def test_the_counter_is_for_clerks(client, world):
     signed_in(client, world.applicant)
     assert client.get(reverse("cases:counter")).status_code == 403

@@ -33,7 +33,9 @@ def item_row(market_bureau):
         "department": market_bureau.name,
         "statutory_limit_days": 20,
         "promised_limit_days": 10,
-        "acceptance_conditions": "具有与经营的食品品种、数量相适应的食品原料处理和食品加工、销售、贮存等场所。",
+        "acceptance_conditions": (
+            "具有与经营的食品品种、数量相适应的食品原料处理和食品加工、销售、贮存等场所。"
+        ),
         "procedure": [{"name": "受理"}, {"name": "审查"}, {"name": "决定"}, {"name": "送达"}],
         "service_objects": ["1", "2"],
         "handling_forms": ["1", "2"],

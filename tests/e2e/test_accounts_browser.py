@@ -173,7 +173,8 @@ def test_staff_member_sees_only_their_departments_items(live_server, web_page, c
     expect(page.get_by_role("heading", level=1)).to_have_text("无权访问")
     log_out(page)
 
-    # the county's system administrator grants a role; a grant for the city is refused with the reason
+    # the county's system administrator grants a role;
+    # a grant for the city is refused with the reason
     log_in(page, base, "ga-admin")
     page.wait_for_url("**/accounts/profile/")
     page.get_by_role("navigation", name="账户导航").get_by_role("link", name="工作人员管理").click()

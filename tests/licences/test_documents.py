@@ -1,4 +1,5 @@
-"""The licence PDF as a holder, a verifier and an archive see it (poppler as the independent reader)."""
+"""The licence PDF as a holder, a verifier and an archive see it
+(poppler as the independent reader)."""
 
 import shutil
 import subprocess

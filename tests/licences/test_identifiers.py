@@ -78,14 +78,26 @@ def test_altered_serial_is_caught_by_the_check_character():
 @pytest.mark.parametrize(
     ("mutate", "code", "words"),
     [
-        (lambda s: s.replace("1.2.156.3005.2.", "1.2.156.3005.1.", 1), "prefix", "应以 1.2.156.3005.2. 开头"),
+        (
+            lambda s: s.replace("1.2.156.3005.2.", "1.2.156.3005.1.", 1),
+            "prefix", "应以 1.2.156.3005.2. 开头",
+        ),
         (lambda s: s + ".X", "format", "格式不正确"),
         (lambda s: s.rsplit(".", 1)[0], "format", "格式不正确"),
         (lambda s: s.replace(TYPE_CODE, MINISTRY + "01"), "type_code", "3 位顺序号"),
         (lambda s: s.replace(TYPE_CODE, MINISTRY + "0A1"), "type_code", "3 位顺序号"),
-        (lambda s: s.replace(TYPE_CODE, _bad_check_digit(MINISTRY) + "001"), "type_code", "制定部门的统一社会信用代码有误"),
-        (lambda s: s.replace("." + ISSUER + ".", "." + ISSUER[:-1] + ".", 1), "issuer_uscc", "发证机构统一社会信用代码有误：应为 18 位"),
-        (lambda s: s.replace(ISSUER, _bad_check_digit(ISSUER), 1), "issuer_uscc", "不是有效的统一社会信用代码"),
+        (
+            lambda s: s.replace(TYPE_CODE, _bad_check_digit(MINISTRY) + "001"),
+            "type_code", "制定部门的统一社会信用代码有误",
+        ),
+        (
+            lambda s: s.replace("." + ISSUER + ".", "." + ISSUER[:-1] + ".", 1),
+            "issuer_uscc", "发证机构统一社会信用代码有误：应为 18 位",
+        ),
+        (
+            lambda s: s.replace(ISSUER, _bad_check_digit(ISSUER), 1),
+            "issuer_uscc", "不是有效的统一社会信用代码",
+        ),
         (lambda s: s.replace(".A0001.", ".A-1.", 1), "serial", "证照序号"),
         (lambda s: s.replace(".A0001.", "..", 1), "serial", "证照序号"),
         (lambda s: s.replace(".001.", ".1.", 1), "version", "版本号"),

@@ -34,7 +34,7 @@ TYPE = {
 }
 
 
-# -- licence types -----------------------------------------------------------------------------------
+# -- licence types ---------------------------------------------------------------------------------
 def test_anyone_reads_active_types(api, world, licence_type):
     LicenceType.objects.create(name="停用证照", type_code=MINISTRY_USCC + "009", active=False)
     response = api.get(reverse("licence-type-list"))

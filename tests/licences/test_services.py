@@ -44,7 +44,7 @@ def _pdf_bytes(licence: Licence) -> bytes:
         return handle.read()
 
 
-# -- issuing on approval ------------------------------------------------------------------------------
+# -- issuing on approval ---------------------------------------------------------------------------
 def test_approving_a_case_issues_a_signed_licence_to_the_applicant(world, food_licence_type):
     case = approved_case(world, form_data=dict(FOOD_FORM))
     licence = Licence.objects.get(source_case=case)
@@ -236,7 +236,7 @@ def test_inactive_types_are_not_issued(world):
     assert case.state == CaseState.CLOSED and not case.licences.exists()
 
 
-# -- change (变更) ------------------------------------------------------------------------------------
+# -- change (变更) ---------------------------------------------------------------------------------
 def test_a_change_issues_the_next_version_and_supersedes_the_old(world, issued_licence):
     old = issued_licence
     new = services.change(
@@ -301,7 +301,7 @@ def test_a_change_needs_a_reason_real_changes_and_the_current_version(world, iss
     assert Licence.objects.count() == 2
 
 
-# -- who may act ------------------------------------------------------------------------------------------
+# -- who may act -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "who", ["market_reviewer", "health_approver", "clerk", "applicant", "supervisor"]
 )
@@ -323,7 +323,7 @@ def test_only_approvers_of_the_issuing_department_act(world, issued_licence, who
     assert list(issued_licence.events.values_list("action", flat=True)) == ["issued"]
 
 
-# -- suspension, resumption, revocation ----------------------------------------------------------------
+# -- suspension, resumption, revocation ------------------------------------------------------------
 def test_suspend_resume_and_revoke_with_reasons(world, issued_licence):
     approver = world.market_approver
     with pytest.raises(LicenceError) as exc:
@@ -367,7 +367,7 @@ def test_suspend_resume_and_revoke_with_reasons(world, issued_licence):
     assert kinds.count("licence_event") == 4
 
 
-# -- renewal (延续) ------------------------------------------------------------------------------------
+# -- renewal (延续) --------------------------------------------------------------------------------
 def _ending(licence: Licence, days: int) -> Licence:
     licence.valid_until = _today() + dt.timedelta(days=days)
     licence.save(update_fields=["valid_until"])
@@ -406,7 +406,7 @@ def test_long_term_licences_are_not_renewed(world):
     assert "长期" in exc.value.message
 
 
-# -- expiry and reminders ------------------------------------------------------------------------------
+# -- expiry and reminders --------------------------------------------------------------------------
 def test_expiry_marks_licences_past_their_end_date_once(world, issued_licence):
     fresh = approved_case(world, form_data=dict(FOOD_FORM)).licences.get()
     _ending(issued_licence, -1)
@@ -439,7 +439,7 @@ def test_renewal_reminders_go_once_within_30_days(world, issued_licence):
     assert new.renewal_reminded_on is None
 
 
-# -- concurrency (PostgreSQL) -----------------------------------------------------------------------
+# -- concurrency (PostgreSQL) ----------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite has a single writer; the race is PG's"

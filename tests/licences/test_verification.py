@@ -151,7 +151,7 @@ def licence(world, licence_type) -> Licence:
     return issue_licence(world, licence_type)
 
 
-# -- authentic ---------------------------------------------------------------------------------------
+# -- authentic -------------------------------------------------------------------------------------
 def test_an_issued_licence_verifies_by_its_qr_link(world, licence):
     result = verification.verify_identifier(
         licence.identifier, token=qrlinks.token(licence.identifier)
@@ -221,7 +221,7 @@ def test_an_organisations_credit_code_is_shown_in_full_a_persons_id_number_never
     assert mask_id_number(world.applicant.id_number) in answer
 
 
-# -- identifiers and QR links --------------------------------------------------------------------------
+# -- identifiers and QR links ----------------------------------------------------------------------
 def test_a_wrong_check_character_is_named_in_the_answer(licence):
     body, check = licence.identifier[:-1], licence.identifier[-1]
     wrong = body + ("A" if check != "A" else "B")
@@ -283,7 +283,7 @@ def test_a_well_formed_identifier_nobody_issued_is_unknown(licence, licence_type
     assert never_issued in result.headline
 
 
-# -- status: revoked, suspended, expired, superseded ------------------------------------------------------
+# -- status: revoked, suspended, expired, superseded -----------------------------------------------
 def test_a_revoked_licence_is_authentic_but_revoked_with_its_reason(world, licence):
     services.revoke(licence, world.market_approver, reason="以欺骗手段取得许可")
 
@@ -348,7 +348,7 @@ def test_a_changed_licence_points_to_the_newest_version(world, licence):
     assert verification.verify_pdf(pdf_bytes(licence)).superseded_by == third.identifier
 
 
-# -- tampering ---------------------------------------------------------------------------------------------
+# -- tampering -------------------------------------------------------------------------------------
 def test_one_flipped_byte_in_the_pdf_is_tampering(licence):
     result = verification.verify_pdf(flip_byte(pdf_bytes(licence)))
 
@@ -414,7 +414,7 @@ def test_a_replaced_sm2_signature_is_tampering(licence):
     assert "sm2_signature" in failed(result)
 
 
-# -- certificates --------------------------------------------------------------------------------------------
+# -- certificates ----------------------------------------------------------------------------------
 def test_a_revoked_department_certificate_fails_the_chain_check(world, licence):
     pki.revoke(licence.sm2_certificate, "私钥泄露")
 
@@ -466,7 +466,7 @@ def test_a_licence_re_signed_by_someone_else_is_not_authentic(licence):
     assert result.licence is None
 
 
-# -- uploads that are not licences ------------------------------------------------------------------------------
+# -- uploads that are not licences -----------------------------------------------------------------
 def test_an_unsigned_pdf_is_not_a_licence_of_this_platform(db):
     result = verification.verify_pdf(plain_pdf())
 
@@ -512,7 +512,7 @@ def test_a_signed_pdf_that_is_no_registered_licence_is_unknown(world, licence):
     assert result.headline.startswith("未找到签发记录：文件签名完好")
 
 
-# -- signed case documents ---------------------------------------------------------------------------------------
+# -- signed case documents -------------------------------------------------------------------------
 def test_a_signed_decision_of_a_case_verifies_as_an_authentic_document(world, licence_type):
     case = approved_case(world)
     decision = case.documents.get(kind="approval")

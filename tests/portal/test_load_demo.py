@@ -1,4 +1,5 @@
-"""`govserve load_demo` (run by `make run`): the demo loads whole, through the same rules, twice safely."""
+"""`govserve load_demo` (run by `make run`): the demo loads whole,
+through the same rules, twice safely."""
 
 import pytest
 from django.core.management import call_command

@@ -254,7 +254,8 @@ def test_ledger_page_when_the_list_grew(client, portal_catalog):
 
 @pytest.fixture
 def indexed(portal_catalog):
-    """Every item in the search index (update_items: rebuild() TRUNCATEs, not inside a test's transaction)."""
+    """Every item in the search index
+    (update_items: rebuild() TRUNCATEs, not inside a test's transaction)."""
     from govserve.catalog.models import ImplementationItem
     from govserve.catalog.search import index
 

@@ -1,4 +1,5 @@
-"""Regions and departments: the real 四川省 — 广安市 — 广安区 — 北辰街道 chain and the bodies in it."""
+"""Regions and departments:
+the real 四川省 — 广安市 — 广安区 — 北辰街道 chain and the bodies in it."""
 
 import factory
 from stdnum.cn import uscc as stdnum_uscc

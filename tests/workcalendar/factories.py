@@ -6,7 +6,8 @@ import factory
 
 
 class HolidayNoticeFactory(factory.django.DjangoModelFactory):
-    """A loaded State Council holiday notice without days (load real ones with services.load_notice)."""
+    """A loaded State Council holiday notice without days
+    (load real ones with services.load_notice)."""
 
     class Meta:
         model = "workcalendar.HolidayNotice"

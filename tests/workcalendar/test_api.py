@@ -1,4 +1,5 @@
-"""/api/workcalendar/: due dates, a year's days, notices. Bad input is a 400 by field, never a 500."""
+"""/api/workcalendar/: due dates, a year's days, notices.
+Bad input is a 400 by field, never a 500."""
 
 import pytest
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 DUE = "/api/workcalendar/due-date/"
 
 
-# -- due date ----------------------------------------------------------------------------------------
+# -- due date --------------------------------------------------------------------------------------
 def test_due_date_get_domain_example(api):
     resp = api.get(DUE, {"start": "2026-09-30", "days": "20"})
     assert resp.status_code == 200, resp.content
@@ -163,7 +164,7 @@ def test_due_date_post_needs_no_login(api):
     assert api.post(DUE, {"start": "2026-09-30", "days": 20}, format="json").status_code == 200
 
 
-# -- a year's days ---------------------------------------------------------------------------------------
+# -- a year's days ---------------------------------------------------------------------------------
 def test_days_of_an_unknown_year_are_provisional(api):
     body = api.get("/api/workcalendar/days/", {"year": "2027"}).json()
     assert (body["year"], body["source"], body["provisional"], body["notice"]) == (
@@ -203,7 +204,7 @@ def test_days_bad_year(api, year):
     assert "year" in resp.json()
 
 
-# -- notices ---------------------------------------------------------------------------------------------------
+# -- notices ---------------------------------------------------------------------------------------
 NOTICES = "/api/workcalendar/notices/"
 
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-# -- the provisional rule (2025 revision of the national holiday rules) --------------------------------
+# -- the provisional rule (2025 revision of the national holiday rules) ----------------------------
 def test_spring_festival_2027_is_four_days_from_chuxi():
     assert lunar_new_year_eve(2027) == D(2027, 2, 5)
     holidays = statutory_holidays(2027)
@@ -110,7 +110,7 @@ def test_sources_by_year():
     assert day_status(D(2026, 10, 1)) == DayStatus(working=False, provisional=False, name="国庆节")
 
 
-# -- a loaded notice ---------------------------------------------------------------------------------------
+# -- a loaded notice -------------------------------------------------------------------------------
 def test_loaded_notice_makes_2027_final_and_moves_days(notice_2027):
     start = D(2027, 2, 1)  # Monday before the Spring Festival
     before = add_working_days(start, 20)

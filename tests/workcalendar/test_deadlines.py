@@ -125,7 +125,7 @@ def test_domain_example():
     assert add_working_days(D(2026, 9, 30), 20) == DueDate(D(2026, 11, 3), False)
 
 
-# -- the convention, case by case -------------------------------------------------------------------
+# -- the convention, case by case ------------------------------------------------------------------
 def test_acceptance_day_is_not_counted():
     assert add_working_days(D(2026, 11, 6), 1).due == D(2026, 11, 9)  # Friday → Monday
     assert add_working_days(D(2026, 11, 7), 1).due == D(2026, 11, 9)  # accepted on a Saturday
@@ -207,7 +207,7 @@ def test_is_working_day_agrees_with_chinese_calendar_for_every_day_it_knows():
         day += ONE
 
 
-# -- counting between dates ----------------------------------------------------------------------------
+# -- counting between dates ------------------------------------------------------------------------
 def test_working_days_between_counts_start_exclusive_end_inclusive():
     assert working_days_between(D(2026, 11, 2), D(2026, 11, 2)) == 0
     assert working_days_between(D(2026, 11, 2), D(2026, 11, 3)) == 1

@@ -127,7 +127,7 @@ def test_a_bad_notice_writes_nothing(notice_2027):
     assert CalendarDay.objects.count() == len(notice_2027["days"])
 
 
-# -- the command -----------------------------------------------------------------------------------------------
+# -- the command -----------------------------------------------------------------------------------
 def test_command_loads_a_file(tmp_path, notice_2027, capsys):
     path = tmp_path / "2027.json"
     path.write_text(json.dumps(notice_2027, ensure_ascii=False), encoding="utf-8")
@@ -160,7 +160,7 @@ def test_command_reports_errors_and_writes_nothing(tmp_path, notice_2027):
         call_command("load-holiday-notice", str(tmp_path / "missing.json"))
 
 
-# -- the admin ---------------------------------------------------------------------------------------------------
+# -- the admin -------------------------------------------------------------------------------------
 def test_system_admin_uploads_a_notice_in_the_admin(notice_2027):
     admin = make_staff("sys-admin", "system_admin", sichuan_tree()[0], covers_subtree=True)
     client = Client()

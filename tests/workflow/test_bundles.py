@@ -108,7 +108,7 @@ def only_of(case, department):
     return task
 
 
-# -- a department with two items: one task, one conclusion for both -----------------------------------
+# -- a department with two items: one task, one conclusion for both --------------------------------
 @pytest.fixture
 def two_market_items(world):
     """我要开小吃店: two items of the market department and the fire brigade's."""
@@ -163,7 +163,7 @@ def test_the_department_task_is_in_that_departments_inbox_only(world, two_market
     assert list(inbox(world.health_reviewer)) == []
 
 
-# -- versions follow the department set ---------------------------------------------------------------
+# -- versions follow the department set ------------------------------------------------------------
 def test_a_new_department_set_makes_a_new_version_and_running_cases_keep_theirs(world):
     running = accept(world, apply_bundle(world))
     again = accept(world, apply_bundle(world))
@@ -210,7 +210,7 @@ def test_the_generated_xml_depends_only_on_the_department_set():
     }
 
 
-# -- an uploaded bundle process comes first -------------------------------------------------------------
+# -- an uploaded bundle process comes first --------------------------------------------------------
 def test_a_bundle_process_uploaded_by_a_superuser_takes_precedence(world, django_user_model):
     root = django_user_model.objects.create_superuser("root", password="x" * 12)
     xml = samples.with_condition('outcome == "approve"')  # 审查 (reviewer) → 决定 (approver)

@@ -80,7 +80,7 @@ def test_the_applicant_sees_no_task(world):
     assert selectors.visible_task(world.applicant, open_tasks(case)[0].pk) is None
 
 
-# -- order and marks ---------------------------------------------------------------------------------
+# -- order and marks -------------------------------------------------------------------------------
 def review_task(world, **kwargs) -> Task:
     """An open review task of the market department on a case of the world's item in review,
     made directly (no process runs: for listing and claiming, not for completing)."""
@@ -130,7 +130,7 @@ def test_filters_mine_and_state(world):
     assert len(inbox_of(world.market_reviewer, state="open")) == 1
 
 
-# -- claiming and racing -------------------------------------------------------------------------------
+# -- claiming and racing ---------------------------------------------------------------------------
 @pytest.fixture
 def second_reviewer(world):
     return staff("market-reviewer-2", "reviewer", world.county, world.market)

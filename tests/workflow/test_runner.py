@@ -229,7 +229,7 @@ def test_the_joint_decision_waits_while_the_clock_is_stopped(world):
     assert open_tasks(case) == [last] and last.case_item.outcome == ""
 
 
-# -- the case ends outside the process --------------------------------------------------------------
+# -- the case ends outside the process -------------------------------------------------------------
 def test_withdrawal_cancels_the_process_and_empties_the_inbox(world):
     case = accept(world, apply_single(world))
     with on_commit():
@@ -277,7 +277,7 @@ def test_the_start_processes_command_starts_cases_accepted_without_one(world):
     assert only(case).label == "审查"
 
 
-# -- due dates follow the case -------------------------------------------------------------------------
+# -- due dates follow the case ---------------------------------------------------------------------
 def test_a_suspension_and_an_extension_move_the_tasks_due_date(world):
     case = accept(world, apply_single(world))
     task = only(case)

@@ -61,7 +61,7 @@ class _ServiceForm(forms.ModelForm):
         return data
 
 
-# -- users ----------------------------------------------------------------------------------------------
+# -- users -----------------------------------------------------------------------------------------
 @admin.register(User)
 class GovUserAdmin(UserAdmin):
     list_display = [
@@ -126,7 +126,7 @@ class GovUserAdmin(UserAdmin):
         return mask_mobile(obj.mobile)
 
 
-# -- organisations --------------------------------------------------------------------------------------
+# -- organisations ---------------------------------------------------------------------------------
 class RepresentationInline(admin.TabularInline):
     """Read-only here: representatives are authorised and revoked by the organisation itself."""
 
@@ -187,7 +187,7 @@ class RepresentationAdmin(admin.ModelAdmin):
             self.message_user(request, _("已撤销 %(n)s 项授权") % {"n": done}, messages.SUCCESS)
 
 
-# -- role and personal-data grants -------------------------------------------------------------------------
+# -- role and personal-data grants -----------------------------------------------------------------
 class _ScopedGrantAdmin(RoleGatedAdminMixin, admin.ModelAdmin):
     """System administrators (not only superusers) manage the grants of their own regions."""
 
@@ -336,7 +336,7 @@ class PersonalDataGrantAdmin(_ScopedGrantAdmin):
         obj.pk = grant.pk
 
 
-# -- logs (read-only) -------------------------------------------------------------------------------------------
+# -- logs (read-only) ------------------------------------------------------------------------------
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(ReadOnlyAdmin):
     list_display = ["at", "viewer", "subject", "fields", "reason", "channel"]

@@ -48,7 +48,7 @@ class IsSystemAdmin(BasePermission):
         )
 
 
-# -- serializers ------------------------------------------------------------------------------------
+# -- serializers -----------------------------------------------------------------------------------
 class GrantSummarySerializer(serializers.ModelSerializer):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
     region = serializers.CharField(source="region.code", read_only=True)
@@ -298,7 +298,7 @@ class DataGrantSerializer(serializers.ModelSerializer):
         extra_kwargs = {"user": {"queryset": User.objects.filter(account_type=AccountType.STAFF)}}
 
 
-# -- applicants ---------------------------------------------------------------------------------------
+# -- applicants ------------------------------------------------------------------------------------
 class RegisterThrottle(AnonRateThrottle):
     """Bulk registrations from one address are slowed down (the cache keeps the count)."""
 
@@ -306,7 +306,8 @@ class RegisterThrottle(AnonRateThrottle):
 
 
 class RegisterView(GenericAPIView):
-    """自然人注册: name, resident ID number, mobile and password; nothing is written on any error."""
+    """自然人注册: name, resident ID number, mobile and password;
+    nothing is written on any error."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -324,7 +325,8 @@ class RegisterView(GenericAPIView):
 
 
 class MeView(GenericAPIView):
-    """My profile (ID and mobile numbers masked), my current roles; PATCH changes name, mobile, e-mail."""
+    """My profile (ID and mobile numbers masked), my current roles;
+    PATCH changes name, mobile, e-mail."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = MeSerializer
@@ -347,7 +349,8 @@ class MeView(GenericAPIView):
 
 
 class MyOrganisationsView(GenericAPIView):
-    """Organisations I act for; POST registers one with me as its legal representative (or agent)."""
+    """Organisations I act for; POST registers one with me as its legal
+    representative (or agent)."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = MyOrganisationSerializer
@@ -446,7 +449,7 @@ class AgentViewSet(
         services.revoke_representation(instance, by=self.request.user)
 
 
-# -- staff, roles, personal-data grants ---------------------------------------------------------------
+# -- staff, roles, personal-data grants ------------------------------------------------------------
 @extend_schema_view(
     list=extend_schema(summary="我管理区划内的工作人员", tags=["accounts"]),
     retrieve=extend_schema(tags=["accounts"]),
@@ -554,7 +557,7 @@ class DataGrantViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.
         )
 
 
-# -- people: masked profile, logged reveal, counter verification -----------------------------------------
+# -- people: masked profile, logged reveal, counter verification -----------------------------------
 @extend_schema_view(
     retrieve=extend_schema(summary="用户信息（脱敏）", tags=["accounts"]),
     reveal=extend_schema(

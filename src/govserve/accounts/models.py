@@ -109,7 +109,8 @@ class Organisation(models.Model):
 
 
 class Representation(models.Model):
-    """A person acting for an organisation: its legal representative or an authorised agent (授权代理人)."""
+    """A person acting for an organisation:
+    its legal representative or an authorised agent (授权代理人)."""
 
     class Kind(models.TextChoices):
         LEGAL_REPRESENTATIVE = "legal", _("法定代表人")
@@ -229,7 +230,8 @@ class RoleGrant(models.Model):
 
 
 class PersonalDataGrant(models.Model):
-    """Temporary right to see personal data in full (e.g. for a verification), with a reason and an end."""
+    """Temporary right to see personal data in full
+    (e.g. for a verification), with a reason and an end."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

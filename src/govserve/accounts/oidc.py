@@ -16,8 +16,8 @@ Claims, and the scope each needs (a claim is released only when its scope was gr
 | name, preferred_username | profile | real name, login name |
 | phone_number | phone | the mobile number |
 | department | govserve.roles | the staff member's departments: [{id, name, uscc, region_code}] |
-| roles | govserve.roles | active role grants: [{role, department_id, region_code, covers_subtree}] |
-| organisations | govserve.roles | businesses the person acts for: [{uscc, name, kind, representation}] |
+| roles | govserve.roles | active grants: [{role, department_id, region_code, covers_subtree}] |
+| organisations | govserve.roles | businesses they act for: [{uscc, name, kind, representation}] |
 
 The resident ID number is never released, in any scope.
 

@@ -86,7 +86,8 @@ def grant_covers(grant: RoleGrant, region: Region | None) -> bool:
 
 
 def region_scope(user, role: str) -> list[RoleGrant]:
-    """The grants by which `user` holds `role`; each covers `grant.region` (and its subtree if flagged)."""
+    """The grants by which `user` holds `role`; each covers `grant.region`
+    (and its subtree if flagged)."""
     return active_grants(user, [role])
 
 
@@ -224,7 +225,8 @@ def can_read_scoped(user, *, department_id, region, owner_id=None, organisation_
 
 
 def can_change_scoped(user, *, department_id, region, owner_id=None, organisation_id=None) -> bool:
-    """Act on such a record: its applicant (or representative), or the staff handling it; not supervisors."""
+    """Act on such a record: its applicant (or representative),
+    or the staff handling it; not supervisors."""
     if not is_signed_in(user):
         return False
     if user.is_superuser or _applicant_may(user, owner_id, organisation_id):
@@ -265,7 +267,8 @@ def has_personal_data_grant(user) -> bool:
 
 
 def can_view_full_personal_data(viewer, subject, *, verifying: bool = False) -> bool:
-    """See an ID number or phone number in full. Every such view is recorded (selectors.reveal_personal_data)."""
+    """See an ID number or phone number in full.
+    Every such view is recorded (selectors.reveal_personal_data)."""
     if not is_signed_in(viewer):
         return False
     if viewer.pk == subject.pk or viewer.is_superuser:

@@ -115,7 +115,8 @@ def _save_new_user(user: User, password: str | None) -> User:
 def register_person(
     *, real_name: str, id_number: str, mobile: str, password: str, username: str | None = None
 ) -> User:
-    """自然人注册: real name, resident ID number, mobile and password; self-declared assurance (level 1)."""
+    """自然人注册: real name, resident ID number, mobile and password;
+    self-declared assurance (level 1)."""
     errors: dict[str, list[str]] = {}
     real_name = (real_name or "").strip()
     if not real_name:
@@ -361,7 +362,8 @@ def create_staff(
     id_number: str | None = None,
     email: str = "",
 ) -> User:
-    """工作人员账户 in a region (and department), created by a system administrator of that region."""
+    """工作人员账户 in a region (and department),
+    created by a system administrator of that region."""
     _require_admin_of(by, region)
     errors: dict[str, list[str]] = {}
     username = (username or "").strip()

@@ -19,8 +19,8 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 def validate_resident_id(value: str) -> str:
     """Validate a resident ID number (居民身份证号码) and return it compact and upper-case.
 
-    Spaces and dashes are dropped. The message says which part is wrong: length, characters, check character, birth date
-    or the region (address) code, checked in that order.
+    Spaces and dashes are dropped. The message says which part is wrong: length, characters,
+    check character, birth date or the region (address) code, checked in that order.
     """
     number = re.sub(r"[\s-]", "", str(value or "")).upper()
     if len(number) != 18:

@@ -12,7 +12,10 @@ class CasesConfig(AppConfig):
         hooks.declare(
             "HELD_LICENCES",
             owner="cases",
-            doc="(case, materials, *, record_use=False) → usable (material, licence) pairs (免提交).",
+            doc=(
+                "(case, materials, *, record_use=False) → "
+                "usable (material, licence) pairs (免提交)."
+            ),
             optional=True,
         )
         hooks.declare(

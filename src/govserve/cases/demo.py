@@ -30,8 +30,10 @@ FIELDS = [
     ("规范户外招牌设施设置", "sign_size", "招牌尺寸（米）", FieldType.TEXT, []),
 ]
 PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-    b"3 0 obj<</Type/Page/MediaBox[0 0 595 842]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj "
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/MediaBox[0 0 595 842]/Parent 2 0 R>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 FORM = {
     "premises_address": "广安区北辰街道建设路 18 号",

@@ -87,13 +87,11 @@ def document_font() -> str:
         if key in _fonts:
             return _fonts[key]
         if not os.path.isfile(path):
-            raise DocumentFontError(
-                _(
-                    "文书字体文件不存在：%(path)s。请安装中文 TrueType 字体（Debian：apt-get install "
-                    "fonts-wqy-microhei），或用环境变量 GOVSERVE_PDF_FONT 指向一个 .ttf/.ttc 字体文件。"
-                )
-                % {"path": path}
-            )
+            message = _(
+                "文书字体文件不存在：%(path)s。请安装中文 TrueType 字体（Debian：apt-get install "
+                "fonts-wqy-microhei），或用环境变量 GOVSERVE_PDF_FONT 指向一个 .ttf/.ttc 字体文件。"
+            ) % {"path": path}
+            raise DocumentFontError(message)
         name = f"GovServeCJK{len(_fonts)}"
         try:
             font = TTFont(name, path, subfontIndex=index)

@@ -92,11 +92,10 @@ def _lifecycle_action(action: str, label):
                 services.change_state(item, action, actor=request.user, reason="管理后台批量操作")
                 done += 1
             except (services.LifecycleError, ValidationError) as exc:
-                modeladmin.message_user(
-                    request,
-                    f"{item}: {getattr(exc, 'message', None) or '; '.join(getattr(exc, 'messages', [str(exc)]))}",
-                    messages.ERROR,
+                detail = getattr(exc, "message", None) or "; ".join(
+                    getattr(exc, "messages", [str(exc)])
                 )
+                modeladmin.message_user(request, f"{item}: {detail}", messages.ERROR)
         if done:
             modeladmin.message_user(
                 request, _("已处理 %(n)s 个事项") % {"n": done}, messages.SUCCESS

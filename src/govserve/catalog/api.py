@@ -761,7 +761,8 @@ class LedgerSerializer(serializers.Serializer):
 
 
 class LedgerView(APIView):
-    """改革台账: which items were cancelled, delegated or merged between two dates, and how much the list shrank."""
+    """改革台账: which items were cancelled, delegated or merged between two dates,
+    and how much the list shrank."""
 
     @extend_schema(
         parameters=[

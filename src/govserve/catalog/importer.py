@@ -91,7 +91,8 @@ class ImportReport:
 
 # -- reading files ---------------------------------------------------------------------
 def read_rows(data: bytes, fmt: str) -> list[tuple[int, dict]]:
-    """(line, row) pairs from a JSON or CSV file; line is the item's number (JSON) or file line (CSV)."""
+    """(line, row) pairs from a JSON or CSV file;
+    line is the item's number (JSON) or file line (CSV)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -276,7 +277,8 @@ def export_csv(rows: list[dict]) -> str:
 
 # -- validating and writing ------------------------------------------------------------
 def _flatten(detail, prefix: str = "") -> list[tuple[str, str]]:
-    """DRF error detail → (field path, message) pairs, e.g. ('materials[2].name', '该字段是必填项。')."""
+    """DRF error detail → (field path, message) pairs,
+    e.g. ('materials[2].name', '该字段是必填项。')."""
     pairs: list[tuple[str, str]] = []
     if isinstance(detail, dict):
         for key, value in detail.items():

@@ -385,7 +385,8 @@ class ResponsibilityStage(models.TextChoices):
 
 
 class Responsibility(models.Model):
-    """责任事项 of the responsibility list (责任清单): duty per stage and when one is held to account."""
+    """责任事项 of the responsibility list (责任清单):
+    duty per stage and when one is held to account."""
 
     item = models.ForeignKey(
         ImplementationItem,

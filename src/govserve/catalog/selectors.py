@@ -366,7 +366,8 @@ class ReformLedger:
 
 
 def ledger_span() -> tuple[dt.date, dt.date] | None:
-    """First and last effective dates of any cancel, delegate or merge event (None: no reform yet)."""
+    """First and last effective dates of any cancel, delegate or merge event
+    (None: no reform yet)."""
     dates = ItemEvent.objects.filter(action__in=LEDGER_ACTIONS).aggregate(
         first=Min("effective_date"), last=Max("effective_date")
     )

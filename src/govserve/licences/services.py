@@ -1,4 +1,5 @@
-"""Issuing electronic licences and their lifecycle (电子证照签发、变更、延续、中止、恢复、撤销、过期).
+"""Issuing electronic licences and their lifecycle
+(电子证照签发、变更、延续、中止、恢复、撤销、过期).
 
 Every write is one transaction and leaves a `LicenceEvent`, tells the holder (in-app message,
 e-mail after the commit) and announces each new version (`signals.licence_issued`) and each
@@ -21,7 +22,8 @@ Refusals raise `LicenceError` (field, Chinese message, 400/403/404/409) or a Dja
 - `suspend` / `resume` / `revoke` need a reason; a revoked licence is final (no resume, change
   or renewal) and its PDF verifies as revoked.
 - Who acts: approvers (审批负责人) of the issuing department, in its region — the same people
-  who decided the case. Supervisors read (`selectors.can_read_licence`) but change nothing, as for cases.
+  who decided the case. Supervisors read (`selectors.can_read_licence`) but change nothing,
+  as for cases.
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ def signed_payload(licence: Licence) -> bytes:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-# -- notifications, events, signals ------------------------------------------------------------------
+# -- notifications, events, signals ----------------------------------------------------------------
 def _recipient_ids(licence: Licence) -> list[int]:
     """The holder; for a business, whoever applied for it and its legal representatives."""
     if licence.holder_user_id:
@@ -151,7 +153,7 @@ def _announce_issued(licence: Licence) -> None:
     signals.licence_issued.send(sender=Licence, licence=licence)
 
 
-# -- issuing -------------------------------------------------------------------------------------------
+# -- issuing ---------------------------------------------------------------------------------------
 def _next_serial(licence_type: LicenceType, issuer) -> int:
     """The issuer's next serial for the type; call inside a transaction (concurrent issuers
     wait for our commit and count on; a refused issue gives the number back)."""
@@ -489,7 +491,7 @@ def change(licence: Licence, actor, *, data: dict, reason: str) -> Licence:
         new,
         _("电子证照已变更：%(type)s") % {"type": new.licence_type.name},
         _(
-            "您的%(type)s（编号 %(number)s）已变更为第 %(version)d 版，原版本同时失效。变更原因：%(reason)s"
+            "您的%(type)s（编号 %(number)s）已变更为第 %(version)d 版，原版本同时失效。变更原因：%(reason)s"  # noqa: E501
         )
         % {
             "type": new.licence_type.name,
@@ -710,17 +712,17 @@ def expire_due(on: dt.date | None = None) -> int:
                 "expired",
                 _("有效期届满（%(date)s）") % {"date": licence.valid_until.isoformat()},
             )
+            body = _(
+                "您的%(type)s（编号 %(number)s）已于 %(date)s 有效期届满，不能再作为办事材料使用。"
+            ) % {
+                "type": licence.licence_type.name,
+                "number": licence.number,
+                "date": licence.valid_until.isoformat(),
+            }
             _notify(
                 licence,
                 _("电子证照已过期：%(type)s") % {"type": licence.licence_type.name},
-                _(
-                    "您的%(type)s（编号 %(number)s）已于 %(date)s 有效期届满，不能再作为办事材料使用。"
-                )
-                % {
-                    "type": licence.licence_type.name,
-                    "number": licence.number,
-                    "date": licence.valid_until.isoformat(),
-                },
+                body,
             )
             count += 1
     return count
@@ -755,19 +757,19 @@ def send_renewal_reminders(on: dt.date | None = None) -> int:
                 _("提醒持证人办理延续（%(date)s 届满）")
                 % {"date": licence.valid_until.isoformat()},
             )
+            body = _(
+                "您的%(type)s（编号 %(number)s）将于 %(date)s 有效期届满。需要继续从事相关活动的，"
+                "请在届满前向%(issuer)s申请延续。"
+            ) % {
+                "type": licence.licence_type.name,
+                "number": licence.number,
+                "date": licence.valid_until.isoformat(),
+                "issuer": licence.issuer.name,
+            }
             _notify(
                 licence,
                 _("电子证照即将到期：%(type)s") % {"type": licence.licence_type.name},
-                _(
-                    "您的%(type)s（编号 %(number)s）将于 %(date)s 有效期届满。需要继续从事相关活动的，"
-                    "请在届满前向%(issuer)s申请延续。"
-                )
-                % {
-                    "type": licence.licence_type.name,
-                    "number": licence.number,
-                    "date": licence.valid_until.isoformat(),
-                    "issuer": licence.issuer.name,
-                },
+                body,
             )
             count += 1
     return count

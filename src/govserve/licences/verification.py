@@ -660,12 +660,13 @@ def _verify_document(
             number=document.number,
             issued_on=document.issued_on,
         )
+    headline = (
+        _("真实文书：这是%(department)s于%(date)s出具的%(kind)s（文号 %(number)s），文件未被改动。")
+        % words
+    )
     return Verification(
         outcome=AUTHENTIC,
-        headline=_(
-            "真实文书：这是%(department)s于%(date)s出具的%(kind)s（文号 %(number)s），文件未被改动。"
-        )
-        % words,
+        headline=headline,
         checks=checks,
         document=info,
         issuer_name=document.department.name,

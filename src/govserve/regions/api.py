@@ -136,7 +136,8 @@ class ServiceWindowSerializer(serializers.ModelSerializer):
         model = ServiceWindow
         fields = ["id", "number", "name", "kind", "departments"]
         read_only_fields = ["id"]
-        validators: "list[Validator[Any]]" = []  # (hall, number) is unique; checked on the hall's list below
+        # (hall, number) is unique; checked on the hall's list below
+        validators: "list[Validator[Any]]" = []
 
 
 class ServiceHallSerializer(serializers.ModelSerializer):

@@ -1,4 +1,5 @@
-"""Administrative divisions (行政区划), departments (部门), halls (政务服务大厅) and windows (窗口)."""
+"""Administrative divisions (行政区划), departments (部门), halls
+(政务服务大厅) and windows (窗口)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models

@@ -38,7 +38,8 @@ class ImportResult:
 
 
 class RegionImportError(Exception):
-    """The rows do not form a valid tree; nothing was written. `errors` lists every problem found."""
+    """The rows do not form a valid tree; nothing was written.
+    `errors` lists every problem found."""
 
     def __init__(self, errors: list[str]):
         self.errors = errors
@@ -294,7 +295,8 @@ def _refresh_full_names_below(
 
 
 def save_hall(hall: ServiceHall, windows: list[dict] | None = None) -> ServiceHall:
-    """Save a hall and, when `windows` is given, make its windows exactly those (matched by number)."""
+    """Save a hall and, when `windows` is given, make its windows exactly those
+    (matched by number)."""
     with transaction.atomic():
         hall.full_clean()
         hall.save()

@@ -608,7 +608,8 @@ def revoke(certificate: Certificate, reason: str) -> Certificate:
 
 
 def crl_der(algorithm: str = Algorithm.ECDSA_P256) -> bytes:
-    """证书吊销列表: the X.509 CRL (DER) of the algorithm's root, listing its revoked certificates."""
+    """证书吊销列表: the X.509 CRL (DER) of the algorithm's root,
+    listing its revoked certificates."""
     root = root_certificate(algorithm)
     revoked = list(
         Certificate.objects.filter(issuer=root, revoked_at__isnull=False)

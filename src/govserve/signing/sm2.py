@@ -144,7 +144,8 @@ def _write_private(bio: int, key: int) -> int:
 
 
 def generate_private_key() -> bytes:
-    """A fresh SM2 private key as unencrypted PKCS#8 PEM (wrap it with a KeyStore before storing)."""
+    """A fresh SM2 private key as unencrypted PKCS#8 PEM
+    (wrap it with a KeyStore before storing)."""
     ctx = _lib.EVP_PKEY_CTX_new_from_name(None, b"SM2", None)
     if not ctx:
         raise _fail(_("OpenSSL 不支持 SM2"))

@@ -136,16 +136,10 @@ def _parse_suspension_param(text: str) -> list[dict]:
     for part in filter(None, (p.strip() for p in text.split(","))):
         start, sep, end = part.partition(":")
         if not sep:
-            raise ValidationError(
-                {
-                    "suspensions": [
-                        _(
-                            "中止期间“%(value)s”的格式应为 开始日期:恢复日期（YYYY-MM-DD:YYYY-MM-DD）"
-                        )
-                        % {"value": part}
-                    ]
-                }
-            )
+            message = _(
+                "中止期间“%(value)s”的格式应为 开始日期:恢复日期（YYYY-MM-DD:YYYY-MM-DD）"
+            ) % {"value": part}
+            raise ValidationError({"suspensions": [message]})
         out.append({"start": start.strip(), "end": end.strip() or None})
     return out
 
@@ -186,7 +180,8 @@ def due_date_response(data: dict) -> dict:
 
 
 class DueDateView(APIView):
-    """计算办理时限到期日: acceptance day not counted, suspensions [S, E) excluded (DOMAIN.md §2)."""
+    """计算办理时限到期日: acceptance day not counted,
+    suspensions [S, E) excluded (DOMAIN.md §2)."""
 
     required_scopes: list[str] = []  # a calculation: no scope needed, even for POST
     permission_classes = [AllowAny]
@@ -300,7 +295,7 @@ class YearDaysView(APIView):
         return Response(YearDaysSerializer(body).data)
 
 
-# -- notices ------------------------------------------------------------------------------------------
+# -- notices ---------------------------------------------------------------------------------------
 class NoticeDayInputSerializer(serializers.Serializer):
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=DayKind.choices)
@@ -325,7 +320,8 @@ class NoticeLoadedSerializer(NoticeSerializer):
 
 
 class CanLoadNotice(BasePermission):
-    """Reads are public; loading a notice is for system administrators (policies.can_load_notice)."""
+    """Reads are public; loading a notice is for system administrators
+    (policies.can_load_notice)."""
 
     message = gettext_lazy("仅系统管理员可以导入放假安排通知")
 

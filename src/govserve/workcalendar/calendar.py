@@ -139,7 +139,8 @@ def lunar_to_solar(year: int, month: int, day: int) -> dt.date:
 
 
 def qingming(year: int) -> dt.date:
-    """清明: the Beijing-time date on which the sun reaches ecliptic longitude 15° (4 or 5 April)."""
+    """清明: the Beijing-time date on which the sun reaches ecliptic longitude 15°
+    (4 or 5 April)."""
     term = Solar.fromYmd(year, 4, 20).getLunar().getJieQiTable()["清明"]
     return dt.date(term.getYear(), term.getMonth(), term.getDay())
 

@@ -170,7 +170,8 @@ def counted_working_days(
     *,
     as_of: dt.date | None = None,
 ) -> list[tuple[dt.date, DayStatus]]:
-    """The days that count towards the period, in order (for display: the last one is the due date)."""
+    """The days that count towards the period, in order
+    (for display: the last one is the due date)."""
     due = add_working_days(start, days, suspensions, as_of=as_of).due
     spans = _spans(suspensions, as_of)
     out = []

@@ -1,4 +1,5 @@
-"""The State Council's yearly holiday notice (国务院办公厅关于某年部分节假日安排的通知) and its days.
+"""The State Council's yearly holiday notice (国务院办公厅关于某年部分节假日安排的通知)
+and its days.
 
 One `HolidayNotice` per year; its `CalendarDay`s are the dates the notice moves away from the
 ordinary week: holidays (放假, a rest day even on a weekday) and make-up workdays (调休上班, a

@@ -28,7 +28,8 @@ def _catalog_admin(request) -> bool:
 
 
 class UploadForm(forms.ModelForm):
-    """A new version: the item (empty = a default template, superusers only), a name and the file."""
+    """A new version: the item (empty = a default template, superusers only),
+    a name and the file."""
 
     bpmn_file = forms.FileField(
         label=_("BPMN 文件"),

@@ -55,7 +55,7 @@ class RefusedMixin:
         return super().handle_exception(exc)
 
 
-# -- tasks -------------------------------------------------------------------------------------------
+# -- tasks -----------------------------------------------------------------------------------------
 class TaskSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number", read_only=True)
     case_title = serializers.CharField(source="case.title", read_only=True)
@@ -201,7 +201,7 @@ class TaskViewSet(
         return Response(TaskSerializer(task).data)
 
 
-# -- process definitions -----------------------------------------------------------------------------
+# -- process definitions ---------------------------------------------------------------------------
 class ProcessSerializer(serializers.ModelSerializer):
     item_name = serializers.CharField(source="item.name", default=None, read_only=True)
     uploaded_by = serializers.CharField(source="uploaded_by.username", default=None, read_only=True)

@@ -174,14 +174,14 @@ def _check_specs(specs: Iterable) -> tuple[list[tuple[str, str, str]], bool]:
             if department and not department.isdigit():
                 raise BpmnError(
                     _(
-                        "人工环节“%(task)s”的扩展属性 department 须为部门编号（数字），当前为“%(value)s”"
+                        "人工环节“%(task)s”的扩展属性 department 须为部门编号（数字），当前为“%(value)s”"  # noqa: E501
                     )
                     % {"task": label, "value": department}
                 )
             if role not in ROLES:
                 raise BpmnError(
                     _(
-                        "人工环节“%(task)s”须用扩展属性 role 指明办理角色（reviewer 审查人员、approver 审批负责人、clerk 综合窗口），当前为“%(role)s”"
+                        "人工环节“%(task)s”须用扩展属性 role 指明办理角色（reviewer 审查人员、approver 审批负责人、clerk 综合窗口），当前为“%(role)s”"  # noqa: E501
                     )
                     % {"task": label, "role": role or _("未填写")}
                 )
@@ -228,7 +228,7 @@ def parse(xml: str | bytes, filename: str = "process.bpmn", *, strict: bool = Tr
     if strict and not decides:
         raise BpmnError(
             _(
-                "流程中没有作出决定的环节：须有一个可“同意”的审批负责人（approver）环节，或调用 joint_decision() 的脚本环节"
+                "流程中没有作出决定的环节：须有一个可“同意”的审批负责人（approver）环节，或调用 joint_decision() 的脚本环节"  # noqa: E501
             )
         )
     name = parser.get_process_parser(process_id).get_name() or process_id
@@ -304,7 +304,8 @@ def cancel(workflow: BpmnWorkflow) -> None:
 
 
 def unwrap(exc: BaseException) -> BaseException:
-    """The exception a script raised, from under SpiffWorkflow's wrapper (CaseError and the like)."""
+    """The exception a script raised, from under SpiffWorkflow's wrapper
+    (CaseError and the like)."""
     seen = exc
     while isinstance(seen, SpiffWorkflowException) and seen.__context__ is not None:
         seen = seen.__context__

@@ -6,9 +6,10 @@ process (`bundle-<bundle code>`), reusing a stored version whose content is the 
 
 The generated process::
 
-    受理 → fork (parallelGateway) ─┬─ 部门审查 (reviewer, department A) ⇄ 窗口核实 (clerk) on return ─┐
-                                   ├─ 部门审查 (reviewer, department B) ⇄ 窗口核实 …                 ├→ join
-                                   └─ …  one branch per department, all started at once              ┘
+    受理 → fork (parallelGateway)
+           ├─ 部门审查 (reviewer, department A) ⇄ 窗口核实 (clerk) on return ─┐
+           ├─ 部门审查 (reviewer, department B) ⇄ 窗口核实 …                 ├→ join
+           └─ …  one branch per department, all started at once              ┘
          → 联合决定 (script: joint_decision()) → electronic delivery? → 办结 | 送达 (clerk) → 办结
 
 Each branch's tasks carry the department's id in the extension property `department`, which

@@ -20,9 +20,11 @@ What a person's answer does on the case (by the task's role):
 
 | role | approve / deny | return | resubmit | deliver |
 | --- | --- | --- | --- | --- |
-| reviewer | `record_review` of the task's case item, or of every item of the task's department | — (the process routes it) | | |
+| reviewer | `record_review` ¹ | — (the process routes it) | | |
 | approver | `decide` | `reopen_review` of the reviewed items | | |
 | clerk | | | — | `deliver` |
+
+¹ of the task's case item, or of every item of the task's department.
 
 A script task may call `joint_decision()`: `decide(case, None, …)` with `joint_outcome(case)`.
 """
@@ -268,7 +270,8 @@ def _engine(case: Case):
 
 
 def _run(step):
-    """Run engine code; a refusal (`Refused`) or ValidationError raised by a script reaches the caller as is."""
+    """Run engine code; a refusal (`Refused`) or ValidationError raised by a script
+    reaches the caller as is."""
     try:
         return step()
     except SpiffWorkflowException as exc:

@@ -50,7 +50,8 @@ def _flag(value: str | None) -> bool | None:
 @never_cache
 @staff_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
-    """待办任务: the tasks of the user's departments and regions, green channel first, by due date."""
+    """待办任务: the tasks of the user's departments and regions, green channel first,
+    by due date."""
     g = request.GET
     filters: _InboxFilters = {
         "state": g.get("state") if g.get("state") in OPEN_TASK_STATES else None,
@@ -210,7 +211,8 @@ def complete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def suspend_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """现场检查 / 专家评审 …: the clock stops with a legal reason; the applicant is told in writing."""
+    """现场检查 / 专家评审 …: the clock stops with a legal reason;
+    the applicant is told in writing."""
     task = _task(request, pk)
     form = SuspendForm(request.POST)
     if not may_act(request.user, task):

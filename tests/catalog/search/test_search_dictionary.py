@@ -1,4 +1,5 @@
-"""The dictionary (检索词典): built-in defaults, administrators' rows, changes take effect at once."""
+"""The dictionary (检索词典): built-in defaults, administrators' rows,
+changes take effect at once."""
 
 from __future__ import annotations
 

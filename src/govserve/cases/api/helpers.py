@@ -1,4 +1,5 @@
-"""What the cases viewsets share: looking up items, bundles, applicants and cases; building answers."""
+"""What the cases viewsets share: looking up items, bundles,
+applicants and cases; building answers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The cases viewsets: a case (apply, the form, progress, staff actions, files) and notifications."""
+"""The cases viewsets: a case (apply, the form, progress, staff actions, files)
+and notifications."""
 
 from __future__ import annotations
 

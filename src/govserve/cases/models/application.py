@@ -24,7 +24,8 @@ class FieldType(models.TextChoices):
 
 
 class FormField(models.Model):
-    """申请表字段: a field an item's application form asks for, configured by catalog administrators."""
+    """申请表字段: a field an item's application form asks for,
+    configured by catalog administrators."""
 
     item = models.ForeignKey(
         ImplementationItem,

@@ -217,7 +217,8 @@ class Case(models.Model):
 
 
 class CaseItem(models.Model):
-    """One item inside a case, reviewed by its own department (one per item; a bundle has several)."""
+    """One item inside a case, reviewed by its own department
+    (one per item; a bundle has several)."""
 
     case = models.ForeignKey(
         Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="case_items"

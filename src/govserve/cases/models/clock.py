@@ -25,7 +25,8 @@ class SuspensionReason(models.TextChoices):
 
 
 class ClockSuspension(models.Model):
-    """暂停计时: a period the time limit does not count (Art 45); the applicant is told in writing."""
+    """暂停计时: a period the time limit does not count (Art 45);
+    the applicant is told in writing."""
 
     case = models.ForeignKey(
         Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="suspensions"
@@ -76,7 +77,8 @@ class ClockSuspension(models.Model):
 
 
 class Extension(models.Model):
-    """延期: once per case, approved by the department head, reasons told to the applicant (Art 42)."""
+    """延期: once per case, approved by the department head,
+    reasons told to the applicant (Art 42)."""
 
     class State(models.TextChoices):
         REQUESTED = "requested", _("待批准")

@@ -50,7 +50,8 @@ class CaseEvent(models.Model):
 
 
 class Visit(models.Model):
-    """到现场: one visit of the applicant to a hall for this case (counted against the item's promise)."""
+    """到现场: one visit of the applicant to a hall for this case
+    (counted against the item's promise)."""
 
     case = models.ForeignKey(
         Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="visits"
@@ -126,7 +127,8 @@ class CaseDocument(models.Model):
 
 
 class Notification(models.Model):
-    """消息: an in-app message to a person about their case (also sent by e-mail when they have one)."""
+    """消息: an in-app message to a person about their case
+    (also sent by e-mail when they have one)."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -119,7 +119,7 @@ def refuse(case: Case, actor, *, reasons: str, competent_agency: str = "") -> Ca
     _recompute(case, _("不予受理"))
     _save(case, "state", "decision_reasons", "closed_at", *DUE_FIELDS)
     text = _(
-        "%(applicant)s：\n您提交的“%(title)s”申请（办件编号 %(number)s），经审查决定不予受理。理由：%(reasons)s"
+        "%(applicant)s：\n您提交的“%(title)s”申请（办件编号 %(number)s），经审查决定不予受理。理由：%(reasons)s"  # noqa: E501
     ) % {
         "applicant": case.applicant_name,
         "title": case.title,
@@ -185,7 +185,7 @@ def request_correction(
     _save(case, "state", *DUE_FIELDS)
     lines = "\n".join(f"{n + 1}. {e['material']}：{e['reason']}" for n, e in enumerate(clean))
     text = _(
-        "%(applicant)s：\n您提交的“%(title)s”申请（办件编号 %(number)s）材料不齐全或不符合法定形式，请一次性补正以下全部内容：\n%(lines)s"
+        "%(applicant)s：\n您提交的“%(title)s”申请（办件编号 %(number)s）材料不齐全或不符合法定形式，请一次性补正以下全部内容：\n%(lines)s"  # noqa: E501
     ) % {
         "applicant": case.applicant_name,
         "title": case.title,

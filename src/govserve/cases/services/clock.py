@@ -134,7 +134,7 @@ def suspend_clock(
     _recompute(case, _("暂停计时：%(reason)s") % {"reason": suspension.get_reason_display()})
     _save(case, *DUE_FIELDS)
     text = _(
-        "%(applicant)s：\n您的申请（办件编号 %(number)s）需要进行%(reason)s，所需时间不计入办理期限。自 %(start)s 起暂停计时，预计 %(end)s 结束。说明：%(explanation)s"
+        "%(applicant)s：\n您的申请（办件编号 %(number)s）需要进行%(reason)s，所需时间不计入办理期限。自 %(start)s 起暂停计时，预计 %(end)s 结束。说明：%(explanation)s"  # noqa: E501
     ) % {
         "applicant": case.applicant_name,
         "number": case.number,
@@ -255,7 +255,7 @@ def decide_extension(extension: Extension, actor, *, approve: bool) -> Extension
     _recompute(case, _("延长审批期限 %(days)d 个工作日") % {"days": extension.days})
     _save(case, "extension_days", *DUE_FIELDS)
     text = _(
-        "%(applicant)s：\n您的申请（办件编号 %(number)s）经本机关负责人批准，审批期限延长 %(days)d 个工作日，新的期限为 %(due)s。理由：%(reasons)s"
+        "%(applicant)s：\n您的申请（办件编号 %(number)s）经本机关负责人批准，审批期限延长 %(days)d 个工作日，新的期限为 %(due)s。理由：%(reasons)s"  # noqa: E501
     ) % {
         "applicant": case.applicant_name,
         "number": case.number,

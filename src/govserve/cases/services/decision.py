@@ -19,7 +19,8 @@ from .delivery import _deliver
 
 @transaction.atomic
 def record_review(case_item: CaseItem, actor, *, outcome: str, reasons: str = "") -> CaseItem:
-    """One department's conclusion on its item (called by the workflow when a review task completes)."""
+    """One department's conclusion on its item
+    (called by the workflow when a review task completes)."""
     case_item = (
         CaseItem.objects.select_for_update(of=("self",))
         .select_related("case", "department")
@@ -92,7 +93,8 @@ def joint_outcome(case: Case) -> tuple[str, str]:
 
 @transaction.atomic
 def decide(case: Case, actor, *, outcome: str, reasons: str = "") -> Case:
-    """The written decision (准予 / 不予许可). `actor` None = the joint decision taken by the process."""
+    """The written decision (准予 / 不予许可).
+    `actor` None = the joint decision taken by the process."""
     case = _lock(case)
     if actor is not None and not permissions.can_approve(actor, case):
         raise CaseError("case", _("只有本部门审批负责人可以作出决定"), status=403)
@@ -114,7 +116,7 @@ def decide(case: Case, actor, *, outcome: str, reasons: str = "") -> Case:
     _save(case, "state", "outcome", "decision_reasons", "decided_at", *DUE_FIELDS)
     if outcome == Outcome.APPROVED:
         text = _(
-            "%(applicant)s：\n您申请的“%(title)s”（办件编号 %(number)s），经审查符合法定条件、标准，决定准予许可。"
+            "%(applicant)s：\n您申请的“%(title)s”（办件编号 %(number)s），经审查符合法定条件、标准，决定准予许可。"  # noqa: E501
         ) % {
             "applicant": case.applicant_name,
             "title": case.title,
@@ -124,7 +126,7 @@ def decide(case: Case, actor, *, outcome: str, reasons: str = "") -> Case:
         signals.case_approving.send(sender=Case, case=case, actor=actor)
     else:
         text = _(
-            "%(applicant)s：\n您申请的“%(title)s”（办件编号 %(number)s），经审查决定不予许可。理由：%(reasons)s"
+            "%(applicant)s：\n您申请的“%(title)s”（办件编号 %(number)s），经审查决定不予许可。理由：%(reasons)s"  # noqa: E501
         ) % {
             "applicant": case.applicant_name,
             "title": case.title,

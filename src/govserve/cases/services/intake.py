@@ -246,7 +246,8 @@ def _replace_previous(case: Case, material: Material) -> None:
 
 @transaction.atomic
 def add_material(case: Case, actor, *, material_id, upload) -> CaseMaterial:
-    """Upload (online) or scan (counter) one file for one material of the list; replaces an earlier one."""
+    """Upload (online) or scan (counter) one file for one material of the list;
+    replaces an earlier one."""
     case = _lock(case)
     _check_editable(case, actor)
     material = _material_for(case, material_id)

@@ -1,4 +1,5 @@
-"""The applicant's pages: my cases, the receipt, a case's progress, withdrawal, correction, messages."""
+"""The applicant's pages: my cases, the receipt, a case's progress,
+withdrawal, correction, messages."""
 
 from __future__ import annotations
 

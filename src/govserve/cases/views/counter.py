@@ -1,4 +1,5 @@
-"""The counter (综合窗口): the person present, the acceptance queue, the staff case page and its actions."""
+"""The counter (综合窗口): the person present, the acceptance queue,
+the staff case page and its actions."""
 
 from __future__ import annotations
 

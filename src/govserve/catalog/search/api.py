@@ -99,7 +99,8 @@ class SearchView(APIView):
         operation_id="search_items",
         summary="事项检索",
         description=(
-            "按中文（jieba 分词）、全拼、拼音首字母（yyzz → 营业执照）、同义词和生活事件词典检索已发布的实施清单事项，"
+            "按中文（jieba 分词）、全拼、拼音首字母（yyzz → 营业执照）、同义词和生活事件词典"
+            "检索已发布的实施清单事项，"
             "容忍一个错别字；可按区划（含下级）、部门、行使层级、事项类型、服务对象、全程网办筛选。"
             "无结果时 suggestions 给出相近事项名称。"
         ),

@@ -68,7 +68,8 @@ class SQLiteBackend:
             return []
         exists, params = _exists(flt, "f.rowid")
         return _fetch(
-            f"SELECT f.rowid, -{BM25} FROM {FTS} f WHERE {FTS} MATCH %s AND {exists} ORDER BY {BM25}, f.rowid LIMIT %s",
+            f"SELECT f.rowid, -{BM25} FROM {FTS} f WHERE {FTS} MATCH %s AND {exists}"
+            f" ORDER BY {BM25}, f.rowid LIMIT %s",
             [expression, *params, limit],
         )
 
@@ -85,7 +86,8 @@ class SQLiteBackend:
             return []
         exists, params = _exists(flt, "f.rowid")
         return _fetch(
-            f"SELECT f.rowid, -{BM25} FROM {FTS} f WHERE {FTS} MATCH %s AND {exists} ORDER BY {BM25}, f.rowid LIMIT %s",
+            f"SELECT f.rowid, -{BM25} FROM {FTS} f WHERE {FTS} MATCH %s AND {exists}"
+            f" ORDER BY {BM25}, f.rowid LIMIT %s",
             [" OR ".join(groups), *params, limit],
         )
 
@@ -121,7 +123,8 @@ class PostgresBackend:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(
-                f"WITH m AS MATERIALIZED (SELECT d.id, d.tsv FROM {DOC} d WHERE d.tsv @@ %s::tsquery)"
+                f"WITH m AS MATERIALIZED (SELECT d.id, d.tsv FROM {DOC} d"
+                " WHERE d.tsv @@ %s::tsquery)"
                 f" SELECT m.id, ts_rank('{TS_WEIGHTS}', m.tsv, %s::tsquery) AS score FROM m"
                 f" WHERE {exists} ORDER BY score DESC, m.id LIMIT %s",
                 [expression, expression, *params, limit],

@@ -47,7 +47,8 @@ def _item_sql(where: str) -> str:
         f"SELECT i.{col['id']}, i.{col['name']}, i.{col['keywords']}, i.{col['department']},"
         f" i.{col['state']}, r.{q(region.get_field('code').column)}, i.{col['exercise_level']},"
         f" i.{col['item_type']}, i.{col['service_objects']}, i.{col['fully_online']}"
-        f" FROM {q(item.db_table)} i JOIN {q(region.db_table)} r ON r.{q(region.pk.column)} = i.{col['region']}"
+        f" FROM {q(item.db_table)} i JOIN {q(region.db_table)} r"
+        f" ON r.{q(region.pk.column)} = i.{col['region']}"
         f" WHERE {where} ORDER BY i.{col['id']}"
     )
 
@@ -179,7 +180,8 @@ def _clear() -> None:
             # with pending trigger events: run the checks now, then defer again.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
-                f"TRUNCATE {q(SearchEntry._meta.db_table)}, {q(SearchDocument._meta.db_table)} RESTART IDENTITY"
+                f"TRUNCATE {q(SearchEntry._meta.db_table)}, {q(SearchDocument._meta.db_table)}"
+                " RESTART IDENTITY"
             )
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:

@@ -18,7 +18,8 @@ from . import synonyms, text
 MAX_QUERY = 100
 # Function words of everyday questions (我要…怎么办…在哪里): they match everything.
 _FUNCTION_WORDS = (
-    "我 我要 我想 想 要 想要 怎么 怎么办 怎样 如何 办 去 到 哪里 哪儿 在哪 在哪里 哪 的 了 吗 呢 啊 吧 "
+    "我 我要 我想 想 要 想要 怎么 怎么办 怎样 如何 办 去 到 哪里 哪儿 "
+    "在哪 在哪里 哪 的 了 吗 呢 啊 吧 "
     "需要 什么 一下 请问 可以 能 能不能 帮 帮我 给 个 一个"
 )
 STOPWORDS = frozenset(_FUNCTION_WORDS.split())

@@ -137,7 +137,8 @@ def _entry_counts(doc_ids: list[int], flt: EntryFilter) -> dict[int, int]:
     marks = ", ".join(["%s"] * len(doc_ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT e.document_id, COUNT(*) FROM {ENTRY} e WHERE e.document_id IN ({marks}) AND {where}"
+            f"SELECT e.document_id, COUNT(*) FROM {ENTRY} e"
+            f" WHERE e.document_id IN ({marks}) AND {where}"
             " GROUP BY e.document_id",
             [*doc_ids, *params],
         )
@@ -151,7 +152,8 @@ def _page(
     limit: int,
     offset: int,
 ) -> list[int]:
-    """Item ids of one page: documents in rank order, each document's items by region code and id."""
+    """Item ids of one page: documents in rank order,
+    each document's items by region code and id."""
     if limit == 0:
         return []
     position, wanted, skip = 0, [], None

@@ -324,7 +324,7 @@ class WalletUsesView(WalletAPIView, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-# -- the department's side --------------------------------------------------------------------------
+# -- the department's side -------------------------------------------------------------------------
 class SharedWithMeView(WalletAPIView, generics.ListAPIView):
     serializer_class = SharedLicenceSerializer
 

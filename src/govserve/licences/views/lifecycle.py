@@ -39,7 +39,7 @@ PAGE_SIZE = 20
 ACTIONS = ("change", "renew", "suspend", "resume", "revoke")
 
 
-# -- forms ------------------------------------------------------------------------------------------
+# -- forms -----------------------------------------------------------------------------------------
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=gettext_lazy("证照编号、标识或持证主体名称"), required=False, max_length=140
@@ -102,7 +102,7 @@ class ChangeForm(forms.Form):
                 self.add_error(field if field in self.fields else None, problem)
 
 
-# -- reads ------------------------------------------------------------------------------------------
+# -- reads -----------------------------------------------------------------------------------------
 def _is_licence_staff(user) -> bool:
     return user.is_superuser or bool(
         policies.active_grants(user, policies.CASE_ROLES | {Role.SUPERVISOR})
@@ -207,7 +207,7 @@ def licence_pdf(request: SignedInRequest, pk: int) -> FileResponse:
     return response
 
 
-# -- actions ----------------------------------------------------------------------------------------
+# -- actions ---------------------------------------------------------------------------------------
 def _messages(exc: LicenceError | SigningError | ValidationError) -> dict[str, list[str]]:
     if isinstance(exc, LicenceError | SigningError):
         return {exc.field: [exc.message]}

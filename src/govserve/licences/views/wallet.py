@@ -227,7 +227,7 @@ def withdraw_share(request: SignedInRequest, pk: int, share_pk: int) -> HttpResp
     return redirect("licences:wallet-licence", licence.pk)
 
 
-# -- the department's side --------------------------------------------------------------------------
+# -- the department's side -------------------------------------------------------------------------
 def _staff_shares(request: HttpRequest, forms_by_share: dict | None = None) -> list[LicenceShare]:
     shares = list(selectors.shared_with_staff(request.user)[:200])
     for grant in shares:

@@ -46,7 +46,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--client-credentials",
             action="store_true",
-            help="a confidential system calling the API as itself (client_credentials grant, no users)",
+            help=(
+                "a confidential system calling the API as itself "
+                "(client_credentials grant, no users)"
+            ),
         )
         parser.add_argument(
             "--skip-consent",

@@ -62,7 +62,8 @@ class Command(BaseCommand):
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"已导入行政区划 {result.total} 条（新增 {result.created}，更新 {result.updated}，"
-                    f"未变 {result.unchanged}），来源 {source}，用时 {time.monotonic() - started:.1f} 秒"
+                    f"已导入行政区划 {result.total} 条（新增 {result.created}，"
+                    f"更新 {result.updated}，未变 {result.unchanged}），来源 {source}，"
+                    f"用时 {time.monotonic() - started:.1f} 秒"
                 )
             )

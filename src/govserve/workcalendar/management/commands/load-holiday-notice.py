@@ -62,6 +62,7 @@ class Command(BaseCommand):
         if options["verbosity"]:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"已导入 {notice.year} 年放假安排：放假 {holidays} 天，调休上班 {workdays} 天（{notice.title}）"
+                    f"已导入 {notice.year} 年放假安排：放假 {holidays} 天，"
+                    f"调休上班 {workdays} 天（{notice.title}）"
                 )
             )

@@ -1,4 +1,5 @@
-"""`govserve load_holiday_notice`: the same command as `load-holiday-notice`, under an identifier name."""
+"""`govserve load_holiday_notice`: the same command as `load-holiday-notice`,
+under an identifier name."""
 
 from importlib import import_module
 

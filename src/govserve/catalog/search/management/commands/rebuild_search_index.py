@@ -1,4 +1,5 @@
-"""`govserve rebuild_search_index`: the same command as `rebuild-search-index`, under an identifier name."""
+"""`govserve rebuild_search_index`: the same command as `rebuild-search-index`,
+under an identifier name."""
 
 from importlib import import_module
 
