@@ -27,7 +27,7 @@ class ReadOnlyAdminMixin:
         return False
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions = super().get_actions(request)  # type: ignore[misc]
+        actions = super().get_actions(request)  # type: ignore[misc]  # a mixin: ModelAdmin follows
         actions.pop("delete_selected", None)
         return actions
 
