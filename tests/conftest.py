@@ -26,11 +26,17 @@ def _fresh_working_day_calendar():
     calendar.invalidate()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """PBKDF2's million rounds cost ~0.5 s per account made; tests make hundreds. Production
-    settings are unchanged (the hasher list keeps its order after the first entry)."""
+def pytest_configure(config):
+    """PBKDF2's million rounds cost ~0.5 s per account made; tests make hundreds, some in
+    module-scoped worlds built before any function fixture runs, so the fast hasher is set for
+    the whole session here. Production settings are unchanged (the hasher list keeps its order
+    after the first entry)."""
+    from django.conf import settings
+    from django.contrib.auth import hashers
+
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         *settings.PASSWORD_HASHERS,
     ]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
