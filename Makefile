@@ -58,12 +58,19 @@ browser:
 # The suite runs on every core with pytest-xdist (one test database per worker);
 # `make test TEST_WORKERS=0` runs it in one process, `TEST_WORKERS=2` on two workers.
 TEST_WORKERS ?= auto
-# `make test` checks the code first (ruff, ruff format, mypy: `make lint`); `CHECKS=0` skips
-# them (.ci/run's second engine: the code is the same, only the database differs).
+# `make test` also checks the code (ruff, ruff format, mypy: `make lint`), beside the suite
+# while its workers start; it fails when either fails. `CHECKS=0` skips the checks (.ci/run's
+# second engine: the code is the same, only the database differs).
 CHECKS ?= 1
 test: regions-data browser fonts pdftools
-	@if [ "$(CHECKS)" != "0" ]; then $(MAKE) --no-print-directory lint; fi
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	@if [ "$(CHECKS)" = "0" ]; then exec $(BIN)/pytest -n $(TEST_WORKERS); fi; \
+	mkdir -p var; \
+	$(MAKE) --no-print-directory lint > var/lint.log 2>&1 & checks=$$!; \
+	$(BIN)/pytest -n $(TEST_WORKERS); suite=$$?; \
+	wait $$checks; lint=$$?; \
+	echo "== make lint"; cat var/lint.log; \
+	[ $$lint -eq 0 ] || echo "make lint failed (ruff, ruff format or mypy): see above"; \
+	[ $$suite -eq 0 ] && [ $$lint -eq 0 ]
 
 # Background work on a real broker (docs/operations.md): one worker with beat embedded.
 # `make run` alone runs tasks eagerly; start this beside it for the periodic sweeps.
