@@ -586,6 +586,14 @@ def test_notifications_are_listed_and_marked_read(world):
     }
 
 
+@pytest.mark.parametrize("ids", [[2**70], [2**63], [0], ["x"]])
+def test_marking_read_an_id_no_row_can_have_is_400(world, ids):
+    """An id past the 64-bit range is refused by name, never bound by SQLite (a 500)."""
+    resp = client_for(world.applicant).post("/api/notifications/read/", {"ids": ids}, format="json")
+    assert resp.status_code == 400
+    assert list(resp.json()) == ["ids"]
+
+
 def test_a_department_of_another_region_is_not_a_competent_reader(world):
     """A reviewer whose department has the same name elsewhere sees nothing here."""
     other_county = RegionFactory(

@@ -109,6 +109,23 @@ def test_bad_parameters_are_400(client, catalog, params, field):
     assert field in response.json()
 
 
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"department": "99999999999999999999"}, "department"),
+        ({"department": str(2**63)}, "department"),
+        ({"department": "0"}, "department"),
+        ({"offset": "99999999999999999999"}, "offset"),
+    ],
+)
+def test_integers_beyond_the_database_range_are_400(client, catalog, params, field):
+    """An id or offset past the 64-bit column range is refused, never handed to SQLite (500)."""
+    response = client.get("/api/search/", params)
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert response.json()[field][0]  # a message the user can read
+
+
 def test_in_openapi_schema(client, db):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     operation = schema["paths"]["/api/search/"]["get"]

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from govserve.core.params import IdField
+
 from ..models import DeliveryMethod
 
 
@@ -14,10 +16,8 @@ class JSONObjectOrStringField(serializers.JSONField):
 
 
 class CaseReuseSerializer(serializers.Serializer):
-    material = serializers.IntegerField(
-        help_text=gettext_lazy("材料要求编号（表单接口 materials[].id）")
-    )
-    source = serializers.IntegerField(  # type: ignore[assignment]  # a declared field, not Field.source
+    material = IdField(help_text=gettext_lazy("材料要求编号（表单接口 materials[].id）"))
+    source = IdField(  # type: ignore[assignment]  # a declared field, not Field.source
         help_text=gettext_lazy("可复用材料编号（reusable-materials 接口）")
     )
 
@@ -31,7 +31,7 @@ class ApplySerializer(serializers.Serializer):
     bundle = serializers.CharField(
         required=False, allow_blank=True, help_text=gettext_lazy("一件事编码")
     )
-    organisation = serializers.IntegerField(
+    organisation = IdField(
         required=False, allow_null=True, help_text=gettext_lazy("以单位名义申请时的单位编号")
     )
     applicant = serializers.CharField(
@@ -82,7 +82,7 @@ class DraftCreateSerializer(serializers.Serializer):
     bundle = serializers.CharField(
         required=False, allow_blank=True, help_text=gettext_lazy("一件事编码")
     )
-    organisation = serializers.IntegerField(required=False, allow_null=True)
+    organisation = IdField(required=False, allow_null=True)
     applicant = serializers.CharField(
         required=False, allow_blank=True, help_text=gettext_lazy("窗口代办：在场申请人的身份证号码")
     )
@@ -95,7 +95,7 @@ class DraftUpdateSerializer(serializers.Serializer):
 
 
 class CaseMaterialUploadSerializer(serializers.Serializer):
-    material = serializers.IntegerField(help_text=gettext_lazy("材料要求编号"))
+    material = IdField(help_text=gettext_lazy("材料要求编号"))
     file = serializers.FileField(help_text=gettext_lazy("PDF、JPG、PNG 或 OFD 文件"))
 
 
@@ -114,9 +114,7 @@ class CaseRefuseSerializer(serializers.Serializer):
 
 
 class CaseCorrectionEntrySerializer(serializers.Serializer):
-    material_id = serializers.IntegerField(
-        required=False, allow_null=True, help_text=gettext_lazy("材料要求编号")
-    )
+    material_id = IdField(required=False, allow_null=True, help_text=gettext_lazy("材料要求编号"))
     material = serializers.CharField(
         required=False, allow_blank=True, help_text=gettext_lazy("材料名称")
     )
@@ -156,7 +154,7 @@ class CaseWalkInSerializer(serializers.Serializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         help_text=gettext_lazy("省略时全部标为已读"),
     )

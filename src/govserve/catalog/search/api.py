@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govserve.catalog.codetables import ItemType, ServiceObject
+from govserve.core.params import INT_MAX, BoundedIntegerField, IdField
 from govserve.regions.models import AdministrativeLevel
 
 from .filters import FilterError
@@ -27,9 +28,7 @@ class SearchParamsSerializer(serializers.Serializer):
     region = serializers.RegexField(
         r"^\d{6}(\d{6})?$", required=False, help_text="区划代码（12 位或 6 位），含其全部下级区划"
     )
-    department = serializers.IntegerField(
-        required=False, min_value=1, help_text="实施主体（部门）id"
-    )
+    department = IdField(required=False, help_text="实施主体（部门）id")
     level = serializers.ChoiceField(
         choices=AdministrativeLevel.choices, required=False, help_text="行使层级"
     )
@@ -43,7 +42,7 @@ class SearchParamsSerializer(serializers.Serializer):
         required=False, allow_null=True, default=None, help_text="只看全程网办"
     )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT, default=20)
-    offset = serializers.IntegerField(required=False, min_value=0, default=0)
+    offset = BoundedIntegerField(required=False, min_value=0, max_value=INT_MAX, default=0)
 
 
 class SearchItemSerializer(serializers.Serializer):

@@ -26,6 +26,7 @@ from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 
 from govserve.cases.models import Case
+from govserve.core.params import IdField
 from govserve.regions.models import Department
 
 from .. import documents, qrlinks, selectors, services, sharing
@@ -136,7 +137,7 @@ class ShareSerializer(serializers.Serializer):
 
 
 class ShareCreateSerializer(serializers.Serializer):
-    department = serializers.IntegerField(help_text=gettext_lazy("部门编号（/api/departments/）"))
+    department = IdField(help_text=gettext_lazy("部门编号（/api/departments/）"))
     purpose = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=gettext_lazy("用途（必填）")
     )
@@ -208,10 +209,10 @@ class UseRequestSerializer(serializers.Serializer):
     purpose = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=gettext_lazy("用途（必填）")
     )
-    case = serializers.IntegerField(
+    case = IdField(
         required=False, allow_null=True, help_text=gettext_lazy("以此证照为材料的本部门办件编号")
     )
-    department = serializers.IntegerField(
+    department = IdField(
         required=False,
         allow_null=True,
         help_text=gettext_lazy("以哪个部门的名义用证（只属于一个部门时可省略）"),
