@@ -164,6 +164,26 @@ def test_ledger_counts_cancelled_items(public, admin_client, market_bureau):
     assert bad.status_code == 400 and "start" in bad.json()
 
 
+def test_ledger_from_the_first_day_a_date_can_name(public, market_bureau):
+    """start=0001-01-01 has no day before it: nothing was in force then (not a 500)."""
+    import datetime as dt
+
+    ImplementationItemFactory(department=market_bureau, effective_date=dt.date(2024, 1, 1))
+    resp = public.get("/api/lists/ledger/", {"start": "0001-01-01", "end": "9999-12-31"})
+    assert resp.status_code == 200
+    ledger = resp.json()
+    assert (ledger["in_force_start"], ledger["in_force_end"], ledger["added"]) == (0, 1, 1)
+
+
+@pytest.mark.parametrize("level", ["0", "8", "99999999999999999999", "一"])
+def test_ledger_level_outside_the_levels_is_400(public, db, level):
+    resp = public.get(
+        "/api/lists/ledger/", {"start": "2025-01-01", "end": "2025-12-31", "level": level}
+    )
+    assert resp.status_code == 400
+    assert resp.json() == {"level": ["行使层级应为1–7的数字"]}
+
+
 def test_bundle_materials_asked_once(public, market_bureau, health_bureau):
     from govserve.catalog.models import Bundle, BundleItem, CommonMaterial
     from tests.catalog.factories import MaterialFactory

@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govserve.core import hooks
-from govserve.regions.models import Department, Region, level_for_region
+from govserve.regions.models import AdministrativeLevel, Department, Region, level_for_region
 
 from . import importer, services
 from .fields import has_code
@@ -785,7 +785,7 @@ class LedgerView(APIView):
         if not errors and dates["start"] > dates["end"]:
             errors["end"] = [_("结束日期不能早于开始日期")]
         level = request.query_params.get("level")
-        if level and not level.isdigit():
+        if level and level not in {str(value) for value in AdministrativeLevel.values}:
             errors["level"] = [_("行使层级应为1–7的数字")]
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)

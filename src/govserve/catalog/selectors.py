@@ -399,8 +399,11 @@ def reform_ledger(
     if level:
         events_qs = events_qs.filter(item__exercise_level=level)
     events = list(events_qs)
-    before = start - dt.timedelta(days=1)
     added = _in_force(end, region, level).filter(effective_date__gte=start).count()
+    # Nothing is in force before the first day a date can name (start=0001-01-01).
+    in_force_start = (
+        _in_force(start - dt.timedelta(days=1), region, level).count() if start > dt.date.min else 0
+    )
     return ReformLedger(
         start=start,
         end=end,
@@ -408,7 +411,7 @@ def reform_ledger(
         region_name=str(region) if region else "",
         level=level,
         events=events,
-        in_force_start=_in_force(before, region, level).count(),
+        in_force_start=in_force_start,
         in_force_end=_in_force(end, region, level).count(),
         added=added,
     )
