@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import platform
+import secrets
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -61,12 +63,22 @@ def prepare_database(url: str, name: str, *, keep: bool = False) -> tuple[str, b
     return database_url(url, name), bool(exists)
 
 
+def production_keys() -> None:
+    """What settings with DEBUG off refuse to start without, for a bench run: a secret key and a
+    throwaway key-encryption key (the run's signing keys go with its database), unless the
+    environment gives them; and no HTTPS redirect (the bench speaks plain HTTP on this machine,
+    as the platform does behind a TLS-terminating proxy)."""
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + secrets.token_urlsafe(40))
+    os.environ.setdefault("GOVSERVE_KEY_ENCRYPTION_KEY", base64.b64encode(os.urandom(32)).decode())
+    os.environ.setdefault("GOVSERVE_SSL_REDIRECT", "0")
+
+
 def setup_django(database: str) -> None:
     """Configure and start Django on `database`, DEBUG off (DEBUG keeps every query in memory)."""
     os.environ["DATABASE_URL"] = database
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govserve.settings")
     os.environ["DJANGO_DEBUG"] = "0"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
+    production_keys()
     for path in (str(ROOT / "src"), str(ROOT)):  # govserve, and the tests.<app>.factories
         if path not in sys.path:
             sys.path.insert(0, path)

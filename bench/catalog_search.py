@@ -25,6 +25,7 @@ worst case for the index, for comparison.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -344,7 +345,10 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govserve.settings")
     # DEBUG keeps every SQL statement in memory and formats it: not what production runs
     os.environ["DJANGO_DEBUG"] = "0"
+    # what DEBUG off refuses to start without (see _benchlib.production_keys), and plain HTTP
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
+    os.environ.setdefault("GOVSERVE_KEY_ENCRYPTION_KEY", base64.b64encode(os.urandom(32)).decode())
+    os.environ.setdefault("GOVSERVE_SSL_REDIRECT", "0")
     import django
 
     django.setup()

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -13,7 +14,18 @@ PROJECT_DIR = Path(os.environ.get("GOVSERVE_HOME", Path.cwd()))
 VAR_DIR = Path(os.environ.get("GOVSERVE_VAR", PROJECT_DIR / "var"))
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "govserve-dev-only-secret-key-change-me")
+# Production (DEBUG off) refuses to start on the built-in key, which anyone can read here: it
+# signs sessions, password-reset links and signed values. (The same goes for the key-encryption
+# key, checked below once the key store is known.)
+_DEV_SECRET_KEY = "govserve-dev-only-secret-key-change-me"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip() or (_DEV_SECRET_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", _DEV_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG=0（生产环境）必须设置环境变量 DJANGO_SECRET_KEY（不能用内置的开发密钥）。"
+        "生成一个长随机密钥：\n"
+        '    python3 -c "import secrets; print(secrets.token_urlsafe(50))"\n'
+        "（开发环境请设置 DJANGO_DEBUG=1）"
+    )
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -206,6 +218,38 @@ OTP_TOTP_ISSUER = "GovServe"
 from django.conf import global_settings  # noqa: E402
 
 from govserve.accounts import oidc_keys  # noqa: E402 (settings-time helper, no models)
+# -- HTTPS in production (DEBUG off; `govserve check --deploy`, docs/operations.md) -------
+# Plain HTTP is redirected to HTTPS, browsers are told to use nothing but HTTPS here for a year
+# (HSTS, this host and its subdomains), and the cookies above travel over HTTPS only.
+# Behind a reverse proxy that terminates TLS, Django sees plain HTTP: name the header the proxy
+# sets on HTTPS requests, GOVSERVE_PROXY_SSL_HEADER="X-Forwarded-Proto: https" (only if the
+# proxy always sets or overwrites it: a client could send it too), or every request is
+# redirected again and again. GOVSERVE_SSL_REDIRECT=0 leaves the redirect to the proxy.
+SECURE_SSL_REDIRECT = os.environ.get("GOVSERVE_SSL_REDIRECT", "0" if DEBUG else "1") == "1"
+SECURE_HSTS_SECONDS = int(os.environ.get("GOVSERVE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("GOVSERVE_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+# HSTS preloading (browsers' built-in list) is a promise for the whole registrable domain (e.g.
+# example.gov.cn, usually not the platform operator's alone) and is hard to undo, so it is off
+# unless GOVSERVE_HSTS_PRELOAD=1; check --deploy's reminder (security.W021) is silenced then.
+SECURE_HSTS_PRELOAD = os.environ.get("GOVSERVE_HSTS_PRELOAD", "0") == "1"
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+if _proxy_ssl_header := os.environ.get("GOVSERVE_PROXY_SSL_HEADER", "").strip():
+    _header, _colon, _value = _proxy_ssl_header.partition(":")
+    if not (_colon and _header.strip() and _value.strip()):
+        raise ImproperlyConfigured(
+            "GOVSERVE_PROXY_SSL_HEADER 的格式应为“头名称: 值”，例如 X-Forwarded-Proto: https"
+        )
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _header.strip().upper().replace("-", "_"),
+        _value.strip(),
+    )
+# Origins (scheme://host) allowed to post forms besides this host, e.g. a second public name.
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+
 
 OIDC_SCOPES = {
     "openid": _("使用政务服务网账户登录（用户标识）"),
@@ -322,7 +366,19 @@ GOVSERVE: dict[str, Any] = {
 }
 
 # Private keys are wrapped with GOVSERVE_KEY_ENCRYPTION_KEY (base64, 32 bytes). In development
-# (DEBUG) a key is made once under var/ so `make run` works; production must set it.
+# (DEBUG) a key is made once under var/ so `make run` works; production (DEBUG off) refuses to
+# start without a well-formed one, unless GOVSERVE_KEY_STORE names another store (an HSM).
+if not DEBUG and GOVSERVE["KEY_STORE"] == "govserve.signing.keystore.EnvironmentKeyStore":
+    from govserve.signing.keystore import KEK_COMMAND, decode_kek
+
+    if decode_kek(os.environ.get("GOVSERVE_KEY_ENCRYPTION_KEY", "")) is None:
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG=0（生产环境）必须设置环境变量 GOVSERVE_KEY_ENCRYPTION_KEY"
+            + ("，当前的值格式不正确" if os.environ.get("GOVSERVE_KEY_ENCRYPTION_KEY") else "")
+            + "（密钥加密密钥：32 个随机字节的 base64 编码，平台所有签名私钥都用它加密保存；"
+            "请存放在密钥管理系统中，不要与数据库备份放在一起）。生成方法：\n"
+            f"    {KEK_COMMAND}"
+        )
 if DEBUG and not os.environ.get("GOVSERVE_KEY_ENCRYPTION_KEY"):
     from govserve.signing.keystore import development_kek
 

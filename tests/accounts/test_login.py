@@ -177,7 +177,14 @@ def test_secure_cookie_flags_follow_debug(tmp_path):
     code = (
         "from govserve import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
     )
-    env = {**os.environ, "DJANGO_DEBUG": "0", "GOVSERVE_VAR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "GOVSERVE_VAR": str(tmp_path),
+        # production refuses to start without its own keys (tests/test_production_settings.py)
+        "DJANGO_SECRET_KEY": "test-secret-key-" + "x" * 40,
+        "GOVSERVE_KEY_ENCRYPTION_KEY": "A" * 43 + "=",
+    }
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )

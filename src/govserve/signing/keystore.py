@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from govserve.core import hooks
 
 ENV_VAR = "GOVSERVE_KEY_ENCRYPTION_KEY"
+# How an operator makes a KEK (quoted where a missing or malformed one is reported).
+KEK_COMMAND = 'python3 -c "import os, base64; print(base64.b64encode(os.urandom(32)).decode())"'
 VERSION = 1
 _NONCE = 12
 _TAG = 16
@@ -71,16 +73,18 @@ class EnvironmentKeyStore:
                 _("未配置密钥加密密钥：请设置环境变量 %(name)s（32 字节密钥的 base64 编码）")
                 % {"name": ENV_VAR}
             )
-        try:
-            kek = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError):
-            kek = b""
-        if len(kek) != 32:
+        kek = decode_kek(encoded)
+        if kek is None:
             raise KeyStoreError(
                 _("密钥加密密钥格式不正确：环境变量 %(name)s 应为 32 字节密钥的 base64 编码")
                 % {"name": ENV_VAR}
             )
         return AESGCM(kek)
+
+    def check(self) -> None:
+        """Raise KeyStoreError now if the KEK is missing or malformed (commands that will sign
+        later check up front instead of failing half-way)."""
+        self._aead()
 
     def wrap(self, private_pem: bytes, label: str) -> bytes:
         if not isinstance(private_pem, bytes) or not private_pem:
@@ -100,6 +104,16 @@ class EnvironmentKeyStore:
             return aead.decrypt(nonce, sealed, aad)
         except InvalidTag:
             raise broken from None
+
+
+def decode_kek(encoded: str) -> bytes | None:
+    """The 32-byte KEK from its base64 text; None when it is empty or not base64 of 32 bytes.
+    Pure (no translation, no settings): settings use it before Django is set up."""
+    try:
+        kek = base64.b64decode(encoded.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return kek if len(kek) == 32 else None
 
 
 def development_kek(path) -> str:
