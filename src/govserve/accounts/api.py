@@ -473,6 +473,8 @@ class StaffViewSet(
     filterset_fields = ["department", "is_active"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no real request
+            return User.objects.none()
         return selectors.staff_in_scope(self.request.user).order_by("username")
 
     def create(self, request, *args, **kwargs):
@@ -511,6 +513,8 @@ class RoleGrantViewSet(
     filterset_fields = ["user", "role", "department"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no real request
+            return RoleGrant.objects.none()
         return selectors.grants_in_scope(self.request.user).order_by("-granted_at", "-id")
 
     def create(self, request, *args, **kwargs):
@@ -540,6 +544,8 @@ class DataGrantViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.
     serializer_class = DataGrantSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no real request
+            return PersonalDataGrant.objects.none()
         staff = selectors.staff_in_scope(self.request.user)
         return (
             PersonalDataGrant.objects.filter(user__in=staff)
