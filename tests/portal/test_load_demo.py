@@ -43,3 +43,23 @@ def test_demo_loads_and_is_idempotent(django_capture_on_commit_callbacks):
     assert ImplementationItem.objects.filter(state=ItemState.PUBLISHED).count() == published.count()
     assert Case.objects.count() == 3 and Licence.objects.count() == 1
     assert User.objects.filter(username="ga-reviewer").count() == 1
+
+
+@pytest.mark.parametrize("kek", [None, "not-a-key"])
+def test_demo_without_a_usable_kek_stops_before_loading_anything(monkeypatch, kek):
+    """With DEBUG off and no key-encryption key the demo (signed documents and a licence) cannot
+    load: the command says so up front, with the command that makes a key, and writes nothing."""
+    from django.core.management.base import CommandError
+
+    from govserve.regions.models import Region
+
+    if kek is None:
+        monkeypatch.delenv("GOVSERVE_KEY_ENCRYPTION_KEY", raising=False)
+    else:
+        monkeypatch.setenv("GOVSERVE_KEY_ENCRYPTION_KEY", kek)
+    with pytest.raises(CommandError) as refused:
+        call_command("load_demo", no_real_items=True, verbosity=0)
+    message = str(refused.value)
+    assert "GOVSERVE_KEY_ENCRYPTION_KEY" in message
+    assert "base64.b64encode(os.urandom(32))" in message
+    assert not Region.objects.exists() and not User.objects.exists()

@@ -5,11 +5,19 @@ It lives with the portal, the top layer, because it puts together every app's de
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from govserve.accounts import demo as accounts_demo
 from govserve.cases import demo as cases_demo
 from govserve.catalog import demo
 from govserve.licences import demo as licences_demo
+from govserve.signing.keystore import (
+    ENV_VAR,
+    KEK_COMMAND,
+    EnvironmentKeyStore,
+    KeyStoreError,
+    key_store,
+)
 
 
 class Command(BaseCommand):
@@ -21,6 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_real_items=False, **options):
+        self._check_key_store()
         if demo.is_loaded():
             self.stdout.write("演示数据已加载，跳过")
             self._accounts()
@@ -43,6 +52,24 @@ class Command(BaseCommand):
             )
         )
         self._accounts()
+
+    def _check_key_store(self) -> None:
+        """The demo cases and licence are signed: without a usable key-encryption key the load
+        would stop half-way (with DEBUG on, settings make a development key; with it off the
+        operator sets one). Say so before anything is written, with the command to make one."""
+        store = key_store()
+        if not isinstance(store, EnvironmentKeyStore):
+            return  # another key store (an HSM) answers for itself
+        try:
+            store.check()
+        except KeyStoreError as exc:
+            raise CommandError(
+                _(
+                    "演示数据包含签名的文书和电子证照，需要密钥加密密钥：%(problem)s。"
+                    "生成一个并设置后重新运行：\n    export %(name)s=$(%(command)s)"
+                )
+                % {"problem": exc, "name": ENV_VAR, "command": KEK_COMMAND}
+            ) from exc
 
     def _accounts(self):
         admin = demo.ensure_admin()
