@@ -100,3 +100,52 @@ def two_processes() -> str:
     for old in ('id="', 'sourceRef="', 'targetRef="', "<bpmn:incoming>", "<bpmn:outgoing>"):
         second = second.replace(old, old + "b_")
     return HEAD + body + second + "</bpmn:definitions>\n"
+
+
+def with_extension(extension: str, namespaces: str = "") -> str:
+    """one_step() with `extension` inside the user task's extensionElements."""
+    xml = one_step().replace(
+        "</spiffworkflow:properties></bpmn:extensionElements>",
+        f"</spiffworkflow:properties>{extension}</bpmn:extensionElements>",
+    )
+    return xml.replace('id="defs"', f'{namespaces} id="defs"')
+
+
+def with_action(action: str, params: str = "") -> str:
+    """审查 (reviewer) → a service task naming `action` → end."""
+    return (
+        HEAD
+        + f"""
+  <bpmn:process id="serviced" name="带服务任务的流程" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+    <bpmn:userTask id="review" name="审查">{role("reviewer")}
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="act"/>
+    <bpmn:serviceTask id="act" name="平台动作">
+      <bpmn:extensionElements>
+        <spiffworkflow:serviceTaskOperator id="{action}" resultVariable="decision">
+          <spiffworkflow:parameters>{params}</spiffworkflow:parameters>
+        </spiffworkflow:serviceTaskOperator>
+      </bpmn:extensionElements>
+      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="act" targetRef="end"/>
+    <bpmn:endEvent id="end"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+    )
+
+
+def with_timer() -> str:
+    """one_step() with a timer boundary on the decision (timers are expressions: refused)."""
+    return one_step().replace(
+        '<bpmn:endEvent id="end">',
+        '<bpmn:boundaryEvent id="late" attachedToRef="decide">'
+        "<bpmn:timerEventDefinition><bpmn:timeDuration>"
+        '__import__("os").system("id")'
+        "</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>"
+        '<bpmn:endEvent id="end">',
+    )

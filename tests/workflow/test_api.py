@@ -136,7 +136,7 @@ def test_an_invalid_upload_is_refused_with_the_parsers_reason(world):
         format="json",
     )
     assert answer.status_code == 400
-    assert "流转条件不是有效的 Python 表达式" in answer.json()["bpmn_xml"][0]
+    assert "流转条件不是允许的表达式" in answer.json()["bpmn_xml"][0]
     assert not ProcessDefinition.objects.exists()
 
 

@@ -59,8 +59,8 @@ def test_a_minimal_process_is_accepted():
         (samples.one_step(task_role=samples.role("supervisor")), "当前为“supervisor”"),
         (samples.one_step(task_role=samples.role("clerk", "approve")), "outcomes 只能取"),
         (samples.one_step(task_role=samples.role("reviewer")), "没有作出决定的环节"),
-        (samples.with_condition("outcome = 'approve'"), "流转条件不是有效的 Python 表达式"),
-        (samples.with_script("if True print(1)"), "脚本不是有效的 Python 脚本"),
+        (samples.with_condition("outcome = 'approve'"), "流转条件不是允许的表达式"),
+        (samples.with_script("if True print(1)"), "流程中不能包含脚本"),
     ],
 )
 def test_an_unusable_file_is_refused_with_the_reason(xml, words):

@@ -7,6 +7,7 @@ process. A saved case whose due date or green-channel flag changed refreshes its
 (Django's post_save on Case). Sends no signals: a decision taken through the process is a
 call to `cases.services.decide`, which announces it.
 
-Authoring a process is reserved to catalog administrators: conditions and scripts in a BPMN
-file are Python run on the server (docs/processes.md).
+Authoring a process is reserved to catalog administrators. A process is data: no scripts,
+conditions in a restricted expression language (expressions.py), platform actions named in
+service tasks from the registry `actions.ACTIONS` (docs/processes.md).
 """

@@ -22,17 +22,22 @@ Conventions a process must follow (docs/processes.md):
   department id; the generated bundle processes of bundles.py do, one review branch per
   department); a task inside a multi-instance over `case_items` reviews the case item in
   `case_item`;
-- the process must reach a decision: an approver task that may approve, or a script task
-  that calls `joint_decision()`.
+- the process must reach a decision: an approver task that may approve, or a service task
+  naming a deciding action (`joint_decision`, actions.py).
 
-Conditions and scripts are Python, run by SpiffWorkflow's PythonScriptEngine with the full
-interpreter: whoever authors a process can run code on the server. That is why only catalog
-administrators may upload a definition (services.upload_definition).
+A process is data, not code. Only the elements in ALLOWED_ELEMENTS may appear (no script
+tasks, no pre/post scripts, no business-rule, call-activity, timer or message elements);
+conditions, multi-instance cardinalities and completion conditions and service task
+parameters are expressions of the restricted language (expressions.py), evaluated over the
+task's data only; what a process does beyond routing is a named platform action
+(actions.ACTIONS). A definition with anything else is refused at upload, the element named.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,14 +46,21 @@ from uuid import UUID
 from django.utils.translation import gettext as _
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import (
+    BasePythonScriptEngineEnvironment,
+)
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
+
+from . import expressions
+from .actions import ACTIONS
 
 ROLES = ("reviewer", "approver", "clerk")
 OUTCOMES_BY_ROLE = {
@@ -57,8 +69,60 @@ OUTCOMES_BY_ROLE = {
     "clerk": ("resubmit", "deliver"),
 }
 DEFAULT_OUTCOMES = {"reviewer": "approve,deny", "approver": "approve,deny"}
-DECISION_FUNCTION = "joint_decision"
 MAX_XML_BYTES = 1024 * 1024
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+# The diagram's layout (BPMNDI, DC, DI) is drawing only: any of its elements may appear.
+LAYOUT_NAMESPACES = frozenset(
+    {
+        "http://www.omg.org/spec/BPMN/20100524/DI",
+        "http://www.omg.org/spec/DD/20100524/DC",
+        "http://www.omg.org/spec/DD/20100524/DI",
+    }
+)
+ALLOWED_ELEMENTS = {
+    BPMN_NS: frozenset(
+        {
+            "definitions",
+            "process",
+            "documentation",
+            "extensionElements",
+            "startEvent",
+            "endEvent",
+            "terminateEventDefinition",
+            "task",
+            "userTask",
+            "manualTask",
+            "serviceTask",
+            "subProcess",
+            "exclusiveGateway",
+            "parallelGateway",
+            "inclusiveGateway",
+            "sequenceFlow",
+            "conditionExpression",
+            "incoming",
+            "outgoing",
+            "multiInstanceLoopCharacteristics",
+            "loopCardinality",
+            "completionCondition",
+            "loopDataInputRef",
+            "loopDataOutputRef",
+            "inputDataItem",
+            "outputDataItem",
+            "laneSet",
+            "lane",
+            "childLaneSet",
+            "flowNodeRef",
+            "textAnnotation",
+            "text",
+            "association",
+        }
+    ),
+    SPIFF_NS: frozenset(
+        {"properties", "property", "serviceTaskOperator", "parameters", "parameter"}
+    ),
+}
 
 
 class BpmnError(Exception):
@@ -130,22 +194,68 @@ def _label(task_spec) -> str:
     return getattr(task_spec, "bpmn_name", None) or getattr(task_spec, "bpmn_id", None) or ""
 
 
-def _compile(source: str | None, mode: str, what: str, task_spec) -> None:
+def _element(node) -> str:
+    """An element as an author finds it in the file: its tag, id, name and line."""
+    qname = etree.QName(node)
+    prefix = node.prefix + ":" if node.prefix else ""
+    parts = [prefix + qname.localname]
+    if node.get("id"):
+        parts.append(f"id={node.get('id')}")
+    if node.get("name"):
+        parts.append(f"“{node.get('name')}”")
+    if node.sourceline:
+        parts.append(_("第 %(line)s 行") % {"line": node.sourceline})
+    return "，".join(parts)
+
+
+def _check_elements(tree) -> None:
+    """Only the elements of ALLOWED_ELEMENTS (and the diagram's layout) may appear."""
+    for node in tree.iter():
+        if not isinstance(node.tag, str):  # comments, processing instructions
+            continue
+        qname = etree.QName(node)
+        if qname.namespace in LAYOUT_NAMESPACES:
+            continue
+        if qname.localname in ALLOWED_ELEMENTS.get(qname.namespace or "", ()):
+            continue
+        if qname.localname in ("scriptTask", "script", "preScript", "postScript"):
+            reason = _(
+                "流程中不能包含脚本：流程是数据，不是代码。平台动作请用服务任务（serviceTask）调用已登记的动作：%(actions)s"
+            ) % {"actions": ", ".join(ACTIONS)}
+        else:
+            reason = _("GovServe 的流程不支持该元素")
+        raise BpmnError(
+            _("流程定义中有不允许的元素（%(element)s）：%(reason)s")
+            % {"element": _element(node), "reason": reason}
+        )
+
+
+def _check_expression(source: str | None, what: str, task_spec) -> None:
     if not source:
         return
     try:
-        compile(source, "<bpmn>", mode)
-    except SyntaxError as exc:
+        expressions.check(source)
+    except expressions.ExpressionError as exc:
         raise BpmnError(
-            _("环节“%(task)s”的%(what)s不是有效的 Python %(kind)s：%(msg)s（第 %(line)s 行）")
-            % {
-                "task": _label(task_spec),
-                "what": what,
-                "kind": _("表达式") if mode == "eval" else _("脚本"),
-                "msg": exc.msg,
-                "line": exc.lineno,
-            }
+            _("环节“%(task)s”的%(what)s不是允许的表达式：%(msg)s")
+            % {"task": _label(task_spec), "what": what, "msg": exc.message}
         ) from None
+
+
+def _check_action(task_spec) -> bool:
+    """A service task names a registered action; its parameters are expressions. True if the
+    action decides the case."""
+    name = getattr(task_spec, "operation_name", None)
+    if name is None:
+        return False
+    if name not in ACTIONS:
+        raise BpmnError(
+            _("服务任务“%(task)s”调用的动作“%(name)s”未登记；可用的动作：%(actions)s")
+            % {"task": _label(task_spec), "name": name, "actions": ", ".join(ACTIONS)}
+        )
+    for param in (getattr(task_spec, "operation_params", None) or {}).values():
+        _check_expression(param.get("value"), _("服务任务参数"), task_spec)
+    return ACTIONS.get(name).decides
 
 
 def _check_specs(specs: Iterable) -> tuple[list[tuple[str, str, str]], bool]:
@@ -155,17 +265,19 @@ def _check_specs(specs: Iterable) -> tuple[list[tuple[str, str, str]], bool]:
         for task_spec in spec.task_specs.values():
             for condition, _target in getattr(task_spec, "cond_task_specs", None) or []:
                 if condition is not None:
-                    _compile(condition.args[0], "eval", _("流转条件"), task_spec)
-            script = getattr(task_spec, "script", None)
-            _compile(script, "exec", _("脚本"), task_spec)
-            if script and f"{DECISION_FUNCTION}(" in script:
-                decides = True
-            _compile(getattr(task_spec, "prescript", None), "exec", _("前置脚本"), task_spec)
-            _compile(getattr(task_spec, "postscript", None), "exec", _("后置脚本"), task_spec)
+                    _check_expression(condition.args[0], _("流转条件"), task_spec)
+            for attr in ("script", "prescript", "postscript"):
+                if getattr(task_spec, attr, None):  # the element check refused them already
+                    raise BpmnError(
+                        _("环节“%(task)s”含有脚本：流程中不能包含脚本")
+                        % {"task": _label(task_spec)}
+                    )
             for attr in ("condition", "cardinality"):
                 value = getattr(task_spec, attr, None)
                 if isinstance(value, str):
-                    _compile(value, "eval", _("多实例或循环条件"), task_spec)
+                    _check_expression(value, _("多实例或循环条件"), task_spec)
+            if _check_action(task_spec):
+                decides = True
             if not getattr(task_spec, "manual", False):
                 continue
             role, outcomes = task_role(task_spec)
@@ -207,7 +319,8 @@ def parse(xml: str | bytes, filename: str = "process.bpmn", *, strict: bool = Tr
     tree = _xml_tree(xml)
     parser = SpiffBpmnParser(validator=VALIDATOR if strict else None)
     try:
-        parser.add_bpmn_xml(tree, filename)
+        parser.add_bpmn_xml(tree, filename)  # validated against the BPMN schema when strict
+        _check_elements(tree)
         ids = parser.get_process_ids()
         if len(ids) != 1:
             raise BpmnError(
@@ -228,7 +341,7 @@ def parse(xml: str | bytes, filename: str = "process.bpmn", *, strict: bool = Tr
     if strict and not decides:
         raise BpmnError(
             _(
-                "流程中没有作出决定的环节：须有一个可“同意”的审批负责人（approver）环节，或调用 joint_decision() 的脚本环节"  # noqa: E501
+                "流程中没有作出决定的环节：须有一个可“同意”的审批负责人（approver）环节，或调用 joint_decision 动作的服务任务"  # noqa: E501
             )
         )
     name = parser.get_process_parser(process_id).get_name() or process_id
@@ -254,8 +367,54 @@ def _serializer() -> BpmnWorkflowSerializer:
     return ser
 
 
-def script_engine(functions: dict[str, Callable] | None = None) -> PythonScriptEngine:
-    return PythonScriptEngine(environment=TaskDataEnvironment(dict(functions or {})))
+RunAction = Callable[[str, dict], object]
+# Generated bundle processes stored before service tasks carried their one script,
+# `decision = joint_decision()`; a running instance keeps its spec, so the engine still
+# understands exactly that form — an assignment of a registered action's result — and no other.
+_LEGACY_ACTION_SCRIPT = re.compile(r"\A\s*([A-Za-z]\w*)\s*=\s*([a-z]\w*)\(\)\s*\Z")
+
+
+class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
+    """Where SpiffWorkflow evaluates expressions and runs tasks: the restricted expression
+    language over the task's data, named actions, and no scripts."""
+
+    def __init__(self, run_action: RunAction | None = None):
+        super().__init__({})
+        self.run_action = run_action
+
+    def evaluate(self, expression, context, external_context=None):
+        return expressions.evaluate(expression, {**(external_context or {}), **context})
+
+    def execute(self, script, context, external_context=None):
+        legacy = _LEGACY_ACTION_SCRIPT.match(script or "")
+        if legacy is None or legacy.group(2) not in ACTIONS:
+            raise expressions.ExpressionError(_("流程中的脚本不会被执行：流程中不能包含脚本"))
+        context[legacy.group(1)] = self._run(legacy.group(2), {})
+        return True
+
+    def call_service(self, context, operation_name=None, operation_params=None, **kwargs):
+        params = {k: v["value"] for k, v in (operation_params or {}).items()}
+        return json.dumps(self._run(operation_name or "", params))
+
+    def _run(self, name: str, params: dict):
+        if self.run_action is None or name not in ACTIONS:
+            raise expressions.ExpressionError(_("流程调用的动作“%(name)s”未登记") % {"name": name})
+        return self.run_action(name, params)
+
+
+class RestrictedScriptEngine(PythonScriptEngine):
+    def call_service(self, task, **kwargs):
+        # SpiffWorkflow's own wraps a failure with a name it never defined (`script`).
+        try:
+            return self.environment.call_service(task.data, **kwargs)
+        except Exception as err:
+            raise WorkflowTaskException(
+                f"{type(err).__name__}: {err}", task=task, exception=err
+            ) from err
+
+
+def script_engine(run_action: RunAction | None = None) -> PythonScriptEngine:
+    return RestrictedScriptEngine(environment=RestrictedEnvironment(run_action))
 
 
 def start(parsed: Parsed, data: dict, engine: PythonScriptEngine) -> BpmnWorkflow:

@@ -10,7 +10,8 @@ The generated process::
            ├─ 部门审查 (reviewer, department A) ⇄ 窗口核实 (clerk) on return ─┐
            ├─ 部门审查 (reviewer, department B) ⇄ 窗口核实 …                 ├→ join
            └─ …  one branch per department, all started at once              ┘
-         → 联合决定 (script: joint_decision()) → electronic delivery? → 办结 | 送达 (clerk) → 办结
+         → 联合决定 (service task: action joint_decision)
+         → electronic delivery? → 办结 | 送达 (clerk) → 办结
 
 Each branch's tasks carry the department's id in the extension property `department`, which
 the task projection copies (the inbox filters on it). The XML depends only on the set of
@@ -26,7 +27,7 @@ from collections.abc import Iterable
 
 # Raise when the generated XML changes shape: stored versions then no longer match, and the
 # next case of each bundle gets a new version (running cases keep theirs).
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2  # 2: the joint decision is a service task, not a script
 PROCESS_ID = "bundle_parallel_review"
 PROCESS_NAME = "一件事联合审批（按部门并联审查）"
 REVIEW_NAME = "部门审查"
@@ -113,7 +114,8 @@ def bundle_xml(department_ids: Iterable[int]) -> str:
     definitions.append(
         ET.Comment(
             f" 一件事联合审批流程（自动生成，模板版本 {TEMPLATE_VERSION}）：并行网关为每个部门"
-            "开启一个审查分支，同时开始，全部完成后汇合，再由 joint_decision() 作出联合决定。"
+            "开启一个审查分支，同时开始，全部完成后汇合，"
+            "再由服务任务调用 joint_decision 动作作出联合决定。"
             " 说明见 docs/processes.md。 "
         )
     )
@@ -137,12 +139,18 @@ def bundle_xml(department_ids: Iterable[int]) -> str:
         p.flow(f"f_return_{dept}", gw, check, name="退回窗口", condition='outcome == "return"')
         p.flow(f"f_resubmit_{dept}", check, review)
         p.flow(f"f_done_{dept}", gw, "join")
-    script = p.node("scriptTask", "joint_decision", "联合决定")
-    p.flow("f_join", "join", "joint_decision")
+    decision = p.node("serviceTask", "decide_jointly", "联合决定")
+    operator = ET.SubElement(
+        ET.SubElement(decision, _bpmn("extensionElements")),
+        f"{{{SPIFF_NS}}}serviceTaskOperator",
+        {"id": "joint_decision", "resultVariable": "decision"},
+    )
+    ET.SubElement(operator, f"{{{SPIFF_NS}}}parameters")  # the schema asks for the element
+    p.flow("f_join", "join", "decide_jointly")
     p.node("exclusiveGateway", "gw_delivery", "送达方式", default="f_to_deliver")
     p.person("deliver", "送达", "clerk", "deliver")  # the counter of the case's region
     p.node("endEvent", "end", "办结")
-    p.flow("f_decided", "joint_decision", "gw_delivery")
+    p.flow("f_decided", "decide_jointly", "gw_delivery")
     p.flow(
         "f_electronic",
         "gw_delivery",
@@ -152,8 +160,6 @@ def bundle_xml(department_ids: Iterable[int]) -> str:
     )
     p.flow("f_to_deliver", "gw_delivery", "deliver")
     p.flow("f_delivered", "deliver", "end")
-    # the script after the flows: BPMN puts <script> after <incoming>/<outgoing>
-    ET.SubElement(script, _bpmn("script")).text = "decision = joint_decision()"
     ET.indent(definitions, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(definitions, "unicode") + "\n"
 

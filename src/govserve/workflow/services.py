@@ -13,8 +13,8 @@
 - `cancel_process(case)` when a case is withdrawn; `finish_process(case)` when it is closed
   outside the process.
 - `upload_definition(user, …)`: a new version (max + 1) of an item's process, validated
-  (bpmn.parse) and allowed only to catalog administrators of the item's region and level —
-  conditions and scripts are Python that runs on the server.
+  (bpmn.parse: no scripts, conditions in the restricted expression language, actions from
+  the registry) and allowed only to catalog administrators of the item's region and level.
 
 What a person's answer does on the case (by the task's role):
 
@@ -26,7 +26,8 @@ What a person's answer does on the case (by the task's role):
 
 ¹ of the task's case item, or of every item of the task's department.
 
-A script task may call `joint_decision()`: `decide(case, None, …)` with `joint_outcome(case)`.
+A service task may name the action `joint_decision` (actions.py): `decide(case, None, …)`
+with `joint_outcome(case)`.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from govserve.catalog.models import ImplementationItem
 from govserve.core.errors import Refused
 
 from . import bpmn, bundles
+from .actions import ACTIONS
 from .models import (
     OPEN_TASK_STATES,
     InstanceStatus,
@@ -210,8 +212,9 @@ def upload_definition(
 ) -> ProcessDefinition:
     """A new version of a process (max + 1), active at once for cases accepted from now on.
 
-    Authoring a process is an administrator's privilege: its conditions and scripts are Python
-    executed on the server. Cases already running keep the version they started with.
+    Authoring a process is an administrator's privilege; a definition is data (bpmn.parse
+    refuses scripts and anything outside the restricted expression language). Cases already
+    running keep the version they started with.
     """
     key = check_upload(user, item=item, key=key)
     parsed = validate_xml(bpmn_xml)
@@ -245,6 +248,32 @@ def upload_definition(
         ) from None
 
 
+def definition_problem(xml: str) -> str | None:
+    """Why a stored definition could not be uploaded today (None if it could)."""
+    try:
+        bpmn.parse(xml)
+    except bpmn.BpmnError as exc:
+        return exc.message
+    return None
+
+
+@transaction.atomic
+def revalidate_definitions(*, deactivate: bool = True) -> list[tuple[ProcessDefinition, str]]:
+    """Check every active stored version against today's rules (no scripts, restricted
+    expressions, registered actions) and withdraw the ones that fail from new cases; cases
+    already running keep their version (their engine runs no script). Returns the failures."""
+    failures = []
+    for definition in ProcessDefinition.objects.select_for_update().filter(active=True):
+        problem = definition_problem(definition.bpmn_xml)
+        if problem is None:
+            continue
+        failures.append((definition, problem))
+        if deactivate:
+            definition.active = False
+            definition.save(update_fields=["active"])
+    return failures
+
+
 @transaction.atomic
 def set_active(definition: ProcessDefinition, user, *, active: bool) -> ProcessDefinition:
     """Withdraw a version from new cases (or bring it back); running cases are not affected."""
@@ -257,16 +286,12 @@ def set_active(definition: ProcessDefinition, user, *, active: bool) -> ProcessD
 
 # -- the engine, bound to one case -----------------------------------------------------------------
 def _engine(case: Case):
-    def joint_decision() -> str:
-        """联合决定: all items approved → approved; any denied → denied with its reasons."""
-        outcome, reasons = case_services.joint_outcome(case)
-        case_services.decide(case, None, outcome=outcome, reasons=reasons)
-        return str(outcome)
+    """The engine of one case: conditions over its task data, actions on this case."""
 
-    def joint_outcome() -> str:
-        return str(case_services.joint_outcome(case)[0])
+    def run_action(name: str, params: dict):
+        return ACTIONS.get(name).run(case, params)
 
-    return bpmn.script_engine({"joint_decision": joint_decision, "joint_outcome": joint_outcome})
+    return bpmn.script_engine(run_action)
 
 
 def _run(step):
