@@ -363,6 +363,11 @@ GOVSERVE: dict[str, Any] = {
     ),
     # The address printed in licence QR codes (the public verification page).
     "PUBLIC_URL": os.environ.get("GOVSERVE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+    # Signed checkpoints of the archive chain (audit/checkpoints.py), one JSON line each in
+    # checkpoints.jsonl here: outside the database, append-only; keep a copy off the machine.
+    "ARCHIVE_CHECKPOINT_DIR": Path(
+        os.environ.get("GOVSERVE_ARCHIVE_CHECKPOINT_DIR", VAR_DIR / "archive-checkpoints")
+    ),
 }
 
 # Private keys are wrapped with GOVSERVE_KEY_ENCRYPTION_KEY (base64, 32 bytes). In development
@@ -419,6 +424,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "govserve.licences.tasks.daily_lifecycle",
         "schedule": 24 * 60 * 60,
     },
+    # The archive chain's signed checkpoint (length, head hash), so truncation is detected.
+    "archive-checkpoint": {"task": "govserve.audit.tasks.archive_checkpoint", "schedule": 60 * 60},
 }
 # Beat remembers when each entry last ran here (not in the working directory).
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

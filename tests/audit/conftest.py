@@ -16,3 +16,11 @@ def world(db):
 @pytest.fixture
 def licence_type(world):
     return make_licence_type(world)
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_dir(settings, tmp_path):
+    """Each test's archive checkpoints go to its own folder (never the shared var/)."""
+    folder = tmp_path / "archive-checkpoints"
+    settings.GOVSERVE = {**settings.GOVSERVE, "ARCHIVE_CHECKPOINT_DIR": folder}
+    return folder

@@ -6,8 +6,14 @@ licence and licence status change, and a case's archive package. It sits above `
   `check_chain` / `verify_chain` (`govserve verify_archive [--content]`), `case_package` (a zip
   an auditor checks offline); the documents' SM2 seal signatures are made here with `signing`
   and kept in their entries.
-- Pages (namespace ``audit``): `/cases/<id>/archive.zip`; API: `GET /api/licences/archive/
-  cases/<id>/package/` and `GET /api/licences/archive/verify/`.
+- `checkpoints`: signed checkpoints (档案链校验点) — the chain's length and head hash signed with
+  the platform SM2 root key, appended to a file outside the database
+  (`GOVSERVE["ARCHIVE_CHECKPOINT_DIR"]`) and copied to `ArchiveCheckpoint` for the public page;
+  `govserve archive_checkpoint` and hourly by beat (`tasks`); `verify_archive` checks every
+  checkpoint (truncation, rewrites) and with `--content` the licence register rows.
+- Pages (namespace ``audit``): `/cases/<id>/archive.zip`, `/archive/checkpoints/` (public) and
+  `/archive/checkpoints.jsonl`; API: `GET /api/licences/archive/cases/<id>/package/` and
+  `GET /api/licences/archive/verify/` (the chain only).
 - `ArchiveEntry` keeps the licences app's table (`licences_archiveentry`); stored hashes are
   unchanged.
 

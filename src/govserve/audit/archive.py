@@ -4,7 +4,11 @@ Each `ArchiveEntry` stores `entry_hash` = SHA-256 over the canonical JSON (sorte
 separators ``(",", ":")``, UTF-8 without escapes) of its own content — sequence, kind, title,
 case / document / licence ids, the archived file's SHA-256, metadata, `previous_hash` and the
 archiving time — so changing any entry, or removing one, breaks every link after it.
-`verify_chain` walks the whole chain; `case_package` bundles one case's documents, licences,
+`verify_chain` walks the whole chain (with content: every archived file, event and licence
+register row — its fields against the entry, its holder and data against its own SM2-signed
+data); the chain is anchored by signed checkpoints outside the database (`checkpoints`), which
+find what a chain alone cannot: its last entries deleted, or entries rewritten with every later
+hash recomputed. `case_package` bundles one case's documents, licences,
 metadata, signatures and its chain entries into a zip a court or an auditor can check offline.
 
 Appends run inside the caller's transaction (a refused decision leaves no entry) and are
@@ -24,11 +28,14 @@ import zipfile
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from govserve.accounts.masking import mask_id_number
 from govserve.cases.models import Case, CaseDocument
+from govserve.licences import services as licence_services
 from govserve.licences.models import Licence, LicenceEvent
 from govserve.licences.verification import DocumentSeal
 from govserve.signing import signing
@@ -315,8 +322,12 @@ def _content_problem(entry: ArchiveEntry) -> str:
         elif entry.kind == ArchiveKind.LICENCE:
             if entry.licence_id is None:
                 return _("归档对象已不存在")
-            licence = Licence.objects.get(pk=entry.licence_id)
+            licence = Licence.objects.select_related(
+                "licence_type", "issuer", "sm2_certificate"
+            ).get(pk=entry.licence_id)
             actual = _sha256_file(licence.pdf) if licence.pdf else ""
+            if actual == entry.content_sha256:
+                return licence_register_problem(entry, licence)
         else:
             event = LicenceEvent.objects.select_related("licence").get(
                 pk=entry.metadata.get("event")
@@ -333,10 +344,131 @@ def _content_problem(entry: ArchiveEntry) -> str:
     return ""
 
 
-def check_chain(*, check_content: bool = False, chunk_size: int = 2000) -> ChainCheck:
-    """Recompute every entry in sequence order, streaming; stop at the first that does not match."""
-    expected_sequence, previous_hash, count = 1, GENESIS_HASH, 0
-    entries = ArchiveEntry.objects.order_by("sequence").iterator(chunk_size=chunk_size)
+# The licence register's fields an archived licence entry holds (metadata key → field label).
+_ARCHIVED_LICENCE_FIELDS = {
+    "identifier": _lazy("证照标识"),
+    "type_code": _lazy("证照类型代码"),
+    "number": _lazy("证照编号"),
+    "version": _lazy("版本"),
+    "holder_name": _lazy("持证主体名称"),
+    "holder_id": _lazy("持证主体证件号码"),
+    "issued_on": _lazy("发证日期"),
+    "valid_from": _lazy("有效期起"),
+    "valid_until": _lazy("有效期止"),
+}
+# The keys of the licence's signed payload (licences.services.signed_payload) → field label.
+_SIGNED_LICENCE_FIELDS = {
+    **{k: v for k, v in _ARCHIVED_LICENCE_FIELDS.items() if k != "holder_id"},
+    "holder_id_number": _lazy("持证主体证件号码"),
+    "issuer_uscc": _lazy("发证机关统一社会信用代码"),
+    "data": _lazy("照面信息"),
+    "pdf_sha256": _lazy("PDF SHA-256"),
+}
+
+
+def _archived_licence_fields(licence: Licence) -> dict:
+    """What `append_licence` put in the entry's metadata, recomputed from the register row."""
+    return {
+        "identifier": licence.identifier,
+        "type_code": licence.licence_type.type_code,
+        "number": licence.number,
+        "version": licence.version,
+        "holder_name": licence.holder_name,
+        "holder_id": _holder_id(licence),
+        "issued_on": licence.issued_on.isoformat(),
+        "valid_from": licence.valid_from.isoformat(),
+        "valid_until": licence.valid_until.isoformat() if licence.valid_until else None,
+    }
+
+
+def _signed_differences(stored: bytes, expected: bytes) -> list[str]:
+    """Labels of the signed payload's fields (and `data` keys) that differ."""
+    try:
+        old, new = json.loads(stored), json.loads(expected)
+    except (ValueError, UnicodeDecodeError):
+        return []
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return []
+    labels = []
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) == new.get(key):
+            continue
+        label = str(_SIGNED_LICENCE_FIELDS.get(key, key))
+        inner_old, inner_new = old.get(key), new.get(key)
+        if isinstance(inner_old, dict) and isinstance(inner_new, dict):
+            labels += [
+                f"{label}.{k}"
+                for k in sorted(set(inner_old) | set(inner_new))
+                if inner_old.get(k) != inner_new.get(k)
+            ]
+        else:
+            labels.append(label)
+    return labels
+
+
+def licence_register_problem(entry: ArchiveEntry, licence: Licence) -> str:
+    """Does the licence register row still say what was archived and what the issuer signed?
+
+    Its fields (holder, ID number, number, dates …) against the entry's metadata; its stored
+    signed data against the entry's digest of it; the payload recomputed from the row (holder,
+    data …) against the signed data; and the issuer's SM2 signature over the signed data.
+    """
+    metadata = entry.metadata or {}
+    current = _archived_licence_fields(licence)
+    changed = [
+        str(label)
+        for key, label in _ARCHIVED_LICENCE_FIELDS.items()
+        if key in metadata and metadata[key] != current[key]
+    ]
+    if changed:
+        return _("证照登记信息与归档时不一致：%(fields)s（登记簿被改动）") % {
+            "fields": "、".join(changed)
+        }
+    signed = bytes(licence.signed_data or b"")
+    archived_digest = metadata.get("signed_data_sha256")
+    if archived_digest and hashlib.sha256(signed).hexdigest() != archived_digest:
+        return _("证照的签名数据与归档时不一致（签名数据被改动）")
+    expected = licence_services.signed_payload(licence)
+    if signed != expected:
+        changed = _signed_differences(signed, expected)
+        if changed:
+            return _("证照登记信息与其 SM2 签名数据不一致：%(fields)s（登记簿被改动）") % {
+                "fields": "、".join(changed)
+            }
+        return _("证照登记信息与其 SM2 签名数据不一致（登记簿被改动）")
+    certificate = licence.sm2_certificate
+    if certificate is None or not signing.sm2_verify(
+        signed, bytes(licence.sm2_signature or b""), certificate
+    ):
+        return _("证照的 SM2 签名与其签名数据不符")
+    return ""
+
+
+def unarchived_licences():
+    """Licences in the register without an archive entry of their own (every issued version is
+    archived in the issuing transaction, so such a row was written around the issuing)."""
+    archived = ArchiveEntry.objects.filter(kind=ArchiveKind.LICENCE, licence=OuterRef("pk"))
+    return Licence.objects.filter(~Exists(archived)).order_by("pk")
+
+
+def check_chain(
+    *,
+    check_content: bool = False,
+    chunk_size: int = 2000,
+    after: int = 0,
+    previous_hash: str = GENESIS_HASH,
+) -> ChainCheck:
+    """Recompute every entry in sequence order, streaming; stop at the first that does not match.
+
+    `after` / `previous_hash` start the walk behind an entry already anchored (a checkpoint's
+    length and head hash); `count` is then the number of entries read after it.
+    """
+    expected_sequence, count = after + 1, 0
+    entries = (
+        ArchiveEntry.objects.filter(sequence__gt=after)
+        .order_by("sequence")
+        .iterator(chunk_size=chunk_size)
+    )
     for entry in entries:
         count += 1
         problem = ""

@@ -1,8 +1,9 @@
-"""The electronic archive (电子档案): append-only entries chained by their hashes.
+"""The electronic archive (电子档案): append-only entries chained by their hashes, and the
+signed checkpoints (校验点) that anchor the chain.
 
-The table was made by the licences app (`licences_archiveentry`) and keeps its name: the model
-moved here without touching the data (migrations 0001 here and licences 0003 only change
-Django's state), so every stored hash still verifies.
+The entries' table was made by the licences app (`licences_archiveentry`) and keeps its name:
+the model moved here without touching the data (migrations 0001 here and licences 0003 only
+change Django's state), so every stored hash still verifies.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ class ArchiveKind(models.TextChoices):
     LICENCE_EVENT = "licence_event", _("证照状态变更")
 
 
-class ArchiveEntryQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ValidationError(_("电子档案只能追加，不能修改"))
 
@@ -66,7 +67,7 @@ class ArchiveEntry(models.Model):
     entry_hash = models.CharField(_("本条哈希"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("归档时间"))
 
-    objects = ArchiveEntryQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("电子档案")
@@ -77,6 +78,38 @@ class ArchiveEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError(_("电子档案只能追加，不能修改"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("电子档案只能追加，不能删除"))
+
+
+class ArchiveCheckpoint(models.Model):
+    """校验点: the chain's length and head hash at a moment, signed with the platform's SM2 root
+    key (`checkpoints`). The record of truth is the line in the checkpoint file outside the
+    database (`line` is a copy of it, shown on the public page); verification reads the file and
+    reports a row here that the file lacks, so deleting rows or lines is seen either way."""
+
+    length = models.PositiveBigIntegerField(_("条目数"))
+    head_hash = models.CharField(_("链头哈希"), max_length=64)
+    created_at = models.DateTimeField(_("校验点时间"))
+    certificate_serial = models.CharField(_("签名证书序列号"), max_length=64)
+    signature = models.CharField(_("SM2 签名"), max_length=200, unique=True)
+    line = models.TextField(_("校验点记录（JSON）"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("档案链校验点")
+        verbose_name_plural = _("档案链校验点")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} #{self.length} {self.head_hash[:16]}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
