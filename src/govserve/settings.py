@@ -150,6 +150,14 @@ REST_FRAMEWORK: dict[str, Any] = {
         "rest_framework.authentication.BasicAuthentication",
     ],
     "EXCEPTION_HANDLER": "govserve.api.errors.exception_handler",
+    # Bodies bounded in size (413) and JSON in depth (400): GOVSERVE["API_MAX_…"], core/parsers.
+    "DEFAULT_PARSER_CLASSES": [
+        "govserve.core.parsers.JSONParser",
+        "govserve.core.parsers.FormParser",
+        "govserve.core.parsers.MultiPartParser",
+    ],
+    # OPTIONS describes what it can and never fails (a view without a serializer).
+    "DEFAULT_METADATA_CLASS": "govserve.api.metadata.Metadata",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "GovServe API",
@@ -350,6 +358,11 @@ GOVSERVE: dict[str, Any] = {
         "GOVSERVE_MATERIAL_SCANNERS", "govserve.cases.uploads.eicar_scanner"
     ).split(","),
     "CLAMD_SOCKET": os.environ.get("GOVSERVE_CLAMD_SOCKET", "/run/clamav/clamd.ctl"),
+    # API request bodies (core/parsers.py; a view may allow more with max_body_bytes or
+    # max_upload_bytes): JSON and urlencoded forms, multipart (files and fields), JSON nesting.
+    "API_MAX_BODY_BYTES": int(os.environ.get("GOVSERVE_API_MAX_BODY_BYTES", 1024 * 1024)),
+    "API_MAX_UPLOAD_BYTES": int(os.environ.get("GOVSERVE_API_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)),
+    "API_MAX_JSON_DEPTH": 32,
     # Notices and decisions carry the department's seal and signature (signing/sealing.py;
     # False issues them unsigned, with a dashed ring where the seal goes).
     "SEAL_DOCUMENTS": True,

@@ -23,11 +23,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govserve.core import hooks
+from govserve.core.parsers import FormParser, MultiPartParser
 from govserve.regions.models import AdministrativeLevel, Department, Region, level_for_region
 
 from . import importer, services

@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from govserve.core.params import IdField
+from govserve.core.parsers import JSONField
 
 from ..models import DeliveryMethod
 
 
-class JSONObjectOrStringField(serializers.JSONField):
-    """A JSON value; in a multipart form it arrives as a JSON string (DRF parses it)."""
+class JSONObjectOrStringField(JSONField):
+    """A JSON value; in a multipart form it arrives as a JSON string (parsed, depth-limited)."""
 
 
 class CaseReuseSerializer(serializers.Serializer):
@@ -89,7 +90,7 @@ class DraftCreateSerializer(serializers.Serializer):
 
 
 class DraftUpdateSerializer(serializers.Serializer):
-    form_data = serializers.JSONField(required=False)
+    form_data = JSONField(required=False)
     delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices, required=False)
     delivery_address = serializers.CharField(required=False, allow_blank=True, max_length=300)
 

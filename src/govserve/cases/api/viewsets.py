@@ -10,7 +10,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -19,6 +18,7 @@ from govserve.accounts import services as account_services
 from govserve.accounts.masking import mask_id_number, mask_mobile
 from govserve.accounts.models import AccountType, User
 from govserve.accounts.validators import validate_resident_id
+from govserve.core.parsers import FormParser, JSONParser, MultiPartParser
 
 from .. import notifications, permissions, selectors, services
 from ..models import Case, Notification
