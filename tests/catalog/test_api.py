@@ -184,6 +184,16 @@ def test_ledger_level_outside_the_levels_is_400(public, db, level):
     assert resp.json() == {"level": ["行使层级应为1–7的数字"]}
 
 
+@pytest.mark.parametrize("body", ["null", "[]", "[1, 2]", '"x"', "1"])
+def test_revising_with_a_body_that_is_not_an_object_is_400(admin_client, market_bureau, body):
+    item = ImplementationItemFactory(department=market_bureau, name="食品经营许可")
+    resp = admin_client.patch(f"/api/items/{item.pk}/", body, content_type="application/json")
+    assert resp.status_code == 400
+    assert resp.json() == {"non_field_errors": ["修订内容应为 JSON 对象：{字段名: 新值}"]}
+    item.refresh_from_db()
+    assert (item.name, item.version) == ("食品经营许可", 1)
+
+
 def test_bundle_materials_asked_once(public, market_bureau, health_bureau):
     from govserve.catalog.models import Bundle, BundleItem, CommonMaterial
     from tests.catalog.factories import MaterialFactory

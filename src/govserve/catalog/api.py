@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Mapping
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -316,6 +317,11 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     def partial_update(self, request, pk=None):
         item = self.get_object()
+        if not isinstance(request.data, Mapping):  # null, [], a bare string or number
+            return Response(
+                {"non_field_errors": [_("修订内容应为 JSON 对象：{字段名: 新值}")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         allowed = {
             f.name for f in ImplementationItem._meta.concrete_fields if not f.is_relation
         } - {
