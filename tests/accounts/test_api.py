@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from govserve.accounts.models import (
@@ -171,6 +172,14 @@ def test_someone_elses_organisation_is_404(api, other_citizen, company):
         url, {"identifier": "x", "real_name": "x"}, format="json"
     )
     assert resp.status_code == 404
+
+
+def test_an_organisation_that_does_not_exist_is_404_for_a_superuser_too(api, db):
+    root = get_user_model().objects.create_superuser("root", "r@example.invalid", "pw-1aA!")
+    for pk in ("999", "99999999999999999999"):
+        resp = api.as_user(root).get(f"/api/accounts/organisations/{pk}/agents/")
+        assert resp.status_code == 404
+        assert resp.json() == {"detail": "法人不存在"}
 
 
 # -- staff and role grants -------------------------------------------------------------------------

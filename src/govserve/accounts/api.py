@@ -419,9 +419,12 @@ class AgentViewSet(
         except (KeyError, ValueError):
             raise NotFound() from None
         user = self.request.user
-        if not (user.is_superuser or pk in policies.represented_organisation_ids(user)):
+        organisation = Organisation.objects.filter(pk=pk).first()
+        if organisation is None or not (
+            user.is_superuser or pk in policies.represented_organisation_ids(user)
+        ):
             raise NotFound(_("法人不存在"))
-        return Organisation.objects.get(pk=pk)
+        return organisation
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -1,5 +1,6 @@
 """One error shape for the API: field-level messages, 4xx, never a 500 for bad input."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
@@ -20,6 +21,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, Refused):
         # Any app's refusal: its field and message, with its status (400, 403, 404, 409, 503).
         return Response(exc.as_dict(), status=exc.status)
+    elif isinstance(exc, ObjectDoesNotExist):
+        # A lookup a view did not guard (`Model.objects.get`): the record is not there.
+        return Response({"detail": _("记录不存在")}, status=status.HTTP_404_NOT_FOUND)
     elif isinstance(exc, IntegrityError):
         return Response(
             {"non_field_errors": [_("数据与已有记录冲突（编码或名称重复）")]},
