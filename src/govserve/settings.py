@@ -140,7 +140,8 @@ for _dir in (VAR_DIR, STATIC_ROOT, MEDIA_ROOT):
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # LimitOffsetPagination with ?limit= capped at 100 rows a page.
+    "DEFAULT_PAGINATION_CLASS": "govserve.api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["govserve.api.permissions.ReadOnlyOrCatalogAdmin"],
