@@ -139,7 +139,8 @@ for _dir in (VAR_DIR, STATIC_ROOT, MEDIA_ROOT):
     _dir.mkdir(parents=True, exist_ok=True)
 
 REST_FRAMEWORK: dict[str, Any] = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus anonymous access and the error answers documented (api/schema.py)
+    "DEFAULT_SCHEMA_CLASS": "govserve.api.schema.AutoSchema",
     # LimitOffsetPagination with ?limit= capped at 100 rows a page.
     "DEFAULT_PAGINATION_CLASS": "govserve.api.pagination.Pagination",
     "PAGE_SIZE": 20,
@@ -165,6 +166,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "一体化政务服务平台 REST API: catalog, regions, bundles, search.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # What a client sends (…Request: no read-only fields, files as binary) and what it gets
+    # back (null where the record has none) are separate components.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI from the installed sidecar package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
