@@ -32,6 +32,7 @@ from govserve.core.parsers import FormParser, MultiPartParser
 from govserve.regions.models import AdministrativeLevel, Department, Region, level_for_region
 
 from . import importer, services
+from .codetables import HandlingForm, OnlineDepth, ServiceObject
 from .fields import has_code
 from .models import (
     BasicItem,
@@ -50,7 +51,7 @@ from .selectors import (
     reform_ledger,
     responsibility_list,
 )
-from .serializers import Lookups
+from .serializers import CodeListField, Lookups
 
 
 # -- read serializers -----------------------------------------------------------------
@@ -116,6 +117,10 @@ class ItemListSerializer(serializers.ModelSerializer):
 
 class ItemDetailSerializer(ItemListSerializer):
     materials = MaterialSerializer(many=True, read_only=True)
+    # Multi-valued code tables: a list of codes, not one choice.
+    service_objects = CodeListField(ServiceObject.choices, read_only=True)
+    handling_forms = CodeListField(HandlingForm.choices, read_only=True)
+    online_depth = CodeListField(OnlineDepth.choices, read_only=True)
     fees = serializers.SerializerMethodField()
     legal_bases = serializers.SerializerMethodField()
     responsibilities = serializers.SerializerMethodField()
@@ -419,7 +424,8 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(ItemDetailSerializer(into, context={"request": request}).data)
 
     @extend_schema(responses={200: ItemEventSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    # The whole history, unpaged and unfiltered.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         item = self.get_object()
         return Response(
@@ -690,7 +696,7 @@ class PowerListView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("region", str)],
-        responses={200: PowerGroupSerializer(many=True)},
+        responses={200: PowerGroupSerializer(many=True), 404: None},  # no such region
         tags=["lists"],
     )
     def get(self, request):
@@ -714,7 +720,7 @@ class ResponsibilityListView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("region", str), OpenApiParameter("department", int)],
-        responses={200: ResponsibilityItemSerializer(many=True)},
+        responses={200: ResponsibilityItemSerializer(many=True), 404: None},  # region, department
         tags=["lists"],
     )
     def get(self, request):
@@ -777,7 +783,7 @@ class LedgerView(APIView):
             OpenApiParameter("region", str),
             OpenApiParameter("level", int),
         ],
-        responses={200: LedgerSerializer},
+        responses={200: LedgerSerializer, 404: None},  # no such region
         tags=["lists"],
     )
     def get(self, request):
@@ -841,7 +847,7 @@ class StatisticsView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("region", str)],
-        responses={200: StatisticsSerializer},
+        responses={200: StatisticsSerializer, 404: None},  # no such region
         tags=["lists"],
     )
     def get(self, request):

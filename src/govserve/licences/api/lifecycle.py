@@ -113,7 +113,7 @@ class IssuedLicenceSerializer(serializers.ModelSerializer):
     def get_effective_status(self, obj: Licence) -> str:
         return obj.effective_status()
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_source_case_number(self, obj: Licence) -> str | None:
         return (
             (obj.source_case.number or str(obj.source_case_id))
@@ -121,12 +121,12 @@ class IssuedLicenceSerializer(serializers.ModelSerializer):
             else None
         )
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field({"type": "integer", "nullable": True})
     def get_superseded_by(self, obj: Licence) -> int | None:
         newer = Licence.objects.filter(supersedes_id=obj.pk).values_list("pk", flat=True).first()
         return newer
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field({"type": "string", "format": "date", "nullable": True})
     def get_renewal_opens_on(self, obj: Licence):
         return obj.renewal_opens_on
 
@@ -134,7 +134,7 @@ class IssuedLicenceSerializer(serializers.ModelSerializer):
     def get_can_manage(self, obj: Licence) -> bool:
         return selectors.can_manage_licence(self.context["request"].user, obj)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_pdf(self, obj: Licence) -> str | None:
         if not obj.pdf:
             return None

@@ -108,7 +108,7 @@ class LicenceSerializer(serializers.Serializer):
     def get_verification_url(self, obj: Licence) -> str:
         return qrlinks.verification_url(obj.identifier)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_pdf(self, obj: Licence) -> str | None:
         if not obj.pdf:
             return None
@@ -164,7 +164,7 @@ class UseSerializer(serializers.Serializer):
     def get_user_name(self, obj: LicenceUse) -> str:
         return selectors.staff_name(obj.user)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_case_number(self, obj: LicenceUse) -> str | None:
         return (obj.case.number or str(obj.case.pk)) if obj.case is not None else None
 
