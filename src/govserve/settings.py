@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "govserve.core",
     "govserve.regions",
     "govserve.catalog",
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (django-csp), with the OIDC pages' redirect targets (accounts/csp.py)
+    "govserve.accounts.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -225,12 +228,6 @@ CSRF_COOKIE_SECURE = not DEBUG
 # TOTP second factor (django-otp), optional for staff; once enrolled it is required.
 OTP_TOTP_ISSUER = "GovServe"
 
-# -- OpenID Connect provider (django-oauth-toolkit) --------------------------------------
-# GovServe signs people in for department systems (单点登录): authorization code + PKCE (S256)
-# only, RS256 ID tokens, the JWKS and discovery published (see govserve/accounts/oidc.py).
-from django.conf import global_settings  # noqa: E402
-
-from govserve.accounts import oidc_keys  # noqa: E402 (settings-time helper, no models)
 # -- HTTPS in production (DEBUG off; `govserve check --deploy`, docs/operations.md) -------
 # Plain HTTP is redirected to HTTPS, browsers are told to use nothing but HTTPS here for a year
 # (HSTS, this host and its subdomains), and the cookies above travel over HTTPS only.
@@ -263,6 +260,33 @@ CSRF_TRUSTED_ORIGINS = [
     if origin.strip()
 ]
 
+# -- Content-Security-Policy (django-csp 4; docs/security-deploy.md) --------------------
+# Pages run only the platform's own script files: no inline <script>, no on…= handlers, no
+# eval; styles come only from its CSS files (no <style>, no style="…"); images from here or
+# data: URIs (Swagger UI's icons); no plugins; no framing; forms post only here. Where a form's
+# answer redirects to a department system (OIDC consent and sign-out, the login on the way to
+# them), accounts/csp.py adds that system's registered origins to form-action for that page.
+# The same policy holds with DEBUG on, so a violation shows in development first
+# (tests/e2e/test_csp_browser.py visits the pages and counts violations).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# -- OpenID Connect provider (django-oauth-toolkit) --------------------------------------
+# GovServe signs people in for department systems (单点登录): authorization code + PKCE (S256)
+# only, RS256 ID tokens, the JWKS and discovery published (see govserve/accounts/oidc.py).
+from django.conf import global_settings  # noqa: E402
+
+from govserve.accounts import oidc_keys  # noqa: E402 (settings-time helper, no models)
 
 OIDC_SCOPES = {
     "openid": _("使用政务服务网账户登录（用户标识）"),
