@@ -107,8 +107,18 @@ def test_the_proxy_header_is_configured_by_environment(tmp_path):
     assert out.returncode != 0 and "GOVSERVE_PROXY_SSL_HEADER" in out.stderr
 
 
+GOVSERVE = str(Path(sys.executable).with_name("govserve"))
+
+
+def test_the_command_line_prints_the_message_alone(tmp_path):
+    out = run([GOVSERVE, "check"], tmp_path, GOVSERVE_KEY_ENCRYPTION_KEY=KEK)
+    assert out.returncode == 1
+    assert out.stderr.startswith("govserve: DJANGO_DEBUG=0") and "Traceback" not in out.stderr
+    assert "secrets.token_urlsafe(50)" in out.stderr
+
+
 def test_check_deploy_is_clean_with_the_keys_and_a_host(tmp_path):
-    govserve = str(Path(sys.executable).with_name("govserve"))
+    govserve = GOVSERVE
     out = run(
         [govserve, "check", "--deploy", "--fail-level", "WARNING"],
         tmp_path,
