@@ -117,6 +117,27 @@ def test_form_fields_are_kept_by_the_catalog_administrators_of_the_item(client, 
     assert client.get(reverse("admin:cases_formfield_changelist")).status_code == 403
 
 
+def test_a_number_field_gets_its_bounds_in_the_admin(client, world):
+    client.force_login(staff("county-catalog", "catalog_admin", world.county))
+    add = reverse("admin:cases_formfield_add")
+    data = {
+        "item": world.item.pk,
+        "key": "staff_count",
+        "label": "从业人员人数",
+        "field_type": "number",
+        "required": "on",
+        "choices": "[]",
+        "order": 1,
+    }
+    upside_down = client.post(add, {**data, "min_value": "10", "max_value": "0"})
+    assert "最大值不能小于最小值" in upside_down.content.decode()
+    on_text = client.post(add, {**data, "field_type": "text", "min_value": "0"})
+    assert "只有数字字段可以设置最小值、最大值" in on_text.content.decode()
+    assert not FormField.objects.exists()
+    assert client.post(add, {**data, "min_value": "0"}).status_code == 302
+    assert FormField.objects.get().min_value == 0
+
+
 def test_notifications_are_read_only(client, world, superuser):
     case = submitted_case(world)
     client.force_login(superuser)

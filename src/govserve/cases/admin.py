@@ -242,6 +242,8 @@ class FormFieldForm(forms.ModelForm):
             "required",
             "choices",
             "max_length",
+            "min_value",
+            "max_value",
             "help_text",
             "order",
         ]
@@ -260,6 +262,12 @@ class FormFieldForm(forms.ModelForm):
             self.add_error("choices", _("单选字段须填写可选项"))
         if cleaned.get("choices") and not isinstance(cleaned["choices"], list):
             self.add_error("choices", _('可选项应为列表，如 ["是", "否"]'))
+        low, high = cleaned.get("min_value"), cleaned.get("max_value")
+        for name in ("min_value", "max_value"):
+            if cleaned.get(name) is not None and cleaned.get("field_type") != "number":
+                self.add_error(name, _("只有数字字段可以设置最小值、最大值"))
+        if low is not None and high is not None and low > high:
+            self.add_error("max_value", _("最大值不能小于最小值"))
         return cleaned
 
 

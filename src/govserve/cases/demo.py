@@ -29,6 +29,8 @@ FIELDS = [
     ("个体工商户设立登记", "trade_name", "字号名称", FieldType.TEXT, []),
     ("规范户外招牌设施设置", "sign_size", "招牌尺寸（米）", FieldType.TEXT, []),
 ]
+# Bounds of number fields (a count is never negative).
+BOUNDS = {"staff_count": {"min_value": 0, "max_value": 100000}}
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj "
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
@@ -62,7 +64,13 @@ def ensure_form_fields() -> int:
             _field, created = FormField.objects.get_or_create(
                 item=item,
                 key=key,
-                defaults={"label": label, "field_type": kind, "choices": choices, "order": order},
+                defaults={
+                    "label": label,
+                    "field_type": kind,
+                    "choices": choices,
+                    "order": order,
+                    **BOUNDS.get(key, {}),
+                },
             )
             made += created
     return made

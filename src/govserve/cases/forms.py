@@ -19,6 +19,7 @@ from govserve.accounts.forms import AccessibleFormMixin
 from govserve.accounts.validators import validate_resident_id
 from govserve.core.forms import choice_field
 
+from .forms_schema import max_length
 from .models import CaseMaterial, DeliveryMethod, FieldType, FormField
 from .selectors import FormSpec, MaterialSlot
 from .uploads import check_upload
@@ -90,13 +91,15 @@ def _form_field(field: FormField) -> forms.Field:
             choices=[("", _("请选择"))] + [(str(c), str(c)) for c in field.choices], **common
         )
     elif field.field_type == FieldType.TEXTAREA:
-        control = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+        control = forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 3}), max_length=max_length(field), **common
+        )
     elif field.field_type == FieldType.DATE:
         control = forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     elif field.field_type == FieldType.NUMBER:
         control = forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
     else:
-        control = forms.CharField(max_length=field.max_length or 500, **common)
+        control = forms.CharField(max_length=max_length(field), **common)
     show_required(control, field.required)
     return control
 

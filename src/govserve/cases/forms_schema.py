@@ -13,6 +13,7 @@ from stdnum.cn import uscc
 from govserve.accounts.validators import validate_resident_id
 
 from .models import FieldType, FormField
+from .models.application import TEXT_MAX_LENGTH, TEXTAREA_MAX_LENGTH
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -25,7 +26,36 @@ def fields_for(items) -> list[FormField]:
     return list(seen.values())
 
 
+def max_length(field: FormField) -> int:
+    """How many characters the field takes: its spec's max_length, else the default cap."""
+    if field.max_length:
+        return field.max_length
+    return TEXTAREA_MAX_LENGTH if field.field_type == FieldType.TEXTAREA else TEXT_MAX_LENGTH
+
+
+def _number(field: FormField, value: str) -> str:
+    """A finite number within the spec's bounds (min_value, max_value), as text."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValidationError(_("请填写数字")) from None
+    if not number.is_finite():
+        raise ValidationError(_("请填写数字"))
+    if field.min_value is not None and number < field.min_value:
+        raise ValidationError(_("不能小于 %(min)s") % {"min": _plain(field.min_value)})
+    if field.max_value is not None and number > field.max_value:
+        raise ValidationError(_("不能大于 %(max)s") % {"max": _plain(field.max_value)})
+    return str(number)
+
+
+def _plain(number: Decimal) -> str:
+    """0 rather than 0.0000 (bounds are stored with four decimals)."""
+    return format(number.normalize(), "f")
+
+
 def _clean(field: FormField, value):
+    if isinstance(value, dict | list):
+        raise ValidationError(_("应填写一个值，不能是对象或列表"))
     if field.field_type == FieldType.BOOLEAN:
         if isinstance(value, bool):
             return value
@@ -35,13 +65,10 @@ def _clean(field: FormField, value):
             return False
         raise ValidationError(_("请选择“是”或“否”"))
     value = str(value).strip()
-    if field.max_length and len(value) > field.max_length:
-        raise ValidationError(_("不能超过 %(n)d 个字") % {"n": field.max_length})
+    if len(value) > max_length(field):
+        raise ValidationError(_("不能超过 %(n)d 个字") % {"n": max_length(field)})
     if field.field_type == FieldType.NUMBER:
-        try:
-            return str(Decimal(value))
-        except InvalidOperation:
-            raise ValidationError(_("请填写数字")) from None
+        return _number(field, value)
     if field.field_type == FieldType.DATE:
         try:
             return dt.date.fromisoformat(value).isoformat()

@@ -43,7 +43,17 @@ class CaseFormFieldSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FormField
-        fields = ["key", "label", "field_type", "required", "choices", "max_length", "help_text"]
+        fields = [
+            "key",
+            "label",
+            "field_type",
+            "required",
+            "choices",
+            "max_length",
+            "min_value",
+            "max_value",
+            "help_text",
+        ]
         read_only_fields = fields
 
 

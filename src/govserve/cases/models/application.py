@@ -23,6 +23,11 @@ class FieldType(models.TextChoices):
     MOBILE = "mobile", _("手机号码")
 
 
+# What a text field takes when its spec sets no max_length (the page control uses the same).
+TEXT_MAX_LENGTH = 500  # the help text of max_length says these two
+TEXTAREA_MAX_LENGTH = 2000
+
+
 class FormField(models.Model):
     """申请表字段: a field an item's application form asks for,
     configured by catalog administrators."""
@@ -42,7 +47,28 @@ class FormField(models.Model):
     choices = models.JSONField(
         _("可选项"), default=list, blank=True, help_text=_("单选字段的选项列表")
     )
-    max_length = models.PositiveIntegerField(_("最大长度"), null=True, blank=True)
+    max_length = models.PositiveIntegerField(
+        _("最大长度"),
+        null=True,
+        blank=True,
+        help_text=_("文字的最多字数；不填时单行 500 字、多行 2000 字"),
+    )
+    min_value = models.DecimalField(
+        _("最小值"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("数字字段可填的最小值；人数、数量等计数填 0"),
+    )
+    max_value = models.DecimalField(
+        _("最大值"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("数字字段可填的最大值"),
+    )
     help_text = models.CharField(_("填写说明"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
