@@ -32,10 +32,12 @@ FIELDS = [
 # Bounds of number fields (a count is never negative).
 BOUNDS = {"staff_count": {"min_value": 0, "max_value": 100000}}
 PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj "
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/MediaBox[0 0 595 842]/Parent 2 0 R>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n"
+    b"0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
 )
 FORM = {
     "premises_address": "广安区北辰街道建设路 18 号",
