@@ -500,9 +500,7 @@ def _engine_api():
     except ImportError:
         bpmn = None
     if bpmn is not None:
-        engine = bpmn.script_engine(
-            {"joint_decision": lambda: "approved", "joint_outcome": lambda: "approved"}
-        )
+        engine = bpmn.script_engine(lambda name, params: "approved")  # every action approves
         return "govserve.workflow.bpmn load / complete / dump", {
             "parse": lambda xml: bpmn.parse(xml, strict=False),
             "start": lambda parsed, data: bpmn.start(parsed, data, engine),
