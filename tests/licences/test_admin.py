@@ -96,6 +96,28 @@ def test_other_staff_read_types_but_do_not_change_them(client, world, licence_ty
     assert client.get(reverse("admin:licences_licencetype_add")).status_code == 403
 
 
+def test_a_national_type_is_not_renamed_by_a_district_catalog_admin(
+    client, world, catalog_admin, superuser
+):
+    national = LicenceType.objects.create(name="食品经营许可证", type_code="111000000000131433001")
+    url = reverse("admin:licences_licencetype_change", args=[national.pk])
+    client.force_login(catalog_admin)
+    assert client.get(url).status_code == 200  # read, not change
+    client.post(url, _type_form(world, name="改名", type_code=national.type_code, items=[]))
+    national.refresh_from_db()
+    assert national.name == "食品经营许可证"
+    made = client.post(
+        reverse("admin:licences_licencetype_add"),
+        _type_form(world, type_code="111000000000131433002"),
+    )
+    assert "该证照类型由国家部委定义，只有国家级管理员可以维护" in made.content.decode()
+    assert not LicenceType.objects.filter(type_code="111000000000131433002").exists()
+    client.force_login(superuser)
+    client.post(url, _type_form(world, name="改名", type_code=national.type_code, items=[]))
+    national.refresh_from_db()
+    assert national.name == "改名"
+
+
 def test_a_licence_is_read_only_with_a_masked_id_and_the_read_logged(
     client, world, issued_licence, superuser
 ):

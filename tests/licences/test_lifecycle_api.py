@@ -1,8 +1,10 @@
 """The licence types and issued-licence API as department systems and catalog admins use it."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework.test import APIClient
+from stdnum.cn.uscc import calc_check_digit as uscc_check_digit
 
 from govserve.accounts.models import PersonalDataAccess
 from govserve.licences.identifiers import parse_identifier
@@ -126,6 +128,53 @@ def test_a_type_with_licences_keeps_its_code(api, world, issued_licence):
         format="json",
     )
     assert response.status_code == 400 and "type_code" in response.json()
+
+
+# A national ministry's USCC (division 100000: 中央), as 国家市场监督管理总局 defines its types.
+NATIONAL_USCC = "111000000000131433"
+
+
+def test_a_district_catalog_admin_cannot_rename_a_national_type(api, world):
+    national = LicenceType.objects.create(name="食品经营许可证", type_code=NATIONAL_USCC + "001")
+    admin = staff_user("catalog-admin", "catalog_admin", world.county)
+    url = reverse("licence-type-detail", args=[national.pk])
+    response = _as(api, admin).patch(url, {"name": "随便改的名字"}, format="json")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "该证照类型由国家部委定义，只有国家级管理员可以维护"}
+    national.refresh_from_db()
+    assert national.name == "食品经营许可证"
+    root = get_user_model().objects.create_superuser("root", "r@example.invalid", "pw-1aA!")
+    renamed = _as(APIClient(), root).patch(url, {"name": "食品经营许可证（新版）"}, format="json")
+    assert renamed.status_code == 200 and renamed.json()["name"] == "食品经营许可证（新版）"
+
+
+def test_nor_define_one_nor_take_over_a_type_of_another_region(api, world, licence_type):
+    admin = staff_user("catalog-admin", "catalog_admin", world.county)
+    client = _as(api, admin)
+    created = client.post(
+        reverse("licence-type-list"), {**TYPE, "type_code": NATIONAL_USCC + "002"}, format="json"
+    )
+    assert created.status_code == 403
+    assert created.json() == {"type_code": ["该证照类型由国家部委定义，只有国家级管理员可以维护"]}
+    moved = client.patch(
+        reverse("licence-type-detail", args=[licence_type.pk]),
+        {"type_code": NATIONAL_USCC + "003"},
+        format="json",
+    )
+    assert moved.status_code == 403 and "type_code" in moved.json()
+    assert not LicenceType.objects.filter(type_code__startswith=NATIONAL_USCC).exists()
+
+
+def test_a_type_of_the_city_is_the_city_admins(api, world):
+    city_code = "11" + "511600" + MINISTRY_USCC[8:]  # the same body under 广安市's division
+    city_uscc = city_code[:17] + uscc_check_digit(city_code[:17])
+    city_type = LicenceType.objects.create(name="市级证照", type_code=city_uscc + "001")
+    url = reverse("licence-type-detail", args=[city_type.pk])
+    county_admin = staff_user("county-catalog", "catalog_admin", world.county)
+    assert _as(api, county_admin).patch(url, {"name": "改"}, format="json").status_code == 403
+    city_admin = staff_user("city-catalog", "catalog_admin", world.city)
+    renamed = _as(APIClient(), city_admin).patch(url, {"name": "市级证照（修订）"}, format="json")
+    assert renamed.status_code == 200
 
 
 # -- issued licences -------------------------------------------------------------------------------

@@ -179,6 +179,20 @@ def visible_items_queryset(user, queryset=None):
     return queryset.filter(Q(state=ItemState.PUBLISHED) | changeable_items_q(user))
 
 
+def can_define_for(user, region: Region | None) -> bool:
+    """Catalog administrators of `region` at its own level (a subtree grant above it too) may
+    define what that region's authorities own (licence types); `None` — national, or a region
+    not in the tree — only superusers (national administrators)."""
+    if not is_signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    if region is None:
+        return False
+    level = level_for_region(region)
+    return any(_grant_covers_item(g, region, level) for g in active_grants(user, CATALOG_ROLES))
+
+
 def can_administer_region(user, region: Region | None) -> bool:
     """System administrators of the region (departments, halls, staff and their roles there)."""
     if not is_signed_in(user):

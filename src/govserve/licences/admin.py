@@ -18,7 +18,7 @@ from govserve.accounts.models import Role
 from govserve.core.admin import ReadOnlyAdminMixin, RoleGatedAdminMixin
 
 from . import selectors, services
-from .forms_types import LicenceTypeForm, linkable_items
+from .forms_types import LicenceTypeForm, linkable_items, may_define
 from .models import Licence, LicenceEvent, LicenceShare, LicenceType, LicenceUse
 
 
@@ -55,11 +55,14 @@ class LicenceTypeAdmin(admin.ModelAdmin):
         return _catalog_admin(request)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return _catalog_admin(request)
+        # only the level (and region) that owns a type changes it; national types: superusers
+        return _catalog_admin(request) and (obj is None or may_define(request.user, obj.type_code))
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # a type that licences were issued under stays (PROTECT); deactivate it instead
-        return _catalog_admin(request) and (obj is None or not obj.licences.exists())
+        return self.has_change_permission(request, obj) and (
+            obj is None or not obj.licences.exists()
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         base = super().get_form(request, obj, change=change, **kwargs)
@@ -67,7 +70,7 @@ class LicenceTypeAdmin(admin.ModelAdmin):
 
         class ScopedForm(base):
             def __init__(self, *args, **kw) -> None:
-                super().__init__(*args, items_queryset=items, **kw)
+                super().__init__(*args, items_queryset=items, user=request.user, **kw)
 
         return ScopedForm
 

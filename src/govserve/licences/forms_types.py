@@ -19,8 +19,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from govserve.accounts.policies import changeable_items_q
+from govserve.accounts.policies import can_define_for, changeable_items_q
 from govserve.catalog.models import ImplementationItem
+from govserve.regions.models import Region
 
 from .identifiers import type_code_error
 from .models import FieldKind, LicenceType
@@ -258,8 +259,9 @@ class LicenceTypeForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, items_queryset=None, **kwargs) -> None:
+    def __init__(self, *args, items_queryset=None, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         if "items" in self.fields:
             self.fields["items"].required = False
             if items_queryset is not None:
@@ -271,6 +273,8 @@ class LicenceTypeForm(forms.ModelForm):
 
     def clean_type_code(self) -> str:
         code = clean_type_code(self.cleaned_data.get("type_code"))
+        if self.user is not None and not may_define(self.user, code):
+            raise ValidationError(define_refusal(code))
         if self.instance.pk and code != self.instance.type_code and self.instance.licences.exists():
             raise ValidationError(_("已有按此类型签发的证照，证照类型代码不能再修改"))
         return code
@@ -280,6 +284,35 @@ class LicenceTypeForm(forms.ModelForm):
 
     def clean_layout(self) -> dict:
         return clean_layout(self.cleaned_data.get("layout"))
+
+
+# The division code in a USCC (characters 3–8) of a central (national) authority.
+NATIONAL_DIVISION = "100000"
+
+
+def type_owner(type_code: str) -> Region | None:
+    """The region whose authority defined the type: the division code in the defining
+    ministry's USCC (the code's first 18 characters). None: a national (central) authority,
+    or a division not in the tree — either is for national administrators."""
+    division = str(type_code or "")[2:8]
+    if not division.isdigit() or division == NATIONAL_DIVISION:
+        return None
+    return Region.objects.filter(code=division + "000000").first()
+
+
+def may_define(user, type_code: str) -> bool:
+    """Whether `user` may define or change a type with this code: catalog administrators of
+    the level and region that own it (national types: national administrators, superusers)."""
+    return can_define_for(user, type_owner(type_code))
+
+
+def define_refusal(type_code: str) -> str:
+    owner = type_owner(type_code)
+    if owner is None:
+        return _("该证照类型由国家部委定义，只有国家级管理员可以维护")
+    return _("该证照类型由“%(region)s”定义，只有该区划、该层级的目录管理员可以维护") % {
+        "region": owner.full_name or owner.name
+    }
 
 
 def linkable_items(user):

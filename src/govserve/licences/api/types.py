@@ -1,8 +1,10 @@
 """Licence types (证照类型), under /api/licences/ (routes in `urls`):
 
 - ``GET types/``, ``GET types/{id}/`` — public (active types; catalog administrators see all).
-  ``POST types/``, ``PUT|PATCH types/{id}/`` — catalog administrators; items they link must be
-  in their catalog scope (403 otherwise). A type with issued licences keeps its code.
+  ``POST types/``, ``PUT|PATCH types/{id}/`` — catalog administrators of the level and region
+  that own the type (the division in its ministry's USCC; national types: superusers); items
+  they link must be in their catalog scope (403 otherwise). A type with issued licences keeps
+  its code.
 
 Thin: writes are checked by `forms_types`; refusals come back as ``{field: [message]}`` with a
 4xx status (govserve.api.errors).
@@ -25,7 +27,13 @@ from govserve.accounts import policies
 from govserve.catalog.models import ImplementationItem
 
 from ..errors import LicenceError
-from ..forms_types import clean_fields_spec, clean_layout, clean_type_code
+from ..forms_types import (
+    clean_fields_spec,
+    clean_layout,
+    clean_type_code,
+    define_refusal,
+    may_define,
+)
 from ..models import LicenceType
 from .common import TAGS, scopes
 
@@ -82,6 +90,8 @@ class LicenceTypeSerializer(serializers.ModelSerializer):
 
     def validate_type_code(self, value):
         code = self._django(clean_type_code, value)
+        if not may_define(self.context["request"].user, code):
+            raise LicenceError("type_code", define_refusal(code), status=403)
         instance = self.instance
         if instance is not None and code != instance.type_code and instance.licences.exists():
             raise serializers.ValidationError(_("已有按此类型签发的证照，证照类型代码不能再修改"))
@@ -165,5 +175,9 @@ class LicenceTypeList(LicenceTypeViewMixin, generics.ListCreateAPIView):
 class LicenceTypeDetail(LicenceTypeViewMixin, generics.RetrieveUpdateAPIView):
     def update(self, request, *args, **kwargs):
         self.check_writer()
+        licence_type = self.get_object()
+        # Only the level (and region) that owns the type renames or changes it.
+        if not may_define(request.user, licence_type.type_code):
+            raise PermissionDenied(define_refusal(licence_type.type_code))
         with transaction.atomic():
             return super().update(request, *args, **kwargs)
