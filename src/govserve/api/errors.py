@@ -24,6 +24,12 @@ def exception_handler(exc, context):
     elif isinstance(exc, ObjectDoesNotExist):
         # A lookup a view did not guard (`Model.objects.get`): the record is not there.
         return Response({"detail": _("记录不存在")}, status=status.HTTP_404_NOT_FOUND)
+    elif isinstance(exc, OverflowError):
+        # A number past what the database binds (SQLite: 64 bits) that no field bounded
+        # (core.params bounds those it knows): raised before the query runs, nothing written.
+        return Response(
+            {"non_field_errors": [_("数值超出范围")]}, status=status.HTTP_400_BAD_REQUEST
+        )
     elif isinstance(exc, IntegrityError):
         return Response(
             {"non_field_errors": [_("数据与已有记录冲突（编码或名称重复）")]},

@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govserve.core import hooks
+from govserve.core.params import integer_param
 from govserve.core.parsers import FormParser, MultiPartParser
 from govserve.regions.models import AdministrativeLevel, Department, Region, level_for_region
 
@@ -724,10 +725,8 @@ class ResponsibilityListView(APIView):
         tags=["lists"],
     )
     def get(self, request):
-        dept_id = request.query_params.get("department")
-        department = (
-            get_object_or_404(Department, pk=dept_id) if dept_id and dept_id.isdigit() else None
-        )
+        dept_id = integer_param(request.query_params.get("department"), "department")
+        department = get_object_or_404(Department, pk=dept_id) if dept_id is not None else None
         items = responsibility_list(region=_region_param(request), department=department)
         return Response(ResponsibilityItemSerializer(items, many=True).data)
 

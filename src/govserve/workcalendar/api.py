@@ -266,6 +266,7 @@ class YearDaysView(APIView):
         if (
             not raw.isascii()
             or not raw.isdigit()
+            or len(raw) != 4  # before int(): thousands of digits are a ValueError of their own
             or not calendar.MIN_YEAR <= int(raw) <= calendar.MAX_YEAR
         ):
             raise ValidationError(
