@@ -89,6 +89,15 @@ def test_wrong_encoding_and_format():
     assert "不支持的文件格式" in importer.import_file(b"x", "xlsx").errors[0].reason
 
 
+def test_json_nested_a_thousand_deep_is_a_file_error_not_a_500(db):
+    for deep in ("[" * 1000 + "]" * 1000, '{"items":' * 1000 + "[]" + "}" * 1000):
+        report = importer.import_file(deep.encode(), "json")
+        assert not report.ok and not ImplementationItem.objects.exists()
+        assert [(e.field, e.reason) for e in report.errors] == [
+            ("file", "JSON 嵌套层数过多：最多 32 层")
+        ]
+
+
 def test_csv_round_trip(item_row):
     assert importer.import_file(_json([item_row]), "json").ok
     rows = importer.export_rows(ImplementationItem.objects.all())

@@ -177,6 +177,17 @@ def test_a_type_of_the_city_is_the_city_admins(api, world):
     assert renamed.status_code == 200
 
 
+def test_a_field_spec_nested_a_thousand_deep_in_a_form_is_400(api, world):
+    admin = staff_user("catalog-admin", "catalog_admin", world.county)
+    deep = '{"a":' * 1000 + "1" + "}" * 1000
+    response = _as(api, admin).post(
+        reverse("licence-type-list"), {**TYPE, "fields": deep, "layout": "{}"}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"fields": ["JSON 嵌套层数过多：最多 32 层"]}
+    assert not LicenceType.objects.exists()
+
+
 # -- issued licences -------------------------------------------------------------------------------
 def test_staff_list_and_read_their_departments_licences(api, world, issued_licence):
     client = _as(api, world.market_reviewer)

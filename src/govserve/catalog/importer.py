@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from govserve.core import parsers
+
 from .models import (
     BasicItem,
     CommonMaterial,
@@ -109,7 +111,9 @@ def read_rows(data: bytes, fmt: str) -> list[tuple[int, dict]]:
 
 def _json_rows(text: str) -> list[tuple[int, dict]]:
     try:
-        doc = json.loads(text)
+        doc = parsers.loads(text)  # json.loads, refusing nesting too deep to read
+    except parsers.TooDeep as exc:
+        raise ImportFormatError(exc.message) from None
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
             _("JSON格式错误：第%(line)s行第%(col)s列") % {"line": exc.lineno, "col": exc.colno}
@@ -150,8 +154,8 @@ def _csv_rows(text: str) -> list[tuple[int, dict]]:
 
 def _json_cell(value: str):
     try:
-        return json.loads(value)
-    except json.JSONDecodeError:
+        return parsers.loads(value)
+    except (json.JSONDecodeError, parsers.TooDeep):
         return value  # the serializer reports it as a field error
 
 

@@ -25,6 +25,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 
 from govserve.accounts import policies
 from govserve.catalog.models import ImplementationItem
+from govserve.core.parsers import JSONField
 
 from ..errors import LicenceError
 from ..forms_types import (
@@ -53,14 +54,14 @@ class LicenceTypeSerializer(serializers.ModelSerializer):
         required=False,
         help_text=gettext_lazy("产生该证照的实施事项编号"),
     )
-    fields = serializers.JSONField(  # type: ignore[assignment]  # a declared field, not Serializer.fields
+    fields = JSONField(  # type: ignore[assignment]  # a declared field, not Serializer.fields
         required=False,
         help_text=gettext_lazy(
             '照面信息项：[{"name", "label", "kind": text|date|number|choice, "required", '
             '"choices"?, "max_length"?}]'
         ),
     )
-    layout = serializers.JSONField(
+    layout = JSONField(
         required=False,
         help_text=gettext_lazy(
             '版式：{"title", "orientation": landscape|portrait, "note", "number_prefix"}'
