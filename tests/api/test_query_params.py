@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from tests.api.test_options import api_urls
+from tests.api.worlds import api_urls
 from tests.cases.worlds import build_world
 
 pytestmark = pytest.mark.django_db
