@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from govserve.accounts.security import is_staff_account
 from govserve.catalog.models import ImplementationItem
 from govserve.core.errors import Refused
+from govserve.core.params import integer_param
 
 from . import selectors, services
 from .models import OPEN_TASK_STATES, Outcome, ProcessDefinition, Task, TaskRole
@@ -289,8 +290,9 @@ class ProcessViewSet(
     def get_queryset(self):
         qs = super().get_queryset().order_by("key", "-version")
         p = self.request.query_params
-        if (p.get("item") or "").isdigit():
-            qs = qs.filter(item_id=int(p["item"]))
+        item = integer_param(p.get("item"), "item")  # 400 for a number no row can have
+        if item is not None:
+            qs = qs.filter(item_id=item)
         if p.get("key"):
             qs = qs.filter(key=p["key"])
         return qs
