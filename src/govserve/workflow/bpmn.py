@@ -187,7 +187,7 @@ def task_role(task_spec) -> tuple[str, list[str]]:
 def task_department(task_spec) -> int | None:
     """The department id a task names in its `department` property, if any."""
     value = str(_properties(task_spec).get("department") or "").strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 def _label(task_spec) -> str:
@@ -283,7 +283,9 @@ def _check_specs(specs: Iterable) -> tuple[list[tuple[str, str, str]], bool]:
             role, outcomes = task_role(task_spec)
             label = _label(task_spec)
             department = str(_properties(task_spec).get("department") or "").strip()
-            if department and not department.isdigit():
+            if department and not (
+                department.isascii() and department.isdigit() and len(department) <= 18
+            ):
                 raise BpmnError(
                     _(
                         "人工环节“%(task)s”的扩展属性 department 须为部门编号（数字），当前为“%(value)s”"  # noqa: E501
