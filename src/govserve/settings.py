@@ -101,13 +101,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent requests on the embedded database: a writer waits up to 20 s for another's
+    # lock (busy timeout) instead of failing, and in WAL mode readers and the writer do not
+    # block each other (the mode is kept in the file; an in-memory database ignores it).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, init_command="PRAGMA journal_mode=WAL"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # refuses logins while an account is locked
-    # ModelBackend that also accepts a mobile number or resident ID number as the login name
+    # ModelBackend that also accepts a mobile number or resident ID number as the login name;
+    # it counts each attempt before checking its password and refuses a locked one (lockout.py)
     "govserve.accounts.security.IdentifierBackend",
 ]
 # Password rules (see also "login protection" below).
@@ -152,7 +157,7 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "govserve.accounts.lockout.LockoutBasicAuthentication",  # Basic, locked out as logins
     ],
     "EXCEPTION_HANDLER": "govserve.api.errors.exception_handler",
     # Bodies bounded in size (413) and JSON in depth (400): GOVSERVE["API_MAX_…"], core/parsers.
@@ -213,6 +218,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "govserve.accounts.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "govserve.accounts.security.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# Failures are counted before the password is checked, atomically (accounts/lockout.py).
+AXES_HANDLER = "govserve.accounts.lockout.GateHandler"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 AXES_VERBOSE = False
 # Sessions: 2 hours without a request ends a session (30 minutes for staff accounts), and the

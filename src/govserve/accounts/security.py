@@ -1,8 +1,8 @@
 """Login protection: who a login name names, lockouts, password rules, second factor, logs.
 
 - `IdentifierBackend` lets a person sign in with their username, mobile number or resident
-  ID number; `AxesStandaloneBackend` stays first in AUTHENTICATION_BACKENDS and refuses a
-  locked login name before any password is checked.
+  ID number; before it checks a password the attempt takes its number in the failure count
+  (`lockout.take`), and a locked login name is refused unchecked.
 - `axes_username` makes django-axes count failures per account, whichever identifier was
   typed (a mobile and an ID number of the same person share one counter).
 - `lockout_response` is the Chinese lockout page.
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied, AxesBackendRequestParameterRequired
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -22,8 +24,8 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from . import lockout
 from .masking import mask_id_number, mask_mobile
 from .models import AccountType, SecurityEvent
 
@@ -71,20 +73,29 @@ def masked_identifier(identifier: str | None) -> str:
     return identifier
 
 
-class IdentifierBackend(ModelBackend):
-    """ModelBackend whose login name may also be a mobile number or a resident ID number."""
+class IdentifierBackend(AxesStandaloneBackend, ModelBackend):
+    """ModelBackend whose login name may also be a mobile number or a resident ID number, and
+    whose password check is gated by the failure count (an axes backend: it replaces
+    AxesStandaloneBackend, whose check-then-count let guesses sent at once all be checked)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None:
             return None
+        if request is None:
+            raise AxesBackendRequestParameterRequired("a login is counted per request")
+        attempt = lockout.take(request, {"username": username})
+        if attempt is None:
+            # Locked: refused unchecked. Django sends user_login_failed, the lockout is logged.
+            raise AxesBackendPermissionDenied("locked out")
         user = find_user(username)
         if user is None:
             # Run the hasher anyway, so an unknown name takes as long as a wrong password.
             get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
+            lockout.succeeded(attempt, signed_in=not needs_second_factor(user))
             return user
         return None
 
@@ -138,16 +149,14 @@ def lockout_response(
     request: HttpRequest, original_response=None, credentials=None
 ) -> HttpResponse:
     """账户锁定 page (AXES_LOCKOUT_CALLABLE): how long, and what to do meanwhile."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = ngettext(
-        "登录失败次数过多，账户已锁定。请 %(minutes)s 分钟后再试。",
-        "登录失败次数过多，账户已锁定。请 %(minutes)s 分钟后再试。",
-        minutes,
-    ) % {"minutes": minutes}
     return render(
         request,
         "accounts/locked.html",
-        {"message": message, "minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        {
+            "message": lockout.lockout_message(),
+            "minutes": lockout.lock_minutes(),
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+        },
         status=429,
     )
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
@@ -49,7 +48,7 @@ from govserve.core.pages import (
 )
 from govserve.regions.models import Department, Region
 
-from . import policies, selectors, services
+from . import lockout, policies, selectors, services
 from .forms import (
     AgentForm,
     ChangePasswordForm,
@@ -169,12 +168,16 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     form = OtpTokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         credentials = {"username": user.get_username()}
-        if not AxesProxyHandler.is_allowed(request, credentials):
+        # A code is checked only once it is counted, like a password (lockout.py).
+        attempt = lockout.take(request, credentials)
+        if attempt is None:
             return lockout_response(request)
         allowed, _info = device.verify_is_allowed()
         if not allowed:
+            lockout.not_checked(attempt)
             form.add_error("otp_token", _("尝试次数过多，请稍候再输入。"))
         elif device.verify_token(form.cleaned_data["otp_token"]):
+            lockout.succeeded(attempt, signed_in=True)
             if pending:
                 request.session.pop(PENDING_LOGIN, None)
                 request.accounts_second_factor = True  # type: ignore[attr-defined]  # noted in the login's security event
