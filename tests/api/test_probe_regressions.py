@@ -3,7 +3,9 @@
 import pytest
 from rest_framework.test import APIClient
 
+from govserve.regions.models import ServiceHall
 from tests.accounts.factories import StaffFactory
+from tests.regions.factories import sichuan_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -16,3 +18,20 @@ def test_process_list_refuses_an_item_id_no_row_can_have():
     answer = client.get("/api/workflow/processes/", {"item": HUGE})
     assert answer.status_code == 400 and answer.json() == {"item": ["应为整数"]}
     assert client.get("/api/workflow/processes/", {"item": "7"}).json()["count"] == 0
+
+
+def test_a_hall_patched_with_a_window_without_its_number_is_400():
+    county = sichuan_tree()[2]
+    hall = ServiceHall.objects.create(
+        name="广安区政务服务中心", kind="centre", region=county, address="建设路1号"
+    )
+    client = APIClient()
+    client.force_authenticate(StaffFactory(is_superuser=True))
+    window = {"name": "综合窗口", "kind": "comprehensive", "departments": []}
+    answer = client.patch(f"/api/halls/{hall.pk}/", {"windows": [window]}, format="json")
+    assert answer.status_code == 400
+    assert answer.json() == {"windows": ["每个窗口都要填写窗口号"]}
+    window["number"] = "1"
+    answer = client.patch(f"/api/halls/{hall.pk}/", {"windows": [window]}, format="json")
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["windows"][0]["number"] == "1"

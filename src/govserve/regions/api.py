@@ -162,6 +162,10 @@ class ServiceHallSerializer(serializers.ModelSerializer):
         ]
 
     def validate_windows(self, windows):
+        # Windows are matched by number, so each needs one, in a PATCH too (where the nested
+        # rows are partial and `number` is not required by the window serializer).
+        if any(not w.get("number") for w in windows):
+            raise ValidationError(_("每个窗口都要填写窗口号"))
         numbers = [w["number"] for w in windows]
         duplicated = sorted({n for n in numbers if numbers.count(n) > 1})
         if duplicated:
