@@ -267,7 +267,7 @@ CSRF_TRUSTED_ORIGINS = [
     if origin.strip()
 ]
 
-# -- Content-Security-Policy (django-csp 4; docs/security-deploy.md) --------------------
+# -- Content-Security-Policy (django-csp 4; docs/security.md) --------------------
 # Pages run only the platform's own script files: no inline <script>, no on…= handlers, no
 # eval; styles come only from its CSS files (no <style>, no style="…"); images from here or
 # data: URIs (Swagger UI's icons); no plugins; no framing; forms post only here. Where a form's
