@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 from .policies import can_load_notice
 
 MAX_DAYS = 1000
+DATE = {"type": "string", "format": "date"}  # a query parameter's schema: YYYY-MM-DD
 MAX_SUSPENSIONS = 50
 
 _DATE_ERRORS: dict[str, StrOrPromise] = {
@@ -188,12 +189,17 @@ class DueDateView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("start", str, required=True, description="受理日期 YYYY-MM-DD"),
-            OpenApiParameter("days", int, required=True, description="工作日天数（0–1000）"),
+            OpenApiParameter("start", DATE, required=True, description="受理日期 YYYY-MM-DD"),
+            OpenApiParameter(
+                "days",
+                {"type": "integer", "minimum": 0, "maximum": MAX_DAYS},
+                required=True,
+                description="工作日天数（0–1000）",
+            ),
             OpenApiParameter(
                 "suspensions", str, description="中止期间 S1:E1,S2:E2（E 为空表示仍在中止中）"
             ),
-            OpenApiParameter("as_of", str, description="估算未结束中止期间所用的当前日期"),
+            OpenApiParameter("as_of", DATE, description="估算未结束中止期间所用的当前日期"),
             OpenApiParameter("counted_days", bool, description="列出计入时限的工作日"),
         ],
         responses={200: DueDateSerializer},
@@ -255,7 +261,13 @@ class YearDaysView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=True)],
+        parameters=[
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": calendar.MIN_YEAR, "maximum": calendar.MAX_YEAR},
+                required=True,
+            )
+        ],
         responses={200: YearDaysSerializer},
         tags=["workcalendar"],
     )
