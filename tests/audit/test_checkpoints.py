@@ -22,6 +22,7 @@ from govserve.celery import app
 from govserve.licences.models import Licence
 from govserve.signing import pki, sm2
 from govserve.signing.models import Algorithm
+from tests.cases.worlds import staff
 from tests.licences.factories import LicenceFactory
 from tests.licences.worlds import approved_case
 
@@ -325,3 +326,19 @@ def test_the_public_page_shows_the_latest_checkpoints(checkpointed, client):
 def test_the_licence_verification_page_links_the_checkpoints(db, client):
     response = client.get(reverse("licences:verify"))
     assert reverse("audit:checkpoints") in response.content.decode()
+
+
+def test_the_api_check_reports_a_truncation_the_chain_walk_misses(checkpointed, client):
+    supervisor = staff("supervisor-cp", "supervisor", checkpointed[0].region)
+    client.force_login(supervisor)
+    verify_url = reverse("licence-archive-verify")
+    answer = client.get(verify_url).json()
+    assert answer["ok"] is True and answer["checkpoints"]["count"] == 1
+    assert answer["checkpoints"]["problems"] == [] and answer["checkpoints"]["latest"]
+    last = ArchiveEntry.objects.order_by("-sequence").first()
+    tamper("DELETE FROM licences_archiveentry WHERE id = %s", [last.pk])
+    answer = client.get(verify_url).json()
+    assert answer["first_bad"] is None  # what is left still links up
+    assert answer["ok"] is False
+    [problem] = answer["checkpoints"]["problems"]
+    assert "末尾条目被删除" in problem

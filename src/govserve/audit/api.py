@@ -2,8 +2,9 @@
 
 - `GET archive/cases/<id>/package/` — the case's archive package (zip); the applicant and staff
   who may see the case (a staff download is logged as a personal-data read); 404 otherwise.
-- `GET archive/verify/` — walk the whole chain (`?content=1` also re-reads every archived
-  file); system administrators and supervisors only.
+- `GET archive/verify/` — walk the whole chain and check it against every signed checkpoint
+  (`?content=1` also re-reads every archived file and licence register row); system
+  administrators and supervisors only.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from govserve.accounts import policies
 from govserve.accounts.models import Role
 from govserve.cases import permissions, selectors
 
-from .archive import check_chain
+from .checkpoints import verify_archive
 from .views import package_response
 
 ARCHIVE_TAG = ["licences"]
@@ -44,10 +45,19 @@ class BadEntrySerializer(serializers.Serializer):
     problem = serializers.CharField()
 
 
+class CheckpointCheckSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="核对的校验点数")
+    latest = serializers.CharField(allow_null=True, help_text="最新校验点（条数、链头、时间）")
+    problems = serializers.ListField(child=serializers.CharField(), help_text="不符的校验点")
+
+
 class ChainCheckSerializer(serializers.Serializer):
-    ok = serializers.BooleanField()
+    ok = serializers.BooleanField(help_text="档案链与全部校验点均无误")
     count = serializers.IntegerField(help_text="条目数（出错时为读到的条数）")
     first_bad = BadEntrySerializer(allow_null=True)
+    checkpoints = CheckpointCheckSerializer(
+        help_text="对照已签名校验点的结果：末尾被删除或整链被改写时在此报告"
+    )
 
 
 class CasePackageView(APIView):
@@ -86,13 +96,19 @@ class ArchiveVerifyView(APIView):
         if not can_verify_archive(request.user):
             raise PermissionDenied(_("只有系统管理员和监察人员可以校验电子档案"))
         content = request.query_params.get("content", "") in ("1", "true", "yes")
-        result = check_chain(check_content=content)
+        report = verify_archive(check_content=content)
+        result, anchors = report.chain, report.checkpoints
         bad = result.entry
         return Response(
             ChainCheckSerializer(
                 {
-                    "ok": result.ok,
+                    "ok": report.ok,
                     "count": result.count,
+                    "checkpoints": {
+                        "count": anchors.count,
+                        "latest": anchors.latest.describe() if anchors.latest else None,
+                        "problems": [str(problem) for problem in anchors.problems],
+                    },
                     "first_bad": {
                         "sequence": bad.sequence,
                         "title": bad.title,
