@@ -8,6 +8,9 @@ admin.site.site_header = _("GovServe 政务服务平台管理")
 admin.site.site_title = _("GovServe 管理")
 admin.site.index_title = _("目录与机构管理")
 
+# An /api/ address that names nothing answers JSON, as the API's other 404s do.
+handler404 = "govserve.api.errors.not_found"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

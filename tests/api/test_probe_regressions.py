@@ -35,3 +35,12 @@ def test_a_hall_patched_with_a_window_without_its_number_is_400():
     answer = client.patch(f"/api/halls/{hall.pk}/", {"windows": [window]}, format="json")
     assert answer.status_code == 200, answer.json()
     assert answer.json()["windows"][0]["number"] == "1"
+
+
+def test_an_api_address_that_names_nothing_answers_json(client, settings):
+    settings.DEBUG = False
+    answer = client.get("/api/accounts/organisations/abc/agents/")
+    assert answer.status_code == 404 and answer["Content-Type"] == "application/json"
+    assert answer.json() == {"detail": "未找到。"}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

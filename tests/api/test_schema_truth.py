@@ -31,8 +31,10 @@ def _props(schema, component):
 
 
 def test_public_reads_need_no_authentication_and_writes_do(schema):
-    for path in ("/api/items/", "/api/items/{id}/", "/api/regions/", "/api/search/"):
+    public = ("/api/items/", "/api/items/{id}/", "/api/regions/", "/api/search/")
+    for path in (*public, "/api/workcalendar/notices/"):  # the last by its own permission class
         assert {} in _op(schema, path, "get")["security"], path
+    assert {} not in _op(schema, "/api/workcalendar/notices/", "post")["security"]
     for path, method in (("/api/items/", "post"), ("/api/departments/{id}/", "patch")):
         assert {} not in _op(schema, path, method)["security"]
     # Signed-in only, even to read.

@@ -3,9 +3,11 @@
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -36,3 +38,14 @@ def exception_handler(exc, context):
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)
+
+
+def not_found(request, exception=None):
+    """`handler404`: an /api/ address that names nothing (an id the URL pattern does not take,
+    a path no route has) answers in the API's shape, JSON, as the schema documents its 404;
+    every other address gets the site's 404 page."""
+    if request.path.startswith("/api/"):
+        # DRF's own words for it ("未找到。"), in the request's language.
+        detail = str(NotFound.default_detail)
+        return JsonResponse({"detail": detail}, status=status.HTTP_404_NOT_FOUND)
+    return page_not_found(request, exception)

@@ -4,7 +4,8 @@
 
 - marks an operation open to anonymous callers with the empty security requirement (`{}`,
   "no authentication needed") whenever its permission classes let an anonymous request through
-  — the public catalog reads (`ScopedWrites` on a read), `AllowAny`, no permission at all;
+  — the public catalog reads (`ScopedWrites` on a read), the holiday notices, `AllowAny`, no
+  permission at all (each permission class is asked about a caller nobody signed in);
 - documents the error answers each operation can give, every one with the shared `Error`
   body (`api/errors.py`: `{"detail": "…"}` or `{"字段": ["…"]}`):
 
@@ -30,37 +31,28 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
-from govserve.api.permissions import ScopedWrites
+ERROR_DESCRIPTION = _(
+    '出错说明：{"detail": "…"}（整个请求），或按字段 {"字段": ["…"]}'
+    "（non_field_errors：不属于某一字段的错误）"
+)
 
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": str(
-        _(
-            '出错说明：{"detail": "…"}（整个请求），或按字段 {"字段": ["…"]}'
-            "（non_field_errors：不属于某一字段的错误）"
-        )
-    ),
-    "properties": {
-        "detail": {"type": "string", "description": str(_("出错原因"))},
-    },
-    # Field name -> its messages (a list of strings; nested objects for lists of rows).
-    "additionalProperties": {},
-}
-
-ERRORS: dict[int, str] = {
-    400: str(_("请求有误：请求内容无法解析，或字段值不符合要求")),
-    401: str(_("未登录，或访问令牌、用户名密码无效、已过期或已撤销")),
-    403: str(_("无权进行此操作（岗位、区划、本人记录或令牌授权范围不符）")),
-    404: str(_("记录不存在，或不在您可以查看的范围内")),
-    409: str(_("与已有记录或记录当前的状态冲突")),
-    413: str(_("请求内容过大")),
-    429: str(_("请求过于频繁，或账户因多次登录失败已被锁定")),
+ERRORS = {
+    400: _("请求有误：请求内容无法解析，或字段值不符合要求"),
+    401: _("未登录，或访问令牌、用户名密码无效、已过期或已撤销"),
+    403: _("无权进行此操作（岗位、区划、本人记录或令牌授权范围不符）"),
+    404: _("记录不存在，或不在您可以查看的范围内"),
+    409: _("与已有记录或记录当前的状态冲突"),
+    413: _("请求内容过大"),
+    429: _("请求过于频繁，或账户因多次登录失败已被锁定"),
 }
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -132,15 +124,17 @@ class AutoSchema(openapi.AutoSchema):
 
     # -- who may call ---------------------------------------------------------------------
     def _allows_anonymous(self) -> bool:
-        """Whether every permission class lets an anonymous request of this method through."""
-        safe = self.method in permissions.SAFE_METHODS
+        """Whether every permission class lets an anonymous request of this method through,
+        as the classes themselves answer (`has_permission` for a caller nobody signed in);
+        a class that cannot answer without a real request counts as refusing."""
+        anonymous = Request(APIRequestFactory().generic(self.method, self.path))
+        anonymous.user = AnonymousUser()
         for permission in self.view.get_permissions():
-            if isinstance(permission, permissions.AllowAny):
-                continue
-            readable = (permissions.IsAuthenticatedOrReadOnly, ScopedWrites)
-            if safe and isinstance(permission, readable):
-                continue
-            return False
+            try:
+                if not permission.has_permission(anonymous, self.view):
+                    return False
+            except Exception:
+                return False
         return True
 
     def _scopes(self, auths: list[dict[str, Any]]) -> bool:
@@ -177,7 +171,16 @@ class AutoSchema(openapi.AutoSchema):
 
     def _error_response(self, code: int) -> dict[str, Any]:
         schema = ResolvedComponent(
-            name="Error", type=ResolvedComponent.SCHEMA, object="Error", schema=ERROR_SCHEMA
+            name="Error",
+            type=ResolvedComponent.SCHEMA,
+            object="Error",
+            schema={
+                "type": "object",
+                "description": str(ERROR_DESCRIPTION),
+                "properties": {"detail": {"type": "string", "description": str(_("出错原因"))}},
+                # Field name -> its messages (strings; objects for rows of a list).
+                "additionalProperties": {},
+            },
         )
         self.registry.register_on_missing(schema)
         response = ResolvedComponent(
@@ -185,7 +188,7 @@ class AutoSchema(openapi.AutoSchema):
             type=ResolvedComponent.RESPONSE,
             object=f"Error{code}",
             schema={
-                "description": ERRORS[code],
+                "description": str(ERRORS[code]),
                 "content": {"application/json": {"schema": schema.ref}},
             },
         )
