@@ -35,6 +35,8 @@ def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProc
             "GOVSERVE_KEY_STORE",
             "GOVSERVE_PROXY_SSL_HEADER",
             "DJANGO_ALLOWED_HOSTS",
+            # set by the browser tests' conftest in the same worker; no deployment has it
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
         )
     }
     base.update(
