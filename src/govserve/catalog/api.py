@@ -524,7 +524,8 @@ class ExportView(APIView):
             OpenApiParameter("department", int),
             OpenApiParameter("state", str),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        # {"items": [...]} by default; the CSV file with file_format=csv.
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): str},
         tags=["catalog"],
     )
     def get(self, request):
