@@ -15,12 +15,13 @@ What it does, in a scratch folder `var/probe/` (its own SQLite database, media a
    superuser `admin` (staff), one for the demo citizen 13800000001;
 4. runs `schemathesis run` over /api/schema/ three times — without credentials, with the staff
    token, with the citizen token — with the checks `not_a_server_error`,
-   `response_schema_conformance` and `status_code_conformance` (every status an operation
-   answers is documented). Each run has its share of `--budget` (5:8:8) as schemathesis's
-   `--max-time`: the examples and coverage phases first (coverage: each operation's edge
-   cases — bounds, enums, formats; valid requests only with a token, reads only without one,
-   whose writes are all refused before their body is read), then fuzzing (`--max-examples`
-   valid and invalid requests per operation), repeated until the run's time is spent;
+   `response_schema_conformance`, `status_code_conformance` and `content_type_conformance`
+   (every status and media type an operation answers with is documented). Each run has its
+   share of `--budget` (5:8:8) as schemathesis's `--max-time`: the examples and coverage
+   phases first (coverage: each operation's edge cases — bounds, enums, formats; valid
+   requests only with a token, reads only without one, whose writes are all refused before
+   their body is read), then fuzzing (`--max-examples` valid and invalid requests per
+   operation), repeated until the run's time is spent;
 5. stops the server and prints each run's totals (operations, test cases, failures by kind)
    and the failing operations; exits 1 if any run failed or did not finish.
 
@@ -51,7 +52,14 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 STAFF_LOGIN = "admin"  # the demo superuser (load_demo): every staff operation is open to it
 CITIZEN_LOGIN = "13800000001"  # the demo citizen 张三, who holds the demo licence
-CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance"
+CHECKS = ",".join(
+    [
+        "not_a_server_error",  # no 500
+        "response_schema_conformance",  # the body as the schema describes it
+        "status_code_conformance",  # a status the operation documents
+        "content_type_conformance",  # a media type the operation documents (JSON, PDF, CSV)
+    ]
+)
 SHARE = {"anonymous": 5, "staff": 8, "citizen": 8}  # of the time budget
 
 
@@ -361,13 +369,19 @@ def report(results: list[RunResult], total_seconds: float) -> None:
             f"{r.name:>9}: {r.operations} operations, {r.cases} test cases, "
             f"{sum(r.failures.values())} failures ({kinds}), {r.seconds:.0f} s"
             + (" — TIMED OUT" if r.timed_out else "")
+            + (
+                f" — schemathesis exited with {r.returncode} (see var/probe/{r.name}/output.txt)"
+                if r.returncode and not r.failures and not r.timed_out
+                else ""
+            )
         )
     everything: Counter[str] = Counter()
     for r in results:
         everything.update(r.failures)
+    kinds = ", ".join(f"{k}: {n}" for k, n in sorted(everything.items())) or "none"
     print(
         f"{'all':>9}: {sum(r.cases for r in results)} test cases, "
-        f"{sum(everything.values())} failures, {total_seconds:.0f} s in all"
+        f"{sum(everything.values())} failures ({kinds}), {total_seconds:.0f} s in all"
     )
     for r in results:
         if r.failing:
