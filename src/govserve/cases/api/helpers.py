@@ -17,6 +17,7 @@ from govserve.catalog.models import Bundle, ImplementationItem
 
 from .. import permissions, selectors
 from ..models import Case
+from ..uploads import ALLOWED_TYPES
 from .serializers import CaseDetailSerializer
 
 CASES_TAG = ["cases"]
@@ -114,4 +115,10 @@ def _file_response(field_file, filename: str, content_type: str) -> FileResponse
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
 
 
-FILE_RESPONSE = {(200, "application/octet-stream"): OpenApiTypes.BINARY}
+# Downloads as they are sent: issued documents are PDF; an uploaded material keeps the type its
+# upload was checked as (cases/uploads.py), octet-stream when none was recorded.
+PDF_RESPONSE = {(200, "application/pdf"): OpenApiTypes.BINARY}
+MATERIAL_RESPONSE = {
+    (200, media_type): OpenApiTypes.BINARY
+    for media_type in (*ALLOWED_TYPES, "application/octet-stream")
+}

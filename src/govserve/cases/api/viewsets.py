@@ -24,7 +24,8 @@ from .. import notifications, permissions, selectors, services
 from ..models import Case, Notification
 from .helpers import (
     CASES_TAG,
-    FILE_RESPONSE,
+    MATERIAL_RESPONSE,
+    PDF_RESPONSE,
     _applicant_by_id_number,
     _bundle,
     _case_or_404,
@@ -368,7 +369,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(CaseRevealSerializer(data).data)
 
     @extend_schema(
-        summary="下载文书 PDF（可查看该办件的人）", responses=FILE_RESPONSE, tags=CASES_TAG
+        summary="下载文书 PDF（可查看该办件的人）", responses=PDF_RESPONSE, tags=CASES_TAG
     )
     @action(
         detail=True, methods=["get"], url_path=r"documents/(?P<doc>[0-9]+)", url_name="document"
@@ -381,7 +382,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return _file_response(document.file, f"{document.number}.pdf", "application/pdf")
 
     @extend_schema(
-        summary="下载申请材料文件（可查看该办件的人）", responses=FILE_RESPONSE, tags=CASES_TAG
+        summary="下载申请材料文件（可查看该办件的人）", responses=MATERIAL_RESPONSE, tags=CASES_TAG
     )
     @action(
         detail=True,
