@@ -203,7 +203,7 @@ def _mult(a: Any, b: Any) -> Any:
 def _mod(a: Any, b: Any) -> Any:
     # "%*d" % (10**9, 1) pads before anything could be checked: no printf-style formatting.
     if isinstance(a, str):
-        raise ExpressionError(_("表达式中不允许使用 % 格式化字符串"))
+        raise ExpressionError(_("表达式中不允许对字符串用取模运算（printf 式格式化）"))
     return _bounded(operator.mod(_bounded(a), _bounded(b)))
 
 
