@@ -75,10 +75,11 @@ test: regions-data browser fonts pdftools
 # The whole API probed with schemathesis against its OpenAPI schema (bench/probe_api.py): a scratch
 # database with the demo data under var/probe/, gunicorn on a free port, three runs (anonymous,
 # staff token, citizen token) within PROBE_BUDGET seconds; fails on any 500 or answer the schema
-# does not describe, printing the totals.
+# does not describe, printing the totals. Two server workers, so concurrent writes to the embedded
+# database are probed too ("database is locked" must never surface).
 PROBE_BUDGET ?= 180
 probe: regions-data fonts
-	$(BIN)/python bench/probe_api.py --budget $(PROBE_BUDGET)
+	$(BIN)/python bench/probe_api.py --budget $(PROBE_BUDGET) --server-workers 2 --workers 4
 
 # Background work on a real broker (docs/operations.md): one worker with beat embedded.
 # `make run` alone runs tasks eagerly; start this beside it for the periodic sweeps.

@@ -104,8 +104,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Concurrent requests on the embedded database: a writer waits up to 20 s for another's
     # lock (busy timeout) instead of failing, and in WAL mode readers and the writer do not
     # block each other (the mode is kept in the file; an in-memory database ignores it).
+    # Transactions begin IMMEDIATE: one that reads and then writes would otherwise try to turn
+    # its read lock into a write lock, which SQLite refuses at once ("database is locked",
+    # no busy wait) when another worker writes — a 500 under two web workers.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        timeout=20, init_command="PRAGMA journal_mode=WAL"
+        timeout=20, init_command="PRAGMA journal_mode=WAL", transaction_mode="IMMEDIATE"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
