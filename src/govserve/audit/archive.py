@@ -37,7 +37,7 @@ from govserve.accounts.masking import mask_id_number
 from govserve.cases.models import Case, CaseDocument
 from govserve.licences import services as licence_services
 from govserve.licences.models import Licence, LicenceEvent
-from govserve.licences.verification import DocumentSeal
+from govserve.licences.verification import DocumentSeal, payload_differences
 from govserve.signing import signing
 from govserve.signing.models import Certificate
 
@@ -381,31 +381,6 @@ def _archived_licence_fields(licence: Licence) -> dict:
     }
 
 
-def _signed_differences(stored: bytes, expected: bytes) -> list[str]:
-    """Labels of the signed payload's fields (and `data` keys) that differ."""
-    try:
-        old, new = json.loads(stored), json.loads(expected)
-    except (ValueError, UnicodeDecodeError):
-        return []
-    if not isinstance(old, dict) or not isinstance(new, dict):
-        return []
-    labels = []
-    for key in sorted(set(old) | set(new)):
-        if old.get(key) == new.get(key):
-            continue
-        label = str(_SIGNED_LICENCE_FIELDS.get(key, key))
-        inner_old, inner_new = old.get(key), new.get(key)
-        if isinstance(inner_old, dict) and isinstance(inner_new, dict):
-            labels += [
-                f"{label}.{k}"
-                for k in sorted(set(inner_old) | set(inner_new))
-                if inner_old.get(k) != inner_new.get(k)
-            ]
-        else:
-            labels.append(label)
-    return labels
-
-
 def licence_register_problem(entry: ArchiveEntry, licence: Licence) -> str:
     """Does the licence register row still say what was archived and what the issuer signed?
 
@@ -430,7 +405,7 @@ def licence_register_problem(entry: ArchiveEntry, licence: Licence) -> str:
         return _("证照的签名数据与归档时不一致（签名数据被改动）")
     expected = licence_services.signed_payload(licence)
     if signed != expected:
-        changed = _signed_differences(signed, expected)
+        changed = payload_differences(signed, expected, _SIGNED_LICENCE_FIELDS)
         if changed:
             return _("证照登记信息与其 SM2 签名数据不一致：%(fields)s（登记簿被改动）") % {
                 "fields": "、".join(changed)

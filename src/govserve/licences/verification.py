@@ -29,7 +29,7 @@ import hashlib
 import io
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,8 +210,11 @@ def _describe(result: Verification, licence: Licence) -> None:
 
 
 # -- the checks on a registered licence ------------------------------------------------------------
-def _payload_differences(stored: bytes, expected: bytes) -> list[str]:
-    """Which top-level (and `data`) keys differ between two canonical JSON payloads."""
+def payload_differences(
+    stored: bytes, expected: bytes, labels: Mapping[str, object] | None = None
+) -> list[str]:
+    """Which top-level (and `data`) keys differ between two canonical JSON payloads, each
+    top-level key named by `labels` where it has one."""
     try:
         old, new = json.loads(stored), json.loads(expected)
     except (ValueError, UnicodeDecodeError):
@@ -222,15 +225,16 @@ def _payload_differences(stored: bytes, expected: bytes) -> list[str]:
     for key in sorted(set(old) | set(new)):
         if old.get(key) == new.get(key):
             continue
+        name = str((labels or {}).get(key, key))
         inner_old, inner_new = old.get(key), new.get(key)
         if isinstance(inner_old, dict) and isinstance(inner_new, dict):
             names += [
-                f"{key}.{k}"
+                f"{name}.{k}"
                 for k in sorted(set(inner_old) | set(inner_new))
                 if inner_old.get(k) != inner_new.get(k)
             ]
         else:
-            names.append(key)
+            names.append(name)
     return names
 
 
@@ -258,7 +262,7 @@ def _check_signed_data(licence: Licence) -> Check:
     expected = services.signed_payload(licence)
     if stored and stored == expected:
         return Check(name, True, _("登记信息与签名时一致"), SIGNED_DATA)
-    differing = _payload_differences(stored, expected)
+    differing = payload_differences(stored, expected)
     if differing:
         detail = _("登记信息在签名后被改动：%(fields)s") % {"fields": "、".join(differing)}
     else:
