@@ -30,7 +30,25 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise ValidationError(_("电子档案只能追加，不能删除"))
 
 
-class ArchiveEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row that is written once: saving it again or deleting it is refused (the queryset
+    refuses bulk updates and deletes)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError(_("电子档案只能追加，不能修改"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("电子档案只能追加，不能删除"))
+
+
+class ArchiveEntry(AppendOnlyModel):
     """电子档案: an append-only entry; `entry_hash` = SHA-256 over the previous entry's hash
     and this entry's content (see `archive`), so any change breaks the chain after it."""
 
@@ -67,8 +85,6 @@ class ArchiveEntry(models.Model):
     entry_hash = models.CharField(_("本条哈希"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("归档时间"))
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("电子档案")
         verbose_name_plural = _("电子档案")
@@ -79,16 +95,8 @@ class ArchiveEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.sequence} {self.title}"
 
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError(_("电子档案只能追加，不能修改"))
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("电子档案只能追加，不能删除"))
-
-
-class ArchiveCheckpoint(models.Model):
+class ArchiveCheckpoint(AppendOnlyModel):
     """校验点: the chain's length and head hash at a moment, signed with the platform's SM2 root
     key (`checkpoints`). The record of truth is the line in the checkpoint file outside the
     database (`line` is a copy of it, shown on the public page); verification reads the file and
@@ -101,8 +109,6 @@ class ArchiveCheckpoint(models.Model):
     signature = models.CharField(_("SM2 签名"), max_length=200, unique=True)
     line = models.TextField(_("校验点记录（JSON）"))
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("档案链校验点")
         verbose_name_plural = _("档案链校验点")
@@ -110,11 +116,3 @@ class ArchiveCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} #{self.length} {self.head_hash[:16]}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError(_("电子档案只能追加，不能修改"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("电子档案只能追加，不能删除"))
