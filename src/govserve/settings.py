@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "govserve.workflow",
     "govserve.licences",
     "govserve.audit",
+    "govserve.supervision",
+    "govserve.supervision.escalation",
+    "govserve.supervision.ratings",
+    "govserve.supervision.tickets",
+    "govserve.supervision.stats",
     "oauth2_provider",
     "axes",
     "django_otp",
@@ -313,6 +318,10 @@ OIDC_SCOPES = {
     "cases.write": _("提交申请、办理办件（受理、补正、送达等）"),
     "licences.read": _("查看本人及所代理单位的电子证照、授权和用证记录"),
     "licences.write": _("授权部门使用电子证照、撤回授权；部门用证；证照变更、延续、中止、撤销"),
+    "supervision.read": _("查看监察工作台、督办、评价、投诉工单和统计"),
+    "supervision.write": _("督办、整改、答复、处理投诉工单"),
+    "ratings.write": _("提交好差评（评价器、热线、自助终端、移动端等渠道）"),
+    "tickets.write": _("12345 热线创建和更新投诉建议工单"),
 }
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
@@ -420,6 +429,17 @@ GOVSERVE: dict[str, Any] = {
     "ARCHIVE_CHECKPOINT_DIR": Path(
         os.environ.get("GOVSERVE_ARCHIVE_CHECKPOINT_DIR", VAR_DIR / "archive-checkpoints")
     ),
+    # Supervision (DOMAIN.md §4–§5; local rules differ, so each is configurable).
+    # Working days a department has to rectify and answer a bad rating (好差评).
+    "RATING_RECTIFICATION_WORKING_DAYS": 5,
+    # Working days to reply to a 督办 notice when the supervisor sets none.
+    "SUPERVISION_NOTICE_REPLY_WORKING_DAYS": 5,
+    # The escalation ladder where a region has none of its own: working days after the
+    # deadline → who is told (handler, department head, supervisor one level up).
+    "ESCALATION_LADDER": [(0, "handler"), (2, "department_head"), (5, "supervisor_above")],
+    # 12345 tickets: working days to reply, per kind; how often a caller may ask again (重办).
+    "TICKET_TIME_LIMITS": {"consultation": 3, "suggestion": 10, "complaint": 13, "report": 13},
+    "TICKET_MAX_REOPENS": 2,
 }
 
 # Private keys are wrapped with GOVSERVE_KEY_ENCRYPTION_KEY (base64, 32 bytes). In development
@@ -478,6 +498,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The archive chain's signed checkpoint (length, head hash), so truncation is detected.
     "archive-checkpoint": {"task": "govserve.audit.tasks.archive_checkpoint", "schedule": 60 * 60},
+    # 电子监察: late cases, 督办 replies, rectifications and tickets climb the escalation ladder.
+    "supervision-escalation": {
+        "task": "govserve.supervision.escalation.tasks.escalate",
+        "schedule": 15 * 60,
+    },
+    # Reform statistics: the aggregate tables of the current and previous month.
+    "statistics-refresh": {
+        "task": "govserve.supervision.stats.tasks.refresh",
+        "schedule": 60 * 60,
+    },
 }
 # Beat remembers when each entry last ran here (not in the working directory).
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

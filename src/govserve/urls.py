@@ -28,6 +28,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("govserve.cases.urls")),
     # OpenID Connect provider: /o/… endpoints and /.well-known/openid-configuration.
     path("", include("govserve.accounts.oidc_urls")),
+    # Supervision: /supervision/… (workbench, 督办), /ratings/…, /tickets/…, /statistics/….
+    path("supervision/", include("govserve.supervision.urls")),
+    path("supervision/", include("govserve.supervision.escalation.urls")),
+    path("ratings/", include("govserve.supervision.ratings.urls")),
+    path("tickets/", include("govserve.supervision.tickets.urls")),
+    path("statistics/", include("govserve.supervision.stats.urls")),
     path("", include("govserve.portal.urls")),
 ]
 

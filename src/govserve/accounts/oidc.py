@@ -222,6 +222,9 @@ API_SCOPES = {
         "cases.read",
         "cases.write",
     ),  # applications, progress, notifications; acting on cases
+    # Workbench, 督办, ratings, tickets, statistics; channels and the 12345 hotline post
+    # ratings and tickets with their own narrower scopes (`required_scopes` on those views).
+    "supervision": ("supervision.read", "supervision.write"),
 }
 
 

@@ -54,6 +54,11 @@ urlpatterns = [
     path("lists/ledger/", catalog_api.LedgerView.as_view(), name="reform-ledger"),
     path("statistics/catalog/", catalog_api.StatisticsView.as_view(), name="catalog-statistics"),
     path("search/", include("govserve.catalog.search.urls")),
+    path("supervision/", include("govserve.supervision.api")),
+    path("supervision/", include("govserve.supervision.escalation.api")),
+    path("ratings/", include("govserve.supervision.ratings.api")),
+    path("tickets/", include("govserve.supervision.tickets.api")),
+    path("statistics/", include("govserve.supervision.stats.api")),
     path("licences/", include("govserve.licences.api.urls")),
     path("licences/", include("govserve.signing.api")),  # ca/
     path("licences/", include("govserve.audit.api")),  # archive/

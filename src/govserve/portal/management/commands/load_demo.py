@@ -11,6 +11,11 @@ from govserve.accounts import demo as accounts_demo
 from govserve.cases import demo as cases_demo
 from govserve.catalog import demo
 from govserve.licences import demo as licences_demo
+from govserve.supervision import demo as supervision_demo
+from govserve.supervision.escalation import demo as escalation_demo
+from govserve.supervision.ratings import demo as ratings_demo
+from govserve.supervision.stats import demo as stats_demo
+from govserve.supervision.tickets import demo as tickets_demo
 from govserve.signing.keystore import (
     ENV_VAR,
     KEK_COMMAND,
@@ -90,3 +95,14 @@ class Command(BaseCommand):
         licence = licences_demo.ensure_demo_licence()
         if licence:
             self.stdout.write(f"演示电子证照 {licence}（群众账户 13800000001 持有）")
+        # Supervision: workbench cases, months of history, ratings, tickets, 督办, statistics.
+        for load in (
+            supervision_demo.load,
+            stats_demo.load_history,
+            ratings_demo.load,
+            tickets_demo.load,
+            escalation_demo.load,
+            stats_demo.refresh,
+        ):
+            for line in load():
+                self.stdout.write(line)

@@ -1,0 +1,6 @@
+"""Pages (namespace `ratings`)."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "ratings"
+urlpatterns: list[URLPattern | URLResolver] = []

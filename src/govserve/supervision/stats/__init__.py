@@ -1,0 +1,1 @@
+"""Reform statistics: aggregate tables, public statistics and the supervisor dashboard."""

@@ -1,0 +1,1 @@
+"""Consultations, suggestions, complaints and reports: the 12345 closed loop."""
