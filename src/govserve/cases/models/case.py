@@ -34,6 +34,9 @@ CURRENT_DEADLINE: dict[str, tuple[str, StrOrPromise]] = {
     CaseState.DECIDED: ("delivery_due", _("送达期限")),
 }
 OPEN_STATES = (CaseState.SUBMITTED, CaseState.CORRECTION, CaseState.IN_REVIEW, CaseState.DECIDED)
+# The open states whose deadline runs (`current_due`; CORRECTION waits for the applicant): the
+# condition of the partial indexes case_running_dept_due / case_running_region_due.
+RUNNING_STATES = (CaseState.SUBMITTED, CaseState.IN_REVIEW, CaseState.DECIDED)
 # States in which the applicant may still withdraw (before the decision).
 WITHDRAWABLE_STATES = (
     CaseState.DRAFT,
@@ -202,6 +205,24 @@ class Case(models.Model):
             models.Index(fields=["department", "state", "current_due"], name="case_dept_due"),
             models.Index(fields=["region", "state", "current_due"], name="case_region_due"),
             models.Index(fields=["applicant", "-created_at"], name="case_applicant_recent"),
+            # The supervisor's workbench (supervision.selectors): the open cases whose clock
+            # runs, by department or region and due date — an overdue or due-soon page is an
+            # ordered range scan that stops after 50 rows, a count an index-only scan
+            # (docs/performance.md). The condition is RUNNING_STATES below, word for word.
+            models.Index(
+                fields=["department", "current_due", "id"],
+                condition=models.Q(
+                    state__in=["submitted", "in_review", "decided"], clock_stopped=False
+                ),
+                name="case_running_dept_due",
+            ),
+            models.Index(
+                fields=["region", "current_due", "id"],
+                condition=models.Q(
+                    state__in=["submitted", "in_review", "decided"], clock_stopped=False
+                ),
+                name="case_running_region_due",
+            ),
         ]
 
     def __str__(self) -> str:
