@@ -13,7 +13,9 @@ Who sees what:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
@@ -116,6 +118,15 @@ def staff_tickets(user) -> QuerySet[Ticket]:
     return _tickets().filter(handled | supervised)
 
 
+def visible_tickets(user) -> QuerySet[Ticket]:
+    """A filer's own tickets and, for staff, those they handle or supervise."""
+    if not policies.is_signed_in(user):
+        return Ticket.objects.none()
+    handled = department_scope(user).q(region="department__region", department="department")
+    supervised = supervisor_scope(user).q(region="region", department="department")
+    return _tickets().filter(Q(filer=user) | handled | supervised)
+
+
 def department_inbox(user, *, state: str = "") -> QuerySet[Ticket]:
     """The department's tickets still owing a reply (or in `state`), earliest due first."""
     qs = _tickets().filter(
@@ -195,7 +206,7 @@ def public_tickets(department_id: int | None = None) -> QuerySet[Ticket]:
             state__in=HANDLED_STATES, public=True, kind__in=sorted(public_kinds())
         )
         .exclude(department__isnull=True)
-        .select_related("department", "region")
+        .select_related("department", "region", "filer", "staff_member")
         .order_by("-replied_at", "-pk")
     )
     if department_id:
@@ -380,3 +391,56 @@ def metric_rows(month: dt.date) -> Iterable[MetricRow]:
             )
         )
     return rows
+
+
+# -- the public list: no name, phone, ID number, case number or staff member ------------------
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+_LONG_NUMBER = re.compile(r"\d{12,}")
+MASK = "***"
+
+
+def anonymise(text: str, ticket: Ticket) -> str:
+    """`text` with mobile, ID, landline and long numbers (case numbers) and the filer's name
+    replaced by ***."""
+    text = _ID.sub(MASK, text or "")
+    text = _MOBILE.sub(MASK, text)
+    text = _LANDLINE.sub(MASK, text)
+    text = _LONG_NUMBER.sub(MASK, text)
+    names = {ticket.name}
+    if ticket.filer is not None:
+        names |= {ticket.filer.real_name, ticket.filer.username}
+    if ticket.staff_member is not None:
+        names |= {ticket.staff_member.real_name, ticket.staff_member.username}
+    for name in sorted((n for n in names if n and len(n) >= 2), key=len, reverse=True):
+        text = text.replace(name, MASK)
+    return text
+
+
+@dataclass(frozen=True)
+class PublicTicket:
+    kind: str
+    department: str
+    title: str
+    content: str
+    reply: str
+    created_on: dt.date
+    replied_on: dt.date | None
+    satisfaction: int | None
+
+
+def public_entries(tickets: Iterable[Ticket]) -> list[PublicTicket]:
+    return [
+        PublicTicket(
+            kind=str(t.get_kind_display()),
+            department=t.department.name if t.department else "",
+            title=anonymise(t.title, t),
+            content=anonymise(t.content, t),
+            reply=anonymise(t.reply, t),
+            created_on=timezone.localdate(t.created_at),
+            replied_on=timezone.localdate(t.replied_at) if t.replied_at else None,
+            satisfaction=t.satisfaction,
+        )
+        for t in tickets
+    ]
