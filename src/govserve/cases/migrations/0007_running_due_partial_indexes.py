@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             model_name="case",
             index=models.Index(
                 condition=models.Q(
-                    ("state__in", ["submitted", "in_review", "decided"]), ("clock_stopped", False)
+                    ("clock_stopped", False), ("state__in", ["submitted", "in_review", "decided"])
                 ),
                 fields=["department", "current_due", "id"],
                 name="case_running_dept_due",
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             model_name="case",
             index=models.Index(
                 condition=models.Q(
-                    ("state__in", ["submitted", "in_review", "decided"]), ("clock_stopped", False)
+                    ("clock_stopped", False), ("state__in", ["submitted", "in_review", "decided"])
                 ),
                 fields=["region", "current_due", "id"],
                 name="case_running_region_due",

@@ -20,6 +20,7 @@ from .application import (
 from .case import (
     CURRENT_DEADLINE,
     OPEN_STATES,
+    RUNNING_STATES,
     WITHDRAWABLE_STATES,
     Case,
     CaseItem,
@@ -37,6 +38,7 @@ __all__ = [
     "CaseState",
     "CURRENT_DEADLINE",
     "OPEN_STATES",
+    "RUNNING_STATES",
     "WITHDRAWABLE_STATES",
     "Channel",
     "Outcome",
