@@ -1,0 +1,5 @@
+from govserve.core.errors import Refused
+
+
+class StatsError(Refused):
+    """A refused statistics request (bad period, unknown region, outside the supervisor's scope)."""
