@@ -11,9 +11,14 @@ from govserve.supervision import selectors
 from govserve.supervision.filtering import filters_from
 from govserve.supervision.scope import supervisor_scope
 from govserve.supervision.selectors import Category, Filters
-from tests.supervision.workbench_world import wb  # noqa: F401 - the fixture
+from tests.supervision.workbench_world import build_workbench_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def wb(db):
+    return build_workbench_world()
 
 
 def titles(user, **filters):
@@ -53,7 +58,10 @@ def test_a_county_supervisor_sees_nothing_of_another_county(wb):
     assert titles(wb.sibling_supervisor) == {"前锋区超期"}
     assert "前锋区超期" not in titles(wb.county_supervisor)
     assert "市级超期" not in titles(wb.county_supervisor)
-    assert selectors.visible_case(supervisor_scope(wb.county_supervisor), wb.cases.sibling_red.pk) is None
+    assert (
+        selectors.visible_case(supervisor_scope(wb.county_supervisor), wb.cases.sibling_red.pk)
+        is None
+    )
 
 
 def test_a_city_supervisor_sees_the_whole_city_merged_by_due_date(wb):
@@ -110,7 +118,9 @@ def test_filters_by_department_item_channel_and_due_dates(wb):
     scope = supervisor_scope(wb.city_supervisor)
     health = {"即将到期的审查", "待送达", "听证过长"}
     for params in ({"department": str(wb.places.health.pk)}, {"item": str(wb.items.health.pk)}):
-        assert {r.case.title for r in selectors.case_page(scope, filters_from(params, scope)).rows} == health
+        assert {
+            r.case.title for r in selectors.case_page(scope, filters_from(params, scope)).rows
+        } == health
     Case.objects.filter(pk=wb.cases.red.pk).update(channel="counter")
     page = selectors.case_page(scope, filters_from({"channel": "counter"}, scope))
     assert {r.case.title for r in page.rows} == {"超期的审查"}
@@ -143,7 +153,13 @@ def test_pages_of_fifty(wb):
 
 def test_suspension_limits_have_a_legal_basis():
     assert set(selectors.SUSPENSION_LIMITS) == {
-        "hearing", "tendering", "auction", "inspection", "testing", "quarantine", "appraisal",
+        "hearing",
+        "tendering",
+        "auction",
+        "inspection",
+        "testing",
+        "quarantine",
+        "appraisal",
         "expert_review",
     }
     assert selectors.suspension_limit("hearing") == 25
@@ -153,7 +169,11 @@ def test_suspension_limits_have_a_legal_basis():
 
 def test_the_default_limit_is_configurable(wb, settings):
     settings.GOVSERVE = {**settings.GOVSERVE, "SUPERVISION_SUSPENSION_MAX_WORKING_DAYS": 1}
-    assert titles(wb.county_supervisor, category=Category.STOPPED) == {"听证过长", "评审逾期", "检测中"}
+    assert titles(wb.county_supervisor, category=Category.STOPPED) == {
+        "听证过长",
+        "评审逾期",
+        "检测中",
+    }
 
 
 def test_the_partial_index_migration_exists():

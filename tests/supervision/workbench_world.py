@@ -4,7 +4,6 @@ department, one case in each category of the workbench, and supervisors of each 
 import datetime as dt
 from types import SimpleNamespace
 
-import pytest
 from django.utils import timezone
 
 from govserve.accounts.models import Role
@@ -80,9 +79,7 @@ def build_workbench_world() -> SimpleNamespace:
         today=today,
         items=SimpleNamespace(market=market, health=health, sibling=sibling, city=city),
         cases=c,
-        city_supervisor=make_staff(
-            "wb-city-sup", Role.SUPERVISOR, p.city, covers_subtree=True
-        ),
+        city_supervisor=make_staff("wb-city-sup", Role.SUPERVISOR, p.city, covers_subtree=True),
         county_supervisor=make_staff(
             "wb-county-sup", Role.SUPERVISOR, p.county, covers_subtree=True
         ),
@@ -95,8 +92,3 @@ def build_workbench_world() -> SimpleNamespace:
         reviewer=reviewer,
         citizen=PersonFactory(username="wb-citizen"),
     )
-
-
-@pytest.fixture
-def wb(db):
-    return build_workbench_world()

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -63,7 +64,7 @@ FILTER_PARAMETERS = [
 
 
 # -- serializers (answers only) -----------------------------------------------------------------
-class CaseRowSerializer(serializers.Serializer):
+class WorkbenchCaseRowSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="case.pk")
     number = serializers.CharField(source="case.number", allow_null=True)
     title = serializers.CharField(source="case.title")
@@ -91,14 +92,14 @@ class CaseRowSerializer(serializers.Serializer):
         return case.applicant_name if case.organisation_id else mask_name(case.applicant_name)
 
 
-class CasePageSerializer(serializers.Serializer):
-    page = serializers.IntegerField()
+class WorkbenchCasePageSerializer(serializers.Serializer):
+    page = serializers.IntegerField(source="number")
     page_size = serializers.IntegerField(source="size")
     has_next = serializers.BooleanField()
-    results = CaseRowSerializer(many=True, source="rows")
+    results = WorkbenchCaseRowSerializer(many=True, source="rows")
 
 
-class CountRowSerializer(serializers.Serializer):
+class WorkbenchCountRowSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField()
     open = serializers.IntegerField()
@@ -106,7 +107,7 @@ class CountRowSerializer(serializers.Serializer):
     red = serializers.IntegerField()
 
 
-class TilesSerializer(serializers.Serializer):
+class WorkbenchTilesSerializer(serializers.Serializer):
     open = serializers.IntegerField()
     yellow = serializers.IntegerField()
     red = serializers.IntegerField()
@@ -117,37 +118,37 @@ class TilesSerializer(serializers.Serializer):
     delivery_late = serializers.IntegerField()
 
 
-class StagesSerializer(serializers.Serializer):
+class WorkbenchStagesSerializer(serializers.Serializer):
     submitted = serializers.IntegerField()
     correction = serializers.IntegerField()
     in_review = serializers.IntegerField()
     decided = serializers.IntegerField()
 
 
-class SummarySerializer(serializers.Serializer):
+class WorkbenchSummarySerializer(serializers.Serializer):
     date = serializers.DateField()
-    tiles = TilesSerializer()
-    by_stage = StagesSerializer()
-    by_department = CountRowSerializer(many=True)
-    by_item = CountRowSerializer(many=True)
+    tiles = WorkbenchTilesSerializer()
+    by_stage = WorkbenchStagesSerializer()
+    by_department = WorkbenchCountRowSerializer(many=True)
+    by_item = WorkbenchCountRowSerializer(many=True)
 
 
-class TimelineEntrySerializer(serializers.Serializer):
+class WorkbenchTimelineEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
     text = serializers.CharField()
     url = serializers.CharField(allow_blank=True)
-    source = serializers.CharField()
+    origin = serializers.CharField(source="source", help_text="来源：cases 或登记的记录来源")
 
 
-class TimelineSerializer(serializers.Serializer):
+class WorkbenchTimelineSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField(allow_null=True)
     title = serializers.CharField()
     state = serializers.CharField()
     applicant_name = serializers.CharField()
     applicant_id_number = serializers.CharField(help_text="已遮蔽")
-    entries = TimelineEntrySerializer(many=True)
+    entries = WorkbenchTimelineEntrySerializer(many=True)
 
 
 # -- views ---------------------------------------------------------------------------------------
@@ -155,27 +156,27 @@ class CaseListView(WorkbenchAPIView):
     @extend_schema(
         summary="监察工作台：办件列表（按当前期限排序，每页 50 件）",
         parameters=[*FILTER_PARAMETERS, OpenApiParameter("page", int, description="页码，从 1 起")],
-        responses={200: CasePageSerializer},
+        responses={200: WorkbenchCasePageSerializer},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
         scope = supervisor_scope(request.user)
         filters = filters_from(request.query_params, scope)
         result = selectors.case_page(scope, filters, page_number(request.query_params))
-        return Response(CasePageSerializer(result).data)
+        return Response(WorkbenchCasePageSerializer(result).data)
 
 
 class CaseTimelineView(WorkbenchAPIView):
     @extend_schema(
         summary="监察工作台：办件全过程记录（按时间）",
-        responses={200: TimelineSerializer},
+        responses={200: WorkbenchTimelineSerializer},
         tags=TAGS,
     )
     def get(self, request: Request, pk: int) -> Response:
         scope = supervisor_scope(request.user)
         case = selectors.visible_case(scope, pk) if pk <= ID_MAX else None
         if case is None:
-            raise SupervisionError("detail", _("办件不存在，或不在您的监察范围内"), 404)
+            raise SupervisionError("detail", gettext("办件不存在，或不在您的监察范围内"), 404)
         log_personal_data_read(request.user, case, channel="api:supervision")
         data: dict[str, Any] = {
             "id": case.pk,
@@ -188,13 +189,13 @@ class CaseTimelineView(WorkbenchAPIView):
             else mask_id_number(case.applicant_id_number),
             "entries": selectors.timeline(case),
         }
-        return Response(TimelineSerializer(data).data)
+        return Response(WorkbenchTimelineSerializer(data).data)
 
 
 class SummaryView(WorkbenchAPIView):
     @extend_schema(
         summary="监察工作台：概况（各类别件数、按阶段、按部门、按事项）",
-        responses={200: SummarySerializer},
+        responses={200: WorkbenchSummarySerializer},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
@@ -208,7 +209,7 @@ class SummaryView(WorkbenchAPIView):
             "by_department": selectors.counts_by_department(scope, today),
             "by_item": selectors.counts_by_item(scope, today),
         }
-        return Response(SummarySerializer(data).data)
+        return Response(WorkbenchSummarySerializer(data).data)
 
 
 class FileRenderer(BaseRenderer):
