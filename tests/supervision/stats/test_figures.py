@@ -9,7 +9,7 @@ from govserve.supervision.stats import selectors, services
 from govserve.supervision.stats.models import FigureKind, MonthlyFigure
 from govserve.supervision.stats.selectors import Period
 from govserve.supervision.stats.sources import decision_days
-from tests.supervision.stats.world import APRIL, MARCH, our_sources, sw  # noqa: F401
+from tests.supervision.stats.world import APRIL, MARCH
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_p90_comes_from_the_histogram(sw):
         kind=FigureKind.REGION, region=sw.county, metric__startswith="cases.decision_days.hist."
     )
     assert {r.metric.rsplit(".", 1)[1]: r.count for r in rows} == {"4": 2, "6": 1, "14": 1}
-    data = {("cases.decision_days.hist.%d" % d, MARCH): (n, 0.0) for d, n in [(1, 9), (30, 1)]}
+    data = {(f"cases.decision_days.hist.{d}", MARCH): (n, 0.0) for d, n in [(1, 9), (30, 1)]}
     assert selectors.p90(data, [MARCH]) == 1.0
     data[("cases.decision_days.hist.30", MARCH)] = (2, 0.0)
     assert selectors.p90(data, [MARCH]) == 30.0
@@ -154,16 +154,23 @@ def test_figures_of_parts_not_installed_show_none(sw):
 
 def test_bundle_saving(db, our_sources):
     from govserve.cases.models import CaseState
+    from govserve.catalog.models import Bundle, BundleItem
     from tests.accounts.worlds import build_places
     from tests.cases.factories import CaseFactory
     from tests.catalog.factories import ImplementationItemFactory
-    from govserve.catalog.models import Bundle, BundleItem
 
     p = build_places()
     a = ImplementationItemFactory(department=p.market, region=p.county, statutory_limit_days=20)
     b = ImplementationItemFactory(department=p.health, region=p.county, statutory_limit_days=15)
-    bundle = Bundle.objects.create(code="YJS-T-1", name="开餐馆", kind="business", region=p.county,
-                                   lead_department=p.market, promised_limit_days=10, published=True)  # fmt: skip
+    bundle = Bundle.objects.create(
+        code="YJS-T-1",
+        name="开餐馆",
+        kind="business",
+        region=p.county,
+        lead_department=p.market,
+        promised_limit_days=10,
+        published=True,
+    )
     BundleItem.objects.create(bundle=bundle, item=a, order=1)
     BundleItem.objects.create(bundle=bundle, item=b, order=2)
     CaseFactory(bundle=bundle, state=CaseState.CLOSED, on=dt.date(2026, 3, 2),

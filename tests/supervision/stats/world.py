@@ -7,12 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-import pytest
-
 from govserve.accounts.models import Role
 from govserve.cases.models import CaseState, ClockSuspension, Extension
 from govserve.supervision.registries import METRIC_SOURCES, MetricRow
-from govserve.supervision.stats import services, sources
+from govserve.supervision.stats import sources
 from govserve.workcalendar.deadlines import add_working_days
 from tests.accounts.worlds import build_places, make_staff
 from tests.cases.factories import CaseFactory
@@ -35,8 +33,8 @@ def fake_ratings(month: dt.date):
     return [MetricRow(name, month, region, department, None, n) for name, n in rows]
 
 
-@pytest.fixture
-def our_sources(monkeypatch):
+def use_our_sources(monkeypatch) -> dict:
+    """METRIC_SOURCES with this part's sources and the fake ratings source only."""
     parts = {
         "cases": sources.case_rows,
         "licences": sources.licence_rows,
@@ -44,9 +42,8 @@ def our_sources(monkeypatch):
         "test-ratings": fake_ratings,
     }
     monkeypatch.setattr(METRIC_SOURCES, "_parts", parts)
-    yield parts
-    if hasattr(fake_ratings, "place"):
-        del fake_ratings.place  # type: ignore[attr-defined]
+    monkeypatch.delattr(fake_ratings, "place", raising=False)
+    return parts
 
 
 def build_stats_world() -> SimpleNamespace:
@@ -111,10 +108,3 @@ def build_stats_world() -> SimpleNamespace:
         ),
         reviewer=staff,
     )  # fmt: skip
-
-
-@pytest.fixture
-def sw(db, our_sources):
-    world = build_stats_world()
-    services.refresh([MARCH, APRIL])
-    return world

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from govserve.catalog.models import ImplementationItem
+from govserve.core.errors import Refused
 from govserve.core.params import integer_param
 from govserve.regions.models import Department, Region
 from govserve.supervision.scope import Scope
@@ -91,6 +92,13 @@ def region_from(data: Mapping[str, str], scope: Scope | None = None) -> Region:
     return region
 
 
+def _id(value: str | None, field: str) -> int | None:
+    try:
+        return integer_param(value, field)
+    except Refused as exc:
+        raise StatsError(exc.field, exc.message) from exc
+
+
 def query_from(
     data: Mapping[str, str], scope: Scope | None = None, today: dt.date | None = None
 ) -> Query:
@@ -98,12 +106,12 @@ def query_from(
     region = region_from(data, scope)
     period = period_from(data, today)
     department = item = None
-    department_id = integer_param(data.get("department"), "department")
+    department_id = _id(data.get("department"), "department")
     if department_id is not None:
         department = Department.objects.filter(pk=department_id).first()
         if department is None:
             raise StatsError("department", _("没有这个部门"), status=404)
-    item_id = integer_param(data.get("item"), "item")
+    item_id = _id(data.get("item"), "item")
     if item_id is not None:
         item = ImplementationItem.objects.filter(pk=item_id).first()
         if item is None:
