@@ -53,7 +53,7 @@ class IsOversightStaff(BasePermission):
 
 
 # -- serializers -----------------------------------------------------------------------------------
-class NoticeEventSerializer(serializers.ModelSerializer):
+class SupervisionNoticeEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None, read_only=True)
     action_display = serializers.CharField(source="get_action_display", read_only=True)
 
@@ -63,7 +63,7 @@ class NoticeEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class SupervisionNoticeSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
     case_number = serializers.CharField(source="case.number", default=None, read_only=True)
@@ -71,7 +71,7 @@ class NoticeSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     issued_by = serializers.CharField(source="issued_by.username", read_only=True)
     replied_by = serializers.CharField(source="replied_by.username", default=None, read_only=True)
-    events = NoticeEventSerializer(many=True, read_only=True)
+    events = SupervisionNoticeEventSerializer(many=True, read_only=True)
 
     class Meta:
         model = SupervisionNotice
@@ -105,7 +105,7 @@ class NoticeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NoticeCreateSerializer(serializers.Serializer):
+class SupervisionNoticeCreateSerializer(serializers.Serializer):
     case = serializers.IntegerField(
         required=False, min_value=1, help_text="办件 ID（与事项二选一）"
     )
@@ -121,20 +121,20 @@ class NoticeCreateSerializer(serializers.Serializer):
     idempotency_key = serializers.CharField(required=False, max_length=100, allow_blank=True)
 
 
-class ReplySerializer(serializers.Serializer):
+class SupervisionNoticeReplySerializer(serializers.Serializer):
     reply_text = serializers.CharField(max_length=4000)
 
 
-class AcceptSerializer(serializers.Serializer):
+class SupervisionNoticeAcceptSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class ReturnSerializer(serializers.Serializer):
+class SupervisionNoticeReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     reply_days = serializers.IntegerField(required=False, min_value=1, max_value=MAX_REPLY_DAYS)
 
 
-class EscalationSerializer(serializers.ModelSerializer):
+class EscalationRecordSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code", read_only=True)
     department_name = serializers.CharField(source="department.name", default=None, read_only=True)
     target_display = serializers.CharField(source="get_target_display", read_only=True)
@@ -163,7 +163,7 @@ class EscalationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CardSerializer(serializers.ModelSerializer):
+class EfficiencyCardSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
     person = serializers.CharField(source="person.username", default=None, read_only=True)
@@ -191,19 +191,19 @@ class CardSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LadderStepSerializer(serializers.Serializer):
+class EscalationLadderStepSerializer(serializers.Serializer):
     days_after = serializers.IntegerField(help_text="期限届满后的工作日数")
     target = serializers.ChoiceField(choices=Target.choices)
     target_display = serializers.CharField()
 
 
-class LadderSerializer(serializers.Serializer):
+class EscalationLadderSerializer(serializers.Serializer):
     region = serializers.CharField(help_text="区划代码")
     region_name = serializers.CharField()
     defined_at = serializers.CharField(
         allow_null=True, help_text="规则所在区划代码；null 为平台默认"
     )
-    steps = LadderStepSerializer(many=True)
+    steps = EscalationLadderStepSerializer(many=True)
 
 
 # -- viewsets --------------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def _flag(value: str | None) -> bool | None:
 )
 class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, IsOversightStaff]
-    serializer_class = NoticeSerializer
+    serializer_class = SupervisionNoticeSerializer
     queryset = SupervisionNotice.objects.none()
     lookup_value_regex = r"[0-9]{1,18}"
     filter_backends: list = []
@@ -250,11 +250,11 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def _answer(self, notice: SupervisionNotice, code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.visible_notices(self.request.user).filter(pk=notice.pk).first() or notice
-        return Response(NoticeSerializer(fresh).data, status=code)
+        return Response(SupervisionNoticeSerializer(fresh).data, status=code)
 
     @extend_schema(
         summary="发出督办（监察人员；同一幂等键重试返回同一督办）",
-        request=NoticeCreateSerializer,
+        request=SupervisionNoticeCreateSerializer,
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -264,13 +264,13 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 description="同一键重试返回同一督办（200）；键用于不同督办时返回 409",
             )
         ],
-        responses={201: NoticeSerializer, 200: NoticeSerializer},
+        responses={201: SupervisionNoticeSerializer, 200: SupervisionNoticeSerializer},
         tags=TAGS,
     )
     def create(self, request, *args, **kwargs):
         if not supervisor_scope(request.user):
             raise PermissionDenied(_("只有监察人员可以发出督办"))
-        ser = NoticeCreateSerializer(data=request.data)
+        ser = SupervisionNoticeCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
         case = item = department = None
@@ -309,13 +309,13 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         summary="部门回复督办（被督办部门的审查、审批人员）",
-        request=ReplySerializer,
-        responses={200: NoticeSerializer},
+        request=SupervisionNoticeReplySerializer,
+        responses={200: SupervisionNoticeSerializer},
         tags=TAGS,
     )
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
-        ser = ReplySerializer(data=request.data)
+        ser = SupervisionNoticeReplySerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         notice = services.reply_notice(
             request.user, self.get_object(), ser.validated_data["reply_text"]
@@ -324,13 +324,13 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         summary="审核通过回复并办结督办（监察人员）",
-        request=AcceptSerializer,
-        responses={200: NoticeSerializer},
+        request=SupervisionNoticeAcceptSerializer,
+        responses={200: SupervisionNoticeSerializer},
         tags=TAGS,
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        ser = AcceptSerializer(data=request.data)
+        ser = SupervisionNoticeAcceptSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         notice = services.accept_notice(
             request.user, self.get_object(), ser.validated_data.get("comment", "")
@@ -339,13 +339,13 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         summary="退回回复，要求在新的期限内重新回复（监察人员）",
-        request=ReturnSerializer,
-        responses={200: NoticeSerializer},
+        request=SupervisionNoticeReturnSerializer,
+        responses={200: SupervisionNoticeSerializer},
         tags=TAGS,
     )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        ser = ReturnSerializer(data=request.data)
+        ser = SupervisionNoticeReturnSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         notice = services.return_notice(
             request.user,
@@ -371,7 +371,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 )
 class EscalationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, IsOversightStaff]
-    serializer_class = EscalationSerializer
+    serializer_class = EscalationRecordSerializer
     queryset = Escalation.objects.none()
     filter_backends: list = []
 
@@ -403,7 +403,7 @@ class EscalationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 )
 class CardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, IsOversightStaff]
-    serializer_class = CardSerializer
+    serializer_class = EfficiencyCardSerializer
     queryset = EfficiencyCard.objects.none()
     filter_backends: list = []
 
@@ -434,7 +434,7 @@ class CardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 )
 class LadderViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, IsOversightStaff]
-    serializer_class = LadderSerializer
+    serializer_class = EscalationLadderSerializer
     queryset = Region.objects.none()
     filter_backends: list = []
     pagination_class = None
@@ -463,7 +463,7 @@ class LadderViewSet(viewsets.GenericViewSet):
             }
             for region, ladder in selectors.ladders_overview(regions)
         ]
-        return Response(LadderSerializer(rows, many=True).data)
+        return Response(EscalationLadderSerializer(rows, many=True).data)
 
 
 router = DefaultRouter()
