@@ -303,7 +303,7 @@ class TicketDetailView(generics.GenericAPIView):
 
 class TicketActionView(generics.GenericAPIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
     queryset = Ticket.objects.none()
     serializer_class = ActionSerializer
 
@@ -396,7 +396,7 @@ class HotlineTicketView(generics.GenericAPIView):
 class HotlineActionView(generics.GenericAPIView):
     permission_classes = [HotlineClient]
     required_scopes = ["tickets.write"]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
     queryset = Ticket.objects.none()
     serializer_class = ActionSerializer
 

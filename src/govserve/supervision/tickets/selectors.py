@@ -41,6 +41,9 @@ from .models import (
     TicketState,
 )
 
+# States in which a reply is still owed once the clock runs (a returned ticket waits in the
+# queue with its deadline still running).
+OWING_STATES = (TicketState.DISPATCHING, *UNREPLIED_STATES)
 # A ticket is "due soon" (yellow) when at most this many working days remain to reply.
 YELLOW_WORKING_DAYS = 1
 
@@ -190,7 +193,7 @@ def departments_for(ticket_or_region: Ticket | Region) -> QuerySet[Department]:
 
 def warning(ticket: Ticket, today: dt.date | None = None) -> str:
     """ "red" past the reply deadline, "yellow" at most YELLOW_WORKING_DAYS before it, else ""."""
-    if ticket.state not in UNREPLIED_STATES or ticket.due_date is None:
+    if ticket.state not in OWING_STATES or ticket.due_date is None:
         return ""
     left = remaining_working_days(ticket.due_date, today or timezone.localdate())
     if left < 0:
@@ -247,9 +250,10 @@ def handler_ids(ticket: Ticket) -> frozenset[int]:
 
 
 def overdue_tickets(today: dt.date, *, after_id: int = 0, limit: int = 500) -> list[OverdueWork]:
-    """Unreplied tickets past their reply deadline (the index on state and due date)."""
+    """Unreplied tickets past their reply deadline (the index on state and due date); a
+    returned ticket in the queue is the dispatchers' late work."""
     rows = (
-        Ticket.objects.filter(state__in=UNREPLIED_STATES, due_date__lt=today, pk__gt=after_id)
+        Ticket.objects.filter(state__in=OWING_STATES, due_date__lt=today, pk__gt=after_id)
         .select_related("region", "department")
         .order_by("pk")[:limit]
     )
