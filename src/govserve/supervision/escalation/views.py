@@ -60,12 +60,17 @@ def _paged(request: HttpRequest, qs) -> tuple[Any, str]:
 @oversight_required
 def notices(request: HttpRequest) -> HttpResponse:
     g = request.GET
-    filters = {
+    filters: dict[str, Any] = {
         "state": g.get("state", ""),
         "overdue": _flag(g.get("overdue")),
         "q": (g.get("q") or "").strip()[:60],
     }
-    qs = selectors.filter_notices(selectors.visible_notices(request.user), **filters)
+    qs = selectors.filter_notices(
+        selectors.visible_notices(request.user),
+        state=str(filters["state"] or ""),
+        overdue=_flag(g.get("overdue")),
+        q=str(filters["q"]),
+    )
     page_obj, query = _paged(request, qs.order_by("-created_at", "-pk"))
     return page(
         request,
