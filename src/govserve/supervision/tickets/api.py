@@ -47,23 +47,23 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 
 # -- serializers ------------------------------------------------------------------------------
-class DepartmentRefSerializer(serializers.Serializer):
+class TicketDepartmentRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class EventSerializer(serializers.Serializer):
+class TicketEventSerializer(serializers.Serializer):
     action = serializers.CharField()
     action_label = serializers.CharField(source="get_action_display")
     at = serializers.DateTimeField()
     actor = serializers.CharField(source="actor_label")
-    from_department = DepartmentRefSerializer(allow_null=True)
-    to_department = DepartmentRefSerializer(allow_null=True)
+    from_department = TicketDepartmentRefSerializer(allow_null=True)
+    to_department = TicketDepartmentRefSerializer(allow_null=True)
     reason = serializers.CharField()
     text = serializers.CharField()
 
 
-class AttachmentSerializer(serializers.Serializer):
+class TicketAttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="original_name")
     content_type = serializers.CharField()
@@ -80,7 +80,7 @@ class TicketSerializer(serializers.Serializer):
     state = serializers.CharField()
     state_label = serializers.CharField(source="get_state_display")
     region = serializers.CharField(source="region.code")
-    department = DepartmentRefSerializer(allow_null=True)
+    department = TicketDepartmentRefSerializer(allow_null=True)
     due_date = serializers.DateField(allow_null=True)
     warning = serializers.SerializerMethodField()
     reopen_count = serializers.IntegerField()
@@ -102,8 +102,8 @@ class TicketDetailSerializer(TicketSerializer):
     anonymous = serializers.BooleanField()
     case = serializers.IntegerField(source="case_id", allow_null=True)
     item = serializers.IntegerField(source="item_id", allow_null=True)
-    events = EventSerializer(many=True, source="event_list")
-    attachments = AttachmentSerializer(many=True, source="attachment_list")
+    events = TicketEventSerializer(many=True, source="event_list")
+    attachments = TicketAttachmentSerializer(many=True, source="attachment_list")
 
     def get_phone(self, ticket: Ticket) -> str:
         """The contact phone, masked (138****5678)."""
@@ -121,7 +121,7 @@ class PublicTicketSerializer(serializers.Serializer):
     satisfaction = serializers.IntegerField(allow_null=True)
 
 
-class FileSerializer(serializers.Serializer):
+class TicketFileSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=TicketKind.choices)
     title = serializers.CharField(max_length=100)
     content = serializers.CharField(max_length=CONTENT_MAX_LENGTH)
@@ -141,7 +141,7 @@ class FileSerializer(serializers.Serializer):
     )
 
 
-class ActionSerializer(serializers.Serializer):
+class TicketActionSerializer(serializers.Serializer):
     department = serializers.IntegerField(
         required=False, min_value=1, max_value=2**31 - 1, help_text="assign、transfer：部门编号"
     )
@@ -187,7 +187,7 @@ def _region(code: str | None) -> Region | None:
 
 
 def _file(request: Request, caller: services.Caller, channel: str = "") -> Response:
-    ser = FileSerializer(data=request.data)
+    ser = TicketFileSerializer(data=request.data)
     ser.is_valid(raise_exception=True)
     data = ser.validated_data
     key = (
@@ -248,7 +248,7 @@ def _act(caller: services.Caller, ticket: Ticket, action: str, data: dict) -> Ti
 
 
 # -- citizens and staff -----------------------------------------------------------------------
-class TicketListView(generics.GenericAPIView):
+class TicketListView(generics.ListAPIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     queryset = Ticket.objects.none()
@@ -259,23 +259,29 @@ class TicketListView(generics.GenericAPIView):
             return [IsAuthenticated()]
         return [AllowAny()]
 
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Ticket.objects.none()
+        qs = selectors.visible_tickets(self.request.user)
+        state = self.request.query_params.get("state")
+        if state:
+            qs = qs.filter(state=state)
+        return qs.order_by("-created_at", "-pk")
+
     @extend_schema(
         summary="我的工单（工作人员：本部门承办和监察范围内的工单）",
         parameters=[OpenApiParameter("state", str, description="按状态筛选")],
-        responses=TicketSerializer(many=True),
         tags=TAGS,
     )
-    def get(self, request: Request) -> Response:
-        qs = selectors.visible_tickets(request.user)
-        state = request.query_params.get("state")
-        if state:
-            qs = qs.filter(state=state)
-        page = self.paginate_queryset(qs.order_by("-created_at", "-pk"))
-        return self.get_paginated_response(TicketSerializer(page, many=True).data)
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         summary="提交咨询、建议、投诉或举报（匿名须留手机号码；multipart 可附文件；幂等键）",
-        request={"application/json": FileSerializer, "multipart/form-data": FileSerializer},
+        request={
+            "application/json": TicketFileSerializer,
+            "multipart/form-data": TicketFileSerializer,
+        },
         parameters=[IDEMPOTENCY_HEADER],
         responses={201: TicketDetailSerializer, 200: TicketDetailSerializer},
         tags=TAGS,
@@ -285,6 +291,8 @@ class TicketListView(generics.GenericAPIView):
 
 
 def _visible(request: Request, pk: int) -> Ticket:
+    if pk > 2**63 - 1:  # past what the database binds: no such ticket
+        raise NotFound(_("工单不存在"))
     ticket = selectors.visible_tickets(request.user).filter(pk=pk).first()
     if ticket is None:
         raise NotFound(_("工单不存在"))
@@ -305,12 +313,18 @@ class TicketActionView(generics.GenericAPIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     queryset = Ticket.objects.none()
-    serializer_class = ActionSerializer
+    serializer_class = TicketActionSerializer
 
     @extend_schema(
         summary="办理工单：assign 派单、accept 签收、transfer 转办、return 退回、reply 答复、"
         "confirm 确认、reopen 重办、visit 回访评价、close 办结",
-        request=ActionSerializer,
+        operation_id="tickets_act",
+        parameters=[
+            OpenApiParameter(
+                "action", str, OpenApiParameter.PATH, enum=sorted(FILER_ACTIONS | STAFF_ACTIONS)
+            )
+        ],
+        request=TicketActionSerializer,
         responses=TicketDetailSerializer,
         tags=TAGS,
     )
@@ -318,30 +332,36 @@ class TicketActionView(generics.GenericAPIView):
         if action not in FILER_ACTIONS | STAFF_ACTIONS:
             raise NotFound(_("没有此操作"))
         ticket = _visible(request, pk)
-        ser = ActionSerializer(data=request.data)
+        ser = TicketActionSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         ticket = _act(services.Caller(user=request.user), ticket, action, ser.validated_data)
         return Response(_detail(ticket))
 
 
-class PublicTicketsView(generics.GenericAPIView):
+class PublicTicketsView(generics.ListAPIView):
     permission_classes = [AllowAny]
     required_scopes: list[str] = []
     queryset = Ticket.objects.none()
     serializer_class = PublicTicketSerializer
 
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Ticket.objects.none()
+        department = self.request.query_params.get("department", "")
+        department_id = int(department) if department.isdigit() else None
+        if department_id is not None and department_id > 2**63 - 1:
+            return Ticket.objects.none()
+        return selectors.public_tickets(department_id)
+
     @extend_schema(
         summary="公开的已办结工单（匿名化，按部门）",
         parameters=[OpenApiParameter("department", int, description="部门编号")],
-        responses=PublicTicketSerializer(many=True),
         tags=TAGS,
     )
-    def get(self, request: Request) -> Response:
-        department = request.query_params.get("department", "")
-        qs = selectors.public_tickets(int(department) if department.isdigit() else None)
-        page = self.paginate_queryset(qs)
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(
-            PublicTicketSerializer(selectors.public_entries(page), many=True).data
+            PublicTicketSerializer(selectors.public_entries(page or []), many=True).data
         )
 
 
@@ -361,7 +381,7 @@ class HotlineClient(BasePermission):
 
 
 def _hotline_caller(request: Request) -> services.Caller:
-    return services.Caller(application=request.auth.application)
+    return services.Caller(application=getattr(request.auth, "application", None))
 
 
 class HotlineView(generics.GenericAPIView):
@@ -369,11 +389,14 @@ class HotlineView(generics.GenericAPIView):
     required_scopes = ["tickets.write"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     queryset = Ticket.objects.none()
-    serializer_class = FileSerializer
+    serializer_class = TicketFileSerializer
 
     @extend_schema(
         summary="12345 热线登记工单（客户端凭证；返回工单编号告知来电人；幂等键）",
-        request={"application/json": FileSerializer, "multipart/form-data": FileSerializer},
+        request={
+            "application/json": TicketFileSerializer,
+            "multipart/form-data": TicketFileSerializer,
+        },
         parameters=[IDEMPOTENCY_HEADER],
         responses={201: TicketDetailSerializer, 200: TicketDetailSerializer},
         tags=TAGS,
@@ -398,12 +421,16 @@ class HotlineActionView(generics.GenericAPIView):
     required_scopes = ["tickets.write"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     queryset = Ticket.objects.none()
-    serializer_class = ActionSerializer
+    serializer_class = TicketActionSerializer
 
     @extend_schema(
         summary="12345 热线更新工单：confirm 来电人确认、reopen 重办、visit 回访评价、close 办结、"
         "note 补充来电内容",
-        request=ActionSerializer,
+        operation_id="tickets_hotline_act",
+        parameters=[
+            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=sorted(HOTLINE_ACTIONS))
+        ],
+        request=TicketActionSerializer,
         responses=TicketDetailSerializer,
         tags=TAGS,
     )
@@ -411,7 +438,7 @@ class HotlineActionView(generics.GenericAPIView):
         if action not in HOTLINE_ACTIONS:
             raise NotFound(_("没有此操作"))
         ticket = get_object_or_404(Ticket, number=number)
-        ser = ActionSerializer(data=request.data)
+        ser = TicketActionSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         ticket = _act(_hotline_caller(request), ticket, action, ser.validated_data)
         return Response(_detail(ticket))

@@ -13,7 +13,7 @@ from .models import CONTENT_MAX_LENGTH, TEXT_MAX_LENGTH, TicketKind
 
 class RefusalMixin(AccessibleFormMixin):
     def refuse(self, field: str, message: str) -> None:
-        self.add_error(field if field in self.fields else None, message)  # type: ignore[attr-defined]
+        self.add_error(field if field in self.fields else None, message)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

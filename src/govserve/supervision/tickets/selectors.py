@@ -61,7 +61,7 @@ def max_reopens() -> int:
 def public_kinds() -> set[str]:
     """The kinds whose handled tickets are listed publicly (TicketKindPolicy; default: all but
     举报)."""
-    kinds = set(DEFAULT_PUBLIC_KINDS)
+    kinds: set[str] = {str(k) for k in DEFAULT_PUBLIC_KINDS}
     for policy in TicketKindPolicy.objects.all():
         if policy.public:
             kinds.add(policy.kind)

@@ -9,6 +9,7 @@ import secrets
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -139,7 +140,12 @@ def follow(request: HttpRequest) -> HttpResponse:
     return page(request, "tickets/follow.html", {"form": form})
 
 
+MAX_ID = 2**63 - 1  # past what the database binds: no such record
+
+
 def _filer_ticket(request: HttpRequest, pk: int) -> Ticket:
+    if pk > MAX_ID:
+        raise Http404(_("工单不存在"))
     ticket = get_object_or_404(
         Ticket.objects.select_related("region", "department", "case", "item"), pk=pk
     )
@@ -198,7 +204,9 @@ def filer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return page(request, "tickets/detail.html", context, status=400)
 
 
-def _attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def _attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+    if attachment_id > MAX_ID:
+        raise Http404
     attachment = get_object_or_404(TicketAttachment, pk=attachment_id, ticket_id=pk)
     return FileResponse(
         attachment.file.open("rb"),
@@ -209,13 +217,15 @@ def _attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespon
 
 
 @never_cache
-def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
     _filer_ticket(request, pk)
     return _attachment(request, pk, attachment_id)
 
 
 # -- staff ------------------------------------------------------------------------------------
 def _staff_ticket(request: HttpRequest, pk: int) -> Ticket:
+    if pk > MAX_ID:
+        raise Http404(_("工单不存在"))
     ticket = get_object_or_404(
         Ticket.objects.select_related(
             "region", "department", "department__region", "case", "item", "filer"
@@ -272,7 +282,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _log_personal_data(request: HttpRequest, ticket: Ticket) -> None:
     if ticket.filer_id is not None or ticket.phone:
         PersonalDataAccess.objects.create(
-            viewer=request.user,
+            viewer=request.user,  # type: ignore[misc]  # staff_required: a signed-in account
             subject_id=ticket.filer_id,
             fields="ticket:name,phone(masked),content",
             reason=_("查阅工单 %(number)s") % {"number": ticket.number},
@@ -312,7 +322,7 @@ def _staff_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         ),
         "transfer_form": pick(
             "transfer",
-            DepartmentForm(departments=departments.exclude(pk=ticket.department_id))
+            DepartmentForm(departments=departments.exclude(pk=ticket.department_id or 0))
             if (handler or dispatcher) and unreplied
             else None,
         ),
@@ -405,7 +415,7 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @never_cache
 @staff_required
-def staff_attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def staff_attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
     _staff_ticket(request, pk)
     return _attachment(request, pk, attachment_id)
 
@@ -413,7 +423,7 @@ def staff_attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpR
 # -- public -----------------------------------------------------------------------------------
 def public(request: HttpRequest) -> HttpResponse:
     department = request.GET.get("department", "")
-    department_id = int(department) if department.isdigit() else None
+    department_id = int(department) if department.isdigit() and len(department) < 18 else None
     listing = _page(request, selectors.public_tickets(department_id))
     return page(
         request,
