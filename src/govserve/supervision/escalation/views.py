@@ -181,6 +181,7 @@ def _notice_page(
                 kind="notice", object_id=notice.pk
             ),
             "overdue": notice.state == NoticeState.OPEN and notice.due < timezone.localdate(),
+            "is_supervisor": bool(supervisor_scope(user)),
             "can_reply": reply and notice.state == NoticeState.OPEN,
             "can_review": supervise and notice.state == NoticeState.REPLIED,
             "reply_form": forms.get("reply_form") or ReplyForm(),
