@@ -442,7 +442,7 @@ def _step_view(step: str, summary: str):
         (RectificationStepView,),
         {"step": step, "__module__": __name__},
     )
-    view.post = extend_schema(
+    view.post = extend_schema(  # type: ignore[attr-defined]
         summary=summary, request=TextInput, responses={200: RectificationSerializer}, tags=TAGS
     )(RectificationStepView.post)
     return view

@@ -19,7 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from govserve.accounts.models import User
-from govserve.cases.models import Case, CaseState, Visit
+from govserve.cases import demo as cases_demo
+from govserve.cases import services as case_services
+from govserve.cases.models import Case, CaseState, IdempotencyKey, Visit
+from govserve.workcalendar.deadlines import add_working_days
 
 from . import selectors, services
 from .models import Rating, RatingChannel, Rectification
@@ -49,8 +52,6 @@ CHANNELS = [
 def _citizen_cases() -> list[tuple[str, Case]]:
     """Two decided cases of the demo citizen, made through the cases services (once):
     ("good", case) and ("bad", case)."""
-    from govserve.cases.models import IdempotencyKey
-
     citizen = User.objects.filter(mobile="13800000001").first()
     clerk = User.objects.filter(username="ga-clerk").first()
     approver = User.objects.filter(username="ga-approver").first()
@@ -66,9 +67,6 @@ def _citizen_cases() -> list[tuple[str, Case]]:
     ]
     if made:
         return made
-    from govserve.cases import demo as cases_demo
-    from govserve.cases import services as case_services
-
     first = (
         Case.objects.filter(applicant=citizen, bundle__isnull=True)
         .select_related("item")
@@ -155,8 +153,6 @@ def _supervisor():
 
 def _settle_history(rect: Rectification, day: dt.date, rng: random.Random) -> None:
     """Old bad ratings: followed up (most on time, some late, a few still open)."""
-    from govserve.workcalendar.deadlines import add_working_days
-
     handler, supervisor = _handler(rect), _supervisor()
     due = add_working_days(day, services.rectification_working_days()).due
     Rectification.objects.filter(pk=rect.pk).update(opened_on=day, due=due)
@@ -216,8 +212,6 @@ def _citizen_ratings(cases: list[tuple[str, Case]]) -> list[str]:
 def _under_way() -> list[str]:
     """Without the citizen's cases: the latest open rectification is verified and rectified,
     its reply due from today."""
-    from govserve.workcalendar.deadlines import add_working_days
-
     for rect in Rectification.objects.filter(state="open").order_by("-rating__created_at"):
         handler = _handler(rect)
         if handler is None:

@@ -237,7 +237,7 @@ def latest_comments(
                 at=r.created_at,
                 rater=name,
                 level=r.level,
-                level_label=Level(r.level).label,
+                level_label=str(Level(r.level).label),
                 comment=mask_comment(r.comment),
                 department=r.department.name,
                 item=r.item.name,

@@ -18,7 +18,15 @@ from govserve.supervision.scope import department_scope, supervisor_scope
 
 from . import selectors, services
 from .errors import RatingError
-from .forms import AppealForm, DecideAppealForm, PublicFilterForm, RatingForm, ReviewForm, TextForm
+from .forms import (
+    LEVEL_CHOICES,
+    AppealForm,
+    DecideAppealForm,
+    PublicFilterForm,
+    RatingForm,
+    ReviewForm,
+    TextForm,
+)
 from .models import (
     AppealState,
     Rating,
@@ -67,7 +75,7 @@ def public(request: HttpRequest) -> HttpResponse:
             "satisfaction": selectors._pct(totals["satisfied"], totals["count"]),
             "rectification_rate": selectors._pct(totals["rectified"], totals["bad"]),
             "comments": selectors.latest_comments(region=region),
-            "levels": [label for _v, label in RatingForm.base_fields["level"].choices],
+            "levels": [label for _v, label in LEVEL_CHOICES],
         },
     )
 
@@ -78,19 +86,19 @@ def public(request: HttpRequest) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """我的评价: finished cases of the applicant, rated or waiting for a rating."""
     cases = Case.objects.filter(
-        applicant=request.user, state__in=services.RATEABLE_STATES
+        applicant_id=request.user.pk, state__in=services.RATEABLE_STATES
     ).order_by("-decided_at", "-pk")
     page_ = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rated = set(
         Rating.objects.filter(
-            rater=request.user, case__in=list(page_.object_list), visit__isnull=True
+            rater_id=request.user.pk, case__in=list(page_.object_list), visit__isnull=True
         ).values_list("case_id", flat=True)
     )
     return page(request, "ratings/mine.html", {"page": page_, "rated": rated})
 
 
 def _own_case(request: HttpRequest, pk: int) -> Case:
-    case = Case.objects.filter(pk=pk, applicant=request.user).select_related("item").first()
+    case = Case.objects.filter(pk=pk, applicant_id=request.user.pk).select_related("item").first()
     if case is None:
         raise Http404(_("办件不存在"))
     return case
