@@ -42,6 +42,7 @@ from .models import (
 from .services import MAX_REPLY_DAYS
 
 TAGS = ["supervision"]
+MAX_ID = 2**63 - 1
 
 
 class IsOversightStaff(BasePermission):
@@ -107,11 +108,16 @@ class SupervisionNoticeSerializer(serializers.ModelSerializer):
 
 class SupervisionNoticeCreateSerializer(serializers.Serializer):
     case = serializers.IntegerField(
-        required=False, min_value=1, help_text="办件 ID（与事项二选一）"
+        required=False, min_value=1, max_value=MAX_ID, help_text="办件 ID（与事项二选一）"
     )
-    item = serializers.IntegerField(required=False, min_value=1, help_text="实施事项 ID")
+    item = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="实施事项 ID"
+    )
     department = serializers.IntegerField(
-        required=False, min_value=1, help_text="被督办部门 ID（默认牵头部门或实施部门）"
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="被督办部门 ID（默认牵头部门或实施部门）",
     )
     subject = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=4000)
