@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -195,10 +196,12 @@ def category_q(category: str, today: dt.date) -> Q:
         return RUNNING & Q(current_due__lt=today)
     if category == Category.YELLOW:
         return RUNNING & Q(current_due__gte=today, current_due__lte=yellow_until(today))
+    # One state: the (region | department, state, current_due) indexes give the range in due
+    # order. A clock stops only under review (Art 45), so these need no clock condition.
     if category == Category.ACCEPTANCE_LATE:
-        return RUNNING & Q(state=CaseState.SUBMITTED, current_due__lt=today)
+        return Q(state=CaseState.SUBMITTED, current_due__lt=today)
     if category == Category.DELIVERY_LATE:
-        return RUNNING & Q(state=CaseState.DECIDED, current_due__lt=today)
+        return Q(state=CaseState.DECIDED, current_due__lt=today)
     if category == Category.UNDELIVERED:
         return Q(state=CaseState.DECIDED)
     if category == Category.DEEMED:
@@ -249,12 +252,17 @@ class Keys:
 
 
 def _region_ids(prefix: str) -> list[int]:
-    """Regions under `prefix` where cases can be (those with items or bundles), not every town."""
+    """Regions under `prefix` where cases can be (those with items or bundles), not every town;
+    one query."""
     with_items = ImplementationItem.objects.filter(region__code__startswith=prefix)
     with_bundles = Bundle.objects.filter(region__code__startswith=prefix)
-    ids = set(with_items.values_list("region_id", flat=True).distinct())
-    ids |= set(with_bundles.values_list("region_id", flat=True).distinct())
-    return sorted(ids)
+    ids = (
+        with_items.order_by()
+        .values_list("region_id", flat=True)
+        .distinct()
+        .union(with_bundles.order_by().values_list("region_id", flat=True).distinct())
+    )
+    return sorted(set(ids))
 
 
 def scope_keys(scope: Scope, region: Region | None = None) -> Keys:
@@ -341,17 +349,24 @@ def filtered_cases(scope: Scope, filters: Filters, today: dt.date | None = None)
 
 
 def _merged_page(keys: Keys, where: Q, offset: int, limit: int) -> list[int]:
-    """Ids of rows offset … offset+limit by (current_due, id): one ordered range scan per key
-    (each stops after offset+limit rows), merged. NULL due dates come last, as in PostgreSQL."""
+    """Ids of rows offset … offset+limit by (current_due, id): one ordered range scan per key,
+    each stopping after offset+limit rows, merged — in one UNION ALL query on PostgreSQL, in
+    Python elsewhere (SQLite cannot order the parts of a compound query). NULL due dates come
+    last, as PostgreSQL orders them."""
     if keys.everything or len(keys.parts) <= 1:
         qs = Case.objects.filter(keys.q() & where).order_by("current_due", "pk")
         return list(qs.values_list("pk", flat=True)[offset : offset + limit])
+    parts = [
+        Case.objects.filter(part & where)
+        .order_by("current_due", "pk")
+        .values_list("current_due", "pk")[: offset + limit]
+        for part in keys.parts
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        union = parts[0].union(*parts[1:], all=True).order_by("current_due", "pk")
+        return [pk for _due, pk in union[offset : offset + limit]]
     far = dt.date.max
-    streams = []
-    for part in keys.parts:
-        qs = Case.objects.filter(part & where).order_by("current_due", "pk")
-        rows = qs.values_list("current_due", "pk")[: offset + limit]
-        streams.append([(due or far, pk) for due, pk in rows])
+    streams = [[(due or far, pk) for due, pk in part] for part in parts]
     merged = heapq.merge(*streams)
     return [pk for _due, pk in list(merged)[offset : offset + limit]]
 
@@ -385,7 +400,7 @@ def case_page(
     ids = _merged_page(keys, where, (page - 1) * size, size + 1)
     has_next = len(ids) > size
     ids = ids[:size]
-    by_pk = Case.objects.select_related("item", "department", "region").in_bulk(ids)
+    by_pk = Case.objects.select_related("item", "department", "region").order_by().in_bulk(ids)
     soon = yellow_until(today)
     rows = [row_for(by_pk[pk], today, soon) for pk in ids if pk in by_pk]
     return CasePage(rows, page, has_next, size, filters)
@@ -399,37 +414,43 @@ class Summary:
 
 
 def summary(scope: Scope, today: dt.date | None = None) -> Summary:
-    """The tiles: open cases per stage and the size of each category (a query each)."""
+    """The tiles: open cases per stage and the size of each category, in four queries (after
+    the scope's regions): per stage with the late ones (index-only on case_*_due), yellow and
+    red (index-only on the partial indexes), deemed acceptances, late suspensions."""
     today = today or timezone.localdate()
     keys = scope_keys(scope)
-    empty = not keys.everything and not keys.parts
-    scope_q = keys.q()
     by_stage = {str(s): 0 for s in OPEN_STATES}
     tiles = dict.fromkeys(CATEGORIES, 0)
-    if empty:
+    if not keys.everything and not keys.parts:
         return Summary(by_stage, tiles)
+    scope_q = keys.q()
+    late = Q(current_due__lt=today)
     stages = (
         Case.objects.filter(scope_q, state__in=OPEN_STATES)
         .values("state")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), late=Count("pk", filter=late))
         .order_by()
     )
     for row in stages:
         by_stage[row["state"]] = row["n"]
+        if row["state"] == CaseState.SUBMITTED:
+            tiles[Category.ACCEPTANCE_LATE] = row["late"]
+        elif row["state"] == CaseState.DECIDED:
+            tiles[Category.DELIVERY_LATE] = row["late"]
     tiles[Category.OPEN] = sum(by_stage.values())
     tiles[Category.UNDELIVERED] = by_stage[CaseState.DECIDED]
-    for category in (
-        Category.YELLOW,
-        Category.RED,
-        Category.ACCEPTANCE_LATE,
-        Category.DELIVERY_LATE,
-        Category.DEEMED,
-    ):
-        tiles[category] = Case.objects.filter(scope_q & category_q(category, today)).count()
-    late = ClockSuspension.objects.filter(suspension_too_long(today)).filter(
+    soon = yellow_until(today)
+    running = Case.objects.filter(scope_q & RUNNING & Q(current_due__lte=soon)).aggregate(
+        red=Count("pk", filter=late), yellow=Count("pk", filter=Q(current_due__gte=today))
+    )
+    tiles[Category.RED], tiles[Category.YELLOW] = running["red"], running["yellow"]
+    tiles[Category.DEEMED] = Case.objects.filter(
+        scope_q & category_q(Category.DEEMED, today)
+    ).count()
+    suspended = ClockSuspension.objects.filter(suspension_too_long(today)).filter(
         Exists(Case.objects.filter(scope_q, pk=OuterRef("case_id"), state__in=OPEN_STATES))
     )
-    tiles[Category.STOPPED] = late.count()
+    tiles[Category.STOPPED] = suspended.count()
     return Summary(by_stage, tiles)
 
 
