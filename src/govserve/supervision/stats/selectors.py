@@ -388,15 +388,26 @@ def item_fails(figure: ItemFigure) -> list[str]:
     return [key for key, failed in fails(figure).items() if failed]
 
 
-def regions_for_picker(roots: list[Region] | None = None, limit: int = 500) -> list[Region]:
-    """Province, city and county regions (within `roots` when given), in code order."""
-    qs = Region.objects.filter(level__lte=RegionLevel.COUNTY)
+def regions_for_picker(selected: Region, roots: list[Region] | None = None) -> list[Region]:
+    """The picker's choices: the top regions (or the supervisor's scope roots), the way down to
+    `selected`, and the regions right below it (down to counties) — one drill-down step each."""
+    q = Q(code__in=[a.code for a in selected.ancestors()]) | Q(pk=selected.pk)
+    q |= Q(parent=selected, level__lte=RegionLevel.COUNTY)
+    if roots is None:
+        q |= Q(parent__isnull=True)
+    else:
+        q |= Q(pk__in=[r.pk for r in roots])
+    regions = Region.objects.filter(q).order_by("code")
     if roots is not None:
-        q = Q(pk__in=[])
+        inside = Q(pk__in=[])
         for root in roots:
-            q |= Q(code__startswith=root.prefix)
-        qs = qs.filter(q)
-    return list(qs.order_by("code")[:limit])
+            inside |= Q(code__startswith=root.prefix)
+        regions = regions.filter(inside)
+    return list(regions)
+
+
+def top_regions() -> list[Region]:
+    return list(Region.objects.filter(parent__isnull=True).order_by("code"))
 
 
 def default_region() -> Region | None:

@@ -18,11 +18,11 @@ from .query import Query, query_from
 
 
 def _departments(query: Query) -> list[Department]:
-    return list(
-        Department.objects.filter(region__code__startswith=query.region.prefix).order_by(
-            "region__code", "name"
-        )[:300]
-    )
+    """The departments of the selected region itself (a drill-down step, as the regions)."""
+    departments = list(Department.objects.filter(region=query.region).order_by("name")[:200])
+    if query.department is not None and query.department not in departments:
+        departments.insert(0, query.department)
+    return departments
 
 
 def _render(request: HttpRequest, query: Query | None, *, public: bool, scope: Scope | None,
@@ -30,7 +30,7 @@ def _render(request: HttpRequest, query: Query | None, *, public: bool, scope: S
     roots = None if scope is None or scope.everything else scope.regions
     context: dict[str, object] = {
         "public": public,
-        "regions": selectors.regions_for_picker(roots),
+        "regions": roots if roots is not None else selectors.top_regions(),
         "error": error,
         "values": request.GET,
     }
@@ -39,6 +39,7 @@ def _render(request: HttpRequest, query: Query | None, *, public: bool, scope: S
             query.region, query.period, query.department, query.item, public=public
         )
         context.update(
+            regions=selectors.regions_for_picker(query.region, roots),
             query=query,
             d=dash,
             departments=_departments(query),
