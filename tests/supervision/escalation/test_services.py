@@ -198,3 +198,21 @@ def test_the_management_command_runs_for_a_date(ew):
     out = StringIO()
     call_command("escalate", "--date", "2026-10-09", stdout=out)
     assert "escalations: 2" in out.getvalue()
+
+
+def test_supervisor_above_is_the_parent_regions_even_without_county_supervisors(ew):
+    from govserve.accounts.models import RoleGrant
+
+    RoleGrant.objects.filter(user=ew.county_sup).delete()
+    own = EscalationLadder.objects.create(region=ew.county)
+    EscalationStep.objects.create(ladder=own, days_after=0, target=Target.SUPERVISOR)
+    EscalationStep.objects.create(ladder=own, days_after=1, target=Target.SUPERVISOR_ABOVE)
+    case = late_case(ew)
+    services.escalate(dt.date(2026, 10, 8))
+    here = Escalation.objects.get(case=case, target=Target.SUPERVISOR)
+    above = Escalation.objects.get(case=case, target=Target.SUPERVISOR_ABOVE)
+    # No supervisor in 广安区: 广安市's supervisor is both the nearest and the parent's.
+    assert here.recipients == 1 and above.recipients == 1
+    told = Notification.objects.filter(case=case, recipient=ew.city_sup).count()
+    assert told == 2
+    assert not Notification.objects.filter(case=case, recipient=ew.province_sup).exists()

@@ -85,10 +85,10 @@ class Targets:
         return self._heads[key]
 
     def supervisors(self, region: Region, department_id: int | None) -> tuple[set[int], set[int]]:
-        """(本级, 上一级): the supervisors of the nearest region, from the work's region up, with
-        a grant covering the work (a department-bound grant only for that department); and those
-        of the nearest region above that one. Without any at the work's level the work's parent
-        region is the start of "above"."""
+        """(本级, 上一级): the supervisors of the nearest region from the work's own region up,
+        and those of the nearest region from its parent up, whose grant covers the work (a
+        department-bound grant only for that department). A 广安区 case: 广安区's supervisors
+        (else 广安市's) and 广安市's (else 四川省's)."""
         key = (region.pk, department_id)
         if key in self._supervisors:
             return self._supervisors[key]
@@ -103,14 +103,9 @@ class Targets:
             if not grant_covers(g, region):
                 continue
             by_code.setdefault(g.region.code, set()).add(g.user_id)
-        levels = [(code, by_code.get(code, set())) for code in codes]
-        here: set[int] = set()
-        start = 1  # without supervisors here, "above" starts at the parent
-        for i, (_code, users) in enumerate(levels):
-            if users:
-                here, start = users, i + 1
-                break
-        above: set[int] = next((users for _c, users in levels[start:] if users), set())
+        levels = [by_code.get(code, set()) for code in codes]
+        here: set[int] = next((users for users in levels if users), set())
+        above: set[int] = next((users for users in levels[1:] if users), set())
         self._supervisors[key] = (here, above)
         return here, above
 
