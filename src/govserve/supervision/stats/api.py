@@ -57,7 +57,7 @@ class PeriodSerializer(serializers.Serializer):
 
 class FigureSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     group = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
     unit = serializers.CharField()
@@ -83,7 +83,7 @@ class BundleSerializer(serializers.Serializer):
 
 
 class RatingLevelSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
 
 
@@ -102,13 +102,13 @@ class FiguresSerializer(ScopeSerializer):
     departments = BreakdownSerializer(many=True)
     rating_levels = serializers.SerializerMethodField()
 
-    def get_rating_levels(self, d) -> list[dict[str, Any]]:  # type: ignore[misc]
+    def get_rating_levels(self, d) -> list[dict[str, Any]]:
         return [{"label": label, "count": n} for label, n in d.rating_levels]
 
 
 class TrendSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     unit = serializers.CharField()
     months = serializers.ListField(child=serializers.CharField())
     values = serializers.ListField(child=serializers.FloatField(allow_null=True))
@@ -133,7 +133,7 @@ class YardstickItemSerializer(serializers.Serializer):
 
 class YardstickSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     failing = serializers.IntegerField()
     measured = serializers.IntegerField()
     items = YardstickItemSerializer(many=True)
@@ -157,7 +157,7 @@ class _StatisticsView(APIView):
     def get(self, request: Request) -> HttpResponse:
         fmt = request.query_params.get("file_format", "json")
         if fmt not in ("json", "csv"):
-            raise StatsError("file_format", _("只能是 json 或 csv"))
+            raise StatsError("file_format", str(_("只能是 json 或 csv")))
         q = self.query(request)
         d = selectors.dashboard(q.region, q.period, q.department, q.item, public=self.public)
         if fmt == "csv":

@@ -126,7 +126,8 @@ def load_history() -> list[str]:
         statutory, promised = _limits(item, bundle)
         deemed = rng.random() < 0.05
         accepted = received if deemed else add_working_days(received, rng.choice([0, 0, 1, 2])).due
-        suspension, offset = None, 0
+        suspension: tuple[dt.date, dt.date | None] | None = None
+        offset = 0
         if promised and rng.random() < 0.12:
             offset = rng.randint(1, max(1, promised - 1))
             start = add_working_days(accepted, offset).due
@@ -147,7 +148,7 @@ def load_history() -> list[str]:
             spent = max(1, offset + 1, int((promised + ext_days) * rng.uniform(0.3, 1.0)))
             decided = add_working_days(accepted, spent, periods).due
         open_case = decided >= today
-        if suspension and suspension[1] > today:
+        if suspension and suspension[1] is not None and suspension[1] > today:
             suspension = (suspension[0], None)
         key = (item.pk, received)
         serials[key] = serials.get(key, 0) + 1
@@ -230,9 +231,9 @@ def load_history() -> list[str]:
     CaseItem.objects.bulk_create(case_items, batch_size=500)
     ClockSuspension.objects.bulk_create(suspensions, batch_size=500)
     Extension.objects.bulk_create(extensions, batch_size=500)
-    decided = sum(1 for c in cases if c.decided_at)
+    closed = sum(1 for c in cases if c.decided_at)
     return [
-        f"统计演示办件 {len(cases)} 件（广安区，近 {MONTHS} 个月：已办结 {decided} 件，"
+        f"统计演示办件 {len(cases)} 件（广安区，近 {MONTHS} 个月：已办结 {closed} 件，"
         f"暂停计时 {len(suspensions)} 次，延期 {len(extensions)} 件）"
     ]
 

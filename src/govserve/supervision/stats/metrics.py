@@ -43,7 +43,7 @@ class Indicator:
     how: str
     metric: str
     base: str = ""
-    unit: str = ""
+    unit: object = ""
     target: tuple[str, float] | None = None
     public: bool = True
 

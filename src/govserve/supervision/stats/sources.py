@@ -99,7 +99,7 @@ def case_rows(month: dt.date) -> Iterator[MetricRow]:
         tally.add("cases.accepted", region, department, item)
         if deemed:
             tally.add("cases.deemed_accepted", region, department, item)
-        elif due is None or on <= due:
+        elif due is None or (on is not None and on <= due):
             tally.add("cases.accepted_in_limit", region, department, item)
 
     decided = Case.objects.filter(decided_at__gte=start_at, decided_at__lt=end_at)
