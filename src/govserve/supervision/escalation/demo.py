@@ -10,6 +10,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from govserve.accounts.models import Role, RoleGrant
 from govserve.cases.models import Case
 from govserve.catalog.models import ImplementationItem
 
@@ -21,11 +22,16 @@ DEMO_KEY = "demo-notice-1"
 
 
 def _overdue_case(today: dt.date) -> Case | None:
+    """A late running case in 广安区, preferably of a department whose reviewers have demo
+    accounts (so ga-reviewer can answer the notice)."""
     qs = Case.objects.filter(region__code__startswith=COUNTY).select_related("region", "department")
+    staffed = RoleGrant.objects.filter(
+        role=Role.REVIEWER, revoked_at__isnull=True, region__code__startswith=COUNTY
+    ).values("department_id")
+    late = qs.filter(state__in=RUNNING_STATES, clock_stopped=False, current_due__lt=today)
     return (
-        qs.filter(state__in=RUNNING_STATES, clock_stopped=False, current_due__lt=today)
-        .order_by("current_due", "pk")
-        .first()
+        late.filter(department_id__in=staffed).order_by("current_due", "pk").first()
+        or late.order_by("current_due", "pk").first()
         or qs.filter(state__in=RUNNING_STATES).order_by("pk").first()
     )
 

@@ -55,16 +55,17 @@ def ancestor_codes(region: Region) -> list[str]:
     ]
 
 
-def ladder_for(region: Region) -> Ladder:
-    """The ladder of the nearest region (itself or an ancestor) that has one, else the default."""
-    codes = ancestor_codes(region)
-    ladders = {
+def _ladders(codes: Iterable[str]) -> dict[str, EscalationLadder]:
+    return {
         ladder.region.code: ladder
-        for ladder in EscalationLadder.objects.filter(region__code__in=codes)
+        for ladder in EscalationLadder.objects.filter(region__code__in=set(codes))
         .select_related("region")
         .prefetch_related("steps")
     }
-    for code in codes:
+
+
+def _nearest(region: Region, ladders: dict[str, EscalationLadder]) -> Ladder:
+    for code in ancestor_codes(region):
         if code in ladders:
             ladder = ladders[code]
             steps = sorted((s.days_after, s.target) for s in ladder.steps.all())
@@ -72,8 +73,16 @@ def ladder_for(region: Region) -> Ladder:
     return default_ladder()
 
 
+def ladder_for(region: Region) -> Ladder:
+    """The ladder of the nearest region (itself or an ancestor) that has one, else the default."""
+    return _nearest(region, _ladders(ancestor_codes(region)))
+
+
 def ladders_overview(regions: Iterable[Region]) -> list[tuple[Region, Ladder]]:
-    return [(region, ladder_for(region)) for region in regions]
+    """The ladder applying in each region (two queries for any number of regions)."""
+    regions = list(regions)
+    ladders = _ladders(code for region in regions for code in ancestor_codes(region))
+    return [(region, _nearest(region, ladders)) for region in regions]
 
 
 def source_names() -> list[str]:
