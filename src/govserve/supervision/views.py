@@ -48,7 +48,6 @@ def supervisor_required(view: Callable[..., HttpResponseBase]) -> Callable[..., 
 
 def _choices(scope: Scope) -> dict[str, Any]:
     """The options of the filter form: departments and items of the scope's regions."""
-    keys = selectors.scope_keys(scope)
     regions = scope.regions
     departments = Department.objects.all()
     items = ImplementationItem.objects.all()
@@ -65,7 +64,6 @@ def _choices(scope: Scope) -> dict[str, Any]:
         "departments": departments.order_by("name").values_list("pk", "name")[:500],
         "items": items.order_by("name").values_list("pk", "name")[:500],
         "regions": regions,
-        "has_keys": keys.everything or bool(keys.parts),
     }
 
 
