@@ -50,12 +50,12 @@ class IsSupervisor(BasePermission):
 
 
 # -- serializers (answers only) -----------------------------------------------------------------
-class PeriodSerializer(serializers.Serializer):
+class StatsPeriodSerializer(serializers.Serializer):
     first = serializers.DateField()
     last = serializers.DateField()
 
 
-class FigureSerializer(serializers.Serializer):
+class StatsFigureSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     group = serializers.CharField()
@@ -65,7 +65,7 @@ class FigureSerializer(serializers.Serializer):
     meets = serializers.BooleanField(allow_null=True)
 
 
-class BreakdownSerializer(serializers.Serializer):
+class StatsBreakdownSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     applications = serializers.IntegerField()
@@ -74,7 +74,7 @@ class BreakdownSerializer(serializers.Serializer):
     average_days = serializers.FloatField(allow_null=True)
 
 
-class BundleSerializer(serializers.Serializer):
+class StatsBundleSerializer(serializers.Serializer):
     cases = serializers.IntegerField()
     serial_days = serializers.FloatField(allow_null=True)
     actual_days = serializers.FloatField(allow_null=True)
@@ -82,31 +82,31 @@ class BundleSerializer(serializers.Serializer):
     saved_rate = serializers.FloatField(allow_null=True)
 
 
-class RatingLevelSerializer(serializers.Serializer):
+class StatsRatingLevelSerializer(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
 
 
-class ScopeSerializer(serializers.Serializer):
+class StatsScopeSerializer(serializers.Serializer):
     region = serializers.CharField(source="region.code")
     region_name = serializers.CharField(source="region.name")
-    period = PeriodSerializer()
+    period = StatsPeriodSerializer()
     department = serializers.IntegerField(source="department.pk", allow_null=True, default=None)
     item = serializers.IntegerField(source="item.pk", allow_null=True, default=None)
 
 
-class FiguresSerializer(ScopeSerializer):
-    figures = FigureSerializer(many=True)
-    bundles = BundleSerializer()
-    subregions = BreakdownSerializer(many=True)
-    departments = BreakdownSerializer(many=True)
+class StatsFiguresSerializer(StatsScopeSerializer):
+    figures = StatsFigureSerializer(many=True)
+    bundles = StatsBundleSerializer()
+    subregions = StatsBreakdownSerializer(many=True)
+    departments = StatsBreakdownSerializer(many=True)
     rating_levels = serializers.SerializerMethodField()
 
     def get_rating_levels(self, d) -> list[dict[str, Any]]:
         return [{"label": label, "count": n} for label, n in d.rating_levels]
 
 
-class TrendSerializer(serializers.Serializer):
+class StatsTrendSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     unit = serializers.CharField()
@@ -114,11 +114,11 @@ class TrendSerializer(serializers.Serializer):
     values = serializers.ListField(child=serializers.FloatField(allow_null=True))
 
 
-class TrendsSerializer(ScopeSerializer):
-    trends = TrendSerializer(many=True)
+class StatsTrendsSerializer(StatsScopeSerializer):
+    trends = StatsTrendSerializer(many=True)
 
 
-class YardstickItemSerializer(serializers.Serializer):
+class StatsYardstickItemSerializer(serializers.Serializer):
     item = serializers.IntegerField(source="item_id")
     name = serializers.CharField()
     department = serializers.IntegerField(source="department_id")
@@ -131,22 +131,22 @@ class YardstickItemSerializer(serializers.Serializer):
     visits = serializers.IntegerField()
 
 
-class YardstickSerializer(serializers.Serializer):
+class StatsYardstickSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     failing = serializers.IntegerField()
     measured = serializers.IntegerField()
-    items = YardstickItemSerializer(many=True)
+    items = StatsYardstickItemSerializer(many=True)
 
 
-class YardsticksSerializer(ScopeSerializer):
-    yardsticks = YardstickSerializer(many=True)
+class StatsYardsticksSerializer(StatsScopeSerializer):
+    yardsticks = StatsYardstickSerializer(many=True)
 
 
 # -- views --------------------------------------------------------------------------------------
 class _StatisticsView(APIView):
     public = True
-    serializer: type[serializers.Serializer] = FiguresSerializer
+    serializer: type[serializers.Serializer] = StatsFiguresSerializer
     csv_table = "indicators"
 
     def query(self, request: Request) -> Query:
@@ -192,7 +192,7 @@ class _DashboardView(_StatisticsView):
 class FiguresView(_PublicView):
     """改革统计指标（公开）: indicators with targets, bundle saving, breakdowns."""
 
-    @_schema(FiguresSerializer, "改革统计指标（公开）", True)
+    @_schema(StatsFiguresSerializer, "改革统计指标（公开）", True)
     def get(self, request: Request) -> HttpResponse:
         return super().get(request)
 
@@ -200,10 +200,10 @@ class FiguresView(_PublicView):
 class TrendView(_PublicView):
     """月度趋势（公开）."""
 
-    serializer = TrendsSerializer
+    serializer = StatsTrendsSerializer
     csv_table = "trend"
 
-    @_schema(TrendsSerializer, "月度趋势（公开）", True)
+    @_schema(StatsTrendsSerializer, "月度趋势（公开）", True)
     def get(self, request: Request) -> HttpResponse:
         return super().get(request)
 
@@ -211,10 +211,10 @@ class TrendView(_PublicView):
 class YardsticksView(_PublicView):
     """改革标准与未达标事项（公开）."""
 
-    serializer = YardsticksSerializer
+    serializer = StatsYardsticksSerializer
     csv_table = "yardsticks"
 
-    @_schema(YardsticksSerializer, "改革标准与未达标事项（公开）", True)
+    @_schema(StatsYardsticksSerializer, "改革标准与未达标事项（公开）", True)
     def get(self, request: Request) -> HttpResponse:
         return super().get(request)
 
@@ -222,7 +222,7 @@ class YardsticksView(_PublicView):
 class DashboardFiguresView(_DashboardView):
     """统计看板指标（监察范围内，含好差评、投诉建议、红牌）."""
 
-    @_schema(FiguresSerializer, "统计看板指标（监察范围内）", False)
+    @_schema(StatsFiguresSerializer, "统计看板指标（监察范围内）", False)
     def get(self, request: Request) -> HttpResponse:
         return super().get(request)
 
@@ -230,10 +230,10 @@ class DashboardFiguresView(_DashboardView):
 class DashboardTrendView(_DashboardView):
     """统计看板月度趋势."""
 
-    serializer = TrendsSerializer
+    serializer = StatsTrendsSerializer
     csv_table = "trend"
 
-    @_schema(TrendsSerializer, "统计看板月度趋势（监察范围内）", False)
+    @_schema(StatsTrendsSerializer, "统计看板月度趋势（监察范围内）", False)
     def get(self, request: Request) -> HttpResponse:
         return super().get(request)
 
@@ -241,10 +241,10 @@ class DashboardTrendView(_DashboardView):
 class DashboardYardsticksView(_DashboardView):
     """统计看板未达标事项."""
 
-    serializer = YardsticksSerializer
+    serializer = StatsYardsticksSerializer
     csv_table = "yardsticks"
 
-    @_schema(YardsticksSerializer, "统计看板未达标事项（监察范围内）", False)
+    @_schema(StatsYardsticksSerializer, "统计看板未达标事项（监察范围内）", False)
     def get(self, request: Request) -> HttpResponse:
         return super().get(request)
 
