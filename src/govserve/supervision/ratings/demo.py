@@ -227,24 +227,29 @@ def _under_way() -> list[str]:
 
 def _appeal(others: list[Case]) -> list[str]:
     """One appeal waiting for the supervisor: a bad rating its department calls malicious."""
-    rating = (
+    candidates = (
         Rating.objects.filter(
-            client_id=DEMO_CLIENT, level=1, is_current=True, excluded=False, case__in=others
+            client_id=DEMO_CLIENT,
+            level__lte=2,
+            is_current=True,
+            excluded=False,
+            real_name=True,
+            case__in=others,
         )
         .select_related("region")
-        .order_by("pk")
-        .first()
+        .order_by("level", "pk")
     )
-    if rating is None:
-        return []
-    rect = Rectification.objects.filter(rating=rating).first()
-    handler = _handler(rect) if rect is not None else None
-    if handler is None:
-        return []
-    appeal = services.appeal(
-        handler,
-        rating,
-        ground="malicious",
-        reasons="评价人在同日多次来电表示对结果不满而给出差评，评价内容与办理过程不符",
-    )
-    return [f"好差评演示：待裁定申诉 1 件（/ratings/appeals/{appeal.pk}/，gac-supervisor 可裁定）"]
+    for rating in candidates:
+        rect = Rectification.objects.filter(rating=rating).select_related("region").first()
+        handler = _handler(rect) if rect is not None else None
+        if handler is None:
+            continue
+        appeal = services.appeal(
+            handler,
+            rating,
+            ground="malicious",
+            reasons="评价人在同日多次来电表示对结果不满而给出差评，评价内容与办理过程不符",
+        )
+        url = f"/ratings/appeals/{appeal.pk}/"
+        return [f"好差评演示：待裁定申诉 1 件（{url}，gac-supervisor 可裁定）"]
+    return []
