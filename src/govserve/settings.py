@@ -202,6 +202,7 @@ SPECTACULAR_SETTINGS = {
         "TaskStateEnum": "govserve.workflow.models.TaskState",
         "TaskOutcomeEnum": "govserve.workflow.models.Outcome",
         "CalendarDayKindEnum": "govserve.workcalendar.models.DayKind",
+        "TicketKindEnum": "govserve.supervision.tickets.models.TicketKind",
         "DeliveryMethodEnum": "govserve.cases.models.DeliveryMethod",
     },
 }

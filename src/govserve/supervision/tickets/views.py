@@ -140,7 +140,7 @@ def follow(request: HttpRequest) -> HttpResponse:
     return page(request, "tickets/follow.html", {"form": form})
 
 
-MAX_ID = 2**63 - 1  # past what the database binds: no such record
+MAX_ID = 2**31 - 1  # past what an id column holds (PostgreSQL integer): no such record
 
 
 def _filer_ticket(request: HttpRequest, pk: int) -> Ticket:
@@ -423,7 +423,7 @@ def staff_attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpR
 # -- public -----------------------------------------------------------------------------------
 def public(request: HttpRequest) -> HttpResponse:
     department = request.GET.get("department", "")
-    department_id = int(department) if department.isdigit() and len(department) < 18 else None
+    department_id = int(department) if department.isdigit() and len(department) < 10 else None
     listing = _page(request, selectors.public_tickets(department_id))
     return page(
         request,
