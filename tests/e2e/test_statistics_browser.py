@@ -1,5 +1,6 @@
 """The supervisors' statistics dashboard in a real browser: the charts are drawn (ECharts,
-served from our static files) and each chart's data is the table's (read back from the
+served from our static files, with no Content-Security-Policy violation) and each chart's data
+is the table's (read back from the
 ECharts instance's option and compared with the table cells)."""
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ from tests.supervision.stats.world import APRIL, MARCH, build_stats_world, use_o
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+LISTEN = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`);
+});
+"""
 OPTION = """(id) => {
   const chart = window.echarts.getInstanceByDom(document.getElementById(id));
   const option = chart.getOption();
@@ -40,8 +47,10 @@ def test_a_supervisor_sees_the_chart_and_the_table_agree(live_server, web_page, 
     page = web_page
     log_in(page, live_server.url, world.county_supervisor.username)
     page.wait_for_load_state("load")
+    page.add_init_script(LISTEN)
     page.goto(live_server.url + "/statistics/dashboard/?from=2026-03&to=2026-04")
     page.locator("#chart-volume canvas").first.wait_for(state="visible")
+    assert page.evaluate("window.__cspViolations") == []  # ECharts and our script: no violation
     assert page.locator("#chart-rates canvas").count() >= 1
 
     chart = page.evaluate(OPTION, "chart-volume")
