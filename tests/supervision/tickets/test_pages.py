@@ -227,3 +227,14 @@ def test_the_staff_header_link_shows_for_ticket_staff_only(tw, client):
     assert link in client.get(reverse("tickets:public")).content.decode()
     signed_in(client, tw.clerk)
     assert link not in client.get(reverse("tickets:public")).content.decode()
+
+
+def test_the_item_guide_and_the_case_page_link_to_the_form(tw, client):
+    guide = client.get(reverse("portal:item", args=[tw.item.pk]))
+    assert f"{reverse('tickets:new')}?item={tw.item.pk}" in guide.content.decode()
+    case = CaseFactory(item=tw.item, applicant=tw.citizen)
+    signed_in(client, tw.citizen)
+    page = client.get(reverse("cases:case", args=[case.pk]))
+    assert f"{reverse('tickets:new')}?case={case.pk}" in page.content.decode()
+    form_page = client.get(reverse("tickets:new") + f"?item={tw.item.pk}")
+    assert tw.item.name in text(form_page)
