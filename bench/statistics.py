@@ -192,6 +192,26 @@ def synthetic_source(ratings: int, seed: int) -> Callable:
     return rows
 
 
+def refresh_all(services, months) -> None:
+    from govserve.supervision.stats.models import MonthlyFigure
+
+    started = time.perf_counter()
+    services.refresh_items()
+    per_month = []
+    regions = services._Regions()
+    for month in months:
+        t = time.perf_counter()
+        rows = services.refresh_month(month, regions)
+        per_month.append((month, rows, time.perf_counter() - t))
+    total = time.perf_counter() - started
+    print(
+        f"refresh of {MONTHS} months: {total:.1f} s, "
+        f"{MonthlyFigure.objects.count():,} aggregate rows "
+        f"(per month {min(s for *_x, s in per_month):.1f}–{max(s for *_x, s in per_month):.1f} s, "
+        f"{min(r for _m, r, _s in per_month):,}–{max(r for _m, r, _s in per_month):,} rows)"
+    )
+
+
 def time_ops(ops, repeat: int) -> dict[str, list[float]]:
     for _label, op in ops:
         for _ in range(10):
@@ -215,6 +235,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--database", default="govserve_bench_statistics")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--skip-refresh", action="store_true", help="with --keep: reuse the aggregate rows"
+    )
     args = parser.parse_args()
 
     url, existed = prepare_database(require_postgres(), args.database, keep=args.keep)
@@ -255,21 +278,10 @@ def main() -> None:
         "bench-ratings": synthetic_source(args.ratings, args.seed),
     }
     months = services.last_months(MONTHS)
-    started = time.perf_counter()
-    services.refresh_items()
-    per_month = []
-    regions = services._Regions()
-    for month in months:
-        t = time.perf_counter()
-        rows = services.refresh_month(month, regions)
-        per_month.append((month, rows, time.perf_counter() - t))
-    total = time.perf_counter() - started
-    print(
-        f"refresh of {MONTHS} months: {total:.1f} s, "
-        f"{MonthlyFigure.objects.count():,} aggregate rows "
-        f"(per month {min(s for *_x, s in per_month):.1f}–{max(s for *_x, s in per_month):.1f} s, "
-        f"{min(r for _m, r, _s in per_month):,}–{max(r for _m, r, _s in per_month):,} rows)"
-    )
+    if args.skip_refresh and MonthlyFigure.objects.exists():
+        print(f"reusing {MonthlyFigure.objects.count():,} aggregate rows")
+    else:
+        refresh_all(services, months)
     rss.append(("after refresh", rss_mb()))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
