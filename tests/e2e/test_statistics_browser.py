@@ -6,6 +6,7 @@ ECharts instance's option and compared with the table cells)."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from govserve.supervision.stats import services
 from tests.e2e.test_accounts_browser import log_in
@@ -42,6 +43,7 @@ def number(cell: str) -> float | None:
 
 def test_a_supervisor_sees_the_chart_and_the_table_agree(live_server, web_page, monkeypatch):
     use_our_sources(monkeypatch)
+    cache.clear()  # rendered figures are cached per refresh (ids may repeat after a flush)
     world = build_stats_world()
     services.refresh([MARCH, APRIL])
     page = web_page

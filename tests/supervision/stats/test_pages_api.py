@@ -137,3 +137,19 @@ def test_api_dashboard_is_scoped(client, sw):
     assert sibling.status_code == 403
     assert client.get("/api/statistics/dashboard/trend/", MARCH).status_code == 200
     assert client.get("/api/statistics/dashboard/yardsticks/", MARCH).status_code == 200
+
+
+def test_the_page_shows_a_refresh_at_once(client, sw):
+    import datetime as dt
+
+    from govserve.cases.models import CaseState
+    from govserve.supervision.stats import services
+    from tests.cases.factories import CaseFactory
+
+    url = reverse("statistics:public")
+    assert "<td>4 件</td>" in client.get(url, MARCH).content.decode()  # 办结件数
+    CaseFactory(item=sw.good, state=CaseState.CLOSED, on=dt.date(2026, 3, 2),
+                decided_on=dt.date(2026, 3, 3))  # fmt: skip
+    assert "<td>4 件</td>" in client.get(url, MARCH).content.decode()  # until the refresh
+    services.refresh([dt.date(2026, 3, 1)])
+    assert "<td>5 件</td>" in client.get(url, MARCH).content.decode()

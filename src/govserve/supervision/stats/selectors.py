@@ -406,6 +406,11 @@ def regions_for_picker(selected: Region, roots: list[Region] | None = None) -> l
     return list(regions)
 
 
+def figures_stamp() -> int:
+    """Changes whenever a refresh rewrites a month (the newest aggregate row's id)."""
+    return MonthlyFigure.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 def top_regions() -> list[Region]:
     return list(Region.objects.filter(parent__isnull=True).order_by("code"))
 

@@ -4,8 +4,14 @@ figures from `selectors`, tables and chart data from `tables`."""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from govserve.core.pages import denied, page, staff_required
@@ -16,6 +22,8 @@ from . import selectors, tables
 from .errors import StatsError
 from .query import Query, query_from
 
+CONTENT_SECONDS = 2 * 3600  # a refresh changes the key anyway; this only bounds the memory
+
 
 def _departments(query: Query) -> list[Department]:
     """The departments of the selected region itself (a drill-down step, as the regions)."""
@@ -23,6 +31,31 @@ def _departments(query: Query) -> list[Department]:
     if query.department is not None and query.department not in departments:
         departments.insert(0, query.department)
     return departments
+
+
+def _content(query: Query, public: bool) -> str:
+    """The figures' part of the page (tables, chart data, lists), rendered once per refresh:
+    cached under the newest aggregate row's id, which every refresh of any month changes."""
+    params = "&".join(f"{k}={v}" for k, v in sorted(query.params().items()))
+    raw = f"{public}|{selectors.figures_stamp()}|{get_language()}|{params}"
+    key = "statistics:content:" + hashlib.sha256(raw.encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        dash = selectors.dashboard(
+            query.region, query.period, query.department, query.item, public=public
+        )
+        content = render_to_string(
+            "statistics/content.html",
+            {
+                "public": public,
+                "d": dash,
+                "charts": tables.charts(dash),
+                "trend_table": tables.trend(dash),
+                "export_params": query.params(),
+            },
+        )
+        cache.set(key, content, CONTENT_SECONDS)
+    return mark_safe(content)  # our own template's output, escaped when rendered
 
 
 def _render(request: HttpRequest, query: Query | None, *, public: bool, scope: Scope | None,
@@ -35,17 +68,11 @@ def _render(request: HttpRequest, query: Query | None, *, public: bool, scope: S
         "values": request.GET,
     }
     if query is not None:
-        dash = selectors.dashboard(
-            query.region, query.period, query.department, query.item, public=public
-        )
         context.update(
             regions=selectors.regions_for_picker(query.region, roots),
             query=query,
-            d=dash,
             departments=_departments(query),
-            charts=tables.charts(dash),
-            trend_table=tables.trend(dash),
-            export_params=query.params(),
+            content=_content(query, public),
         )
     return page(
         request,
