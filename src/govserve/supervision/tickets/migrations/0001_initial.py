@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0008_remove_case_case_running_dept_due_and_more'),
+        ('cases', '0007_running_due_partial_indexes'),
         ('catalog', '0002_implementationitem_min_assurance_level'),
         ('regions', '0002_region_full_name_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
