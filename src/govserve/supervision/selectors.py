@@ -12,9 +12,10 @@ Categories (one case may be in several):
 
 Every list is an index range scan: the running categories filter exactly on the condition of
 the partial indexes `case_running_region_due` / `case_running_dept_due` (`RUNNING`), one
-ordered scan per region (or department) of the scope that stops after the page, merged here by
-due date (`_merged_page`); the others use `case_region_due` / `case_dept_due` (region or
-department, state, current_due). Counts are one GROUP BY query each.
+ordered scan per region (or department) of the scope that stops after the page, merged by
+due date (`_merged_page`: one LATERAL statement on PostgreSQL); the others use
+`case_region_due` / `case_dept_due` (region or department, state, current_due). Counts are one
+GROUP BY query each.
 """
 
 from __future__ import annotations
@@ -413,11 +414,11 @@ def _lateral_page(region_ids: list[int], where: Q, offset: int, limit: int) -> l
         .order_by("current_due", "pk")
         .values_list("current_due", "pk")[: offset + limit]
     )
-    sql, params = inner.query.sql_with_params()
+    sql, compiled = inner.query.sql_with_params()
     pieces = sql.split("%s")
-    at = list(params).index(_SENTINEL)
+    at = list(compiled).index(_SENTINEL)  # the placeholder of the region id becomes r.id
     sql = "%s".join(pieces[: at + 1]) + "r.id" + "%s".join(pieces[at + 1 :])
-    params = [*params[:at], *params[at + 1 :]]
+    params = [*compiled[:at], *compiled[at + 1 :]]
     outer = (
         "SELECT s.id FROM unnest(%s::bigint[]) AS r(id) CROSS JOIN LATERAL ("
         + sql
