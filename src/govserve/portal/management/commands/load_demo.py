@@ -11,11 +11,6 @@ from govserve.accounts import demo as accounts_demo
 from govserve.cases import demo as cases_demo
 from govserve.catalog import demo
 from govserve.licences import demo as licences_demo
-from govserve.supervision import demo as supervision_demo
-from govserve.supervision.escalation import demo as escalation_demo
-from govserve.supervision.ratings import demo as ratings_demo
-from govserve.supervision.stats import demo as stats_demo
-from govserve.supervision.tickets import demo as tickets_demo
 from govserve.signing.keystore import (
     ENV_VAR,
     KEK_COMMAND,
@@ -23,6 +18,11 @@ from govserve.signing.keystore import (
     KeyStoreError,
     key_store,
 )
+from govserve.supervision import demo as supervision_demo
+from govserve.supervision.escalation import demo as escalation_demo
+from govserve.supervision.ratings import demo as ratings_demo
+from govserve.supervision.stats import demo as stats_demo
+from govserve.supervision.tickets import demo as tickets_demo
 
 
 class Command(BaseCommand):
