@@ -4,7 +4,6 @@ the public satisfaction figures, masked comments, and the registries' sources.""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govserve.accounts.masking import mask_name
+from govserve.accounts.masking import mask_free_text, mask_name
 from govserve.accounts.models import RoleGrant
 from govserve.regions.models import Region
 from govserve.supervision.registries import HistoryEntry, MetricRow, OverdueWork
@@ -196,18 +195,6 @@ def satisfaction(
     return result
 
 
-_ID_NUMBER = re.compile(r"\d{17}[\dXx]|\d{15}")
-_PHONE = re.compile(r"1[3-9]\d{9}")
-_DIGITS = re.compile(r"\d{7,}")
-
-
-def mask_comment(text: str) -> str:
-    """A comment for the public: ID numbers, phone numbers and long digit runs masked."""
-    text = _ID_NUMBER.sub(lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 3), text)
-    text = _PHONE.sub(lambda m: m.group(0)[:3] + "****" + m.group(0)[-4:], text)
-    return _DIGITS.sub(lambda m: m.group(0)[:2] + "*" * (len(m.group(0)) - 2), text)
-
-
 @dataclass
 class PublicComment:
     at: dt.datetime
@@ -238,7 +225,7 @@ def latest_comments(
                 rater=name,
                 level=r.level,
                 level_label=str(Level(r.level).label),
-                comment=mask_comment(r.comment),
+                comment=mask_free_text(r.comment, [r.case.applicant_name]),
                 department=r.department.name,
                 item=r.item.name,
                 channel=r.get_channel_display(),

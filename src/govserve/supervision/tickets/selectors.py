@@ -13,7 +13,6 @@ Who sees what:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govserve.accounts import policies
+from govserve.accounts.masking import mask_free_text
 from govserve.accounts.models import Role, RoleGrant
 from govserve.regions.models import Department, Region
 from govserve.supervision.registries import HistoryEntry, MetricRow, OverdueWork
@@ -398,28 +398,15 @@ def metric_rows(month: dt.date) -> Iterable[MetricRow]:
 
 
 # -- the public list: no name, phone, ID number, case number or staff member ------------------
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
-_LONG_NUMBER = re.compile(r"\d{12,}")
-MASK = "***"
-
-
 def anonymise(text: str, ticket: Ticket) -> str:
-    """`text` with mobile, ID, landline and long numbers (case numbers) and the filer's name
-    replaced by ***."""
-    text = _ID.sub(MASK, text or "")
-    text = _MOBILE.sub(MASK, text)
-    text = _LANDLINE.sub(MASK, text)
-    text = _LONG_NUMBER.sub(MASK, text)
+    """`text` with ID, mobile, landline and long numbers (case numbers) and the names of the
+    filer and the staff member masked (accounts.masking.mask_free_text)."""
     names = {ticket.name}
     if ticket.filer is not None:
         names |= {ticket.filer.real_name, ticket.filer.username}
     if ticket.staff_member is not None:
         names |= {ticket.staff_member.real_name, ticket.staff_member.username}
-    for name in sorted((n for n in names if n and len(n) >= 2), key=len, reverse=True):
-        text = text.replace(name, MASK)
-    return text
+    return mask_free_text(text, names)
 
 
 @dataclass(frozen=True)
