@@ -80,7 +80,7 @@ def test_a_supervisor_sees_only_their_regions(client, sw):
     assert "前锋区" in response.content.decode()
     assert client.get(url, {"region": "510104"}).status_code == 403  # 锦江区, another city
     ratings = client.get(reverse("statistics:dashboard-export", args=["ratings"]), MARCH)
-    assert ["非常不满意", "1"] in rows(ratings)
+    assert ["非常满意", "1"] in rows(ratings) and ["非常不满意", "0"] in rows(ratings)
 
 
 def test_the_header_links_the_dashboard_for_supervisors(client, sw):
@@ -132,7 +132,9 @@ def test_api_dashboard_is_scoped(client, sw):
     response = client.get("/api/statistics/dashboard/figures/", MARCH)
     got = {f["key"]: f["value"] for f in response.json()["figures"]}
     assert got["satisfaction"] == 50.0 and got["red_cards"] == 1
-    assert response.json()["rating_levels"][4] == {"label": "非常不满意", "count": 1}
+    levels = response.json()["rating_levels"]
+    assert levels[0] == {"label": "非常满意", "count": 1}
+    assert levels[4] == {"label": "非常不满意", "count": 0}
     sibling = client.get("/api/statistics/dashboard/figures/", {**MARCH, "region": "511603"})
     assert sibling.status_code == 403
     assert client.get("/api/statistics/dashboard/trend/", MARCH).status_code == 200

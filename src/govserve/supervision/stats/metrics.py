@@ -238,12 +238,14 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
 )
 
+# The five levels of GB/T 39734 as ratings.models.Level numbers them (1 = 非常不满意), listed
+# from the best down.
 RATING_LEVELS = {
-    1: _("非常满意"),
-    2: _("满意"),
+    5: _("非常满意"),
+    4: _("满意"),
     3: _("基本满意"),
-    4: _("不满意"),
-    5: _("非常不满意"),
+    2: _("不满意"),
+    1: _("非常不满意"),
 }
 
 # The monthly trends drawn as charts (and tabled): key → (label, how, metric, base, public).
